@@ -1,0 +1,196 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { GraphErrorDetail } from '../types';
+
+interface ErrorExplanation {
+	message: string;
+	hint: string;
+}
+
+/**
+ * Plain-language messages and hints for every Groups API error code, plus the throttling codes
+ * that groups share with the rest of the Cloud API.
+ */
+export const META_ERROR_EXPLANATIONS: Record<number, ErrorExplanation> = {
+	4: {
+		message: 'The app hit its Graph API call limit',
+		hint: 'Too many calls from this app in a short time. Wait a few minutes, lower the node\'s Concurrency option, or spread the work with a Wait node.',
+	},
+	613: {
+		message: 'The app hit a Graph API rate limit',
+		hint: 'Calls are being made faster than Meta allows. Wait a while and lower the node\'s Concurrency option.',
+	},
+	80007: {
+		message: 'The WhatsApp Business Account hit its rate limit',
+		hint: 'The account made too many calls. Wait before trying again and lower the Concurrency option.',
+	},
+	130429: {
+		message: 'Cloud API throughput limit reached for this phone number',
+		hint: 'The number sends more messages per second than its throughput allows. Lower the Concurrency option or add a Wait node between batches.',
+	},
+	131020: {
+		message: 'Cannot send messages to a group with a single member',
+		hint: 'A group needs at least one participant besides the business before it can receive messages. Share the invite link and wait until someone joins.',
+	},
+	131041: {
+		message: 'Group unknown: it does not exist or the business is not a member',
+		hint: 'Check the group ID (use Group > Get Many to list active groups). Deleted groups cannot be used again.',
+	},
+	131059: {
+		message: 'Invalid or expired pagination cursor',
+		hint: 'Cursors expire after a while. Start again from the first page.',
+	},
+	131201: {
+		message: 'The request only partially succeeded',
+		hint: 'Some participant-level operations failed; the output lists which ones and why.',
+	},
+	131202: {
+		message: 'The same participant appears more than once in the request',
+		hint: 'Remove the duplicate phone numbers or user IDs.',
+	},
+	131203: {
+		message: 'Unable to add the participant to the group',
+		hint: 'The user cannot be added right now, for example because they have not accepted WhatsApp\'s latest Terms of Service.',
+	},
+	131204: {
+		message: 'The group is over its participant limit',
+		hint: 'A group holds at most 8 participants besides the business. Remove someone before approving more join requests.',
+	},
+	131207: {
+		message: 'The group is suspended for a policy violation',
+		hint: 'WhatsApp suspended this group. Nothing can be changed or sent until the suspension is lifted; a group_suspend_cleared webhook announces that.',
+	},
+	131208: {
+		message: 'Group operations rate limit reached for this phone number',
+		hint: 'Too many group operations were made from this number. Wait before trying again and lower the Concurrency option.',
+	},
+	131209: {
+		message: 'The profile picture is not square',
+		hint: 'Use a square JPEG (width equal to height), at least 192×192 pixels and at most 5 MB.',
+	},
+	131210: {
+		message: 'The profile picture is smaller than 192×192 pixels',
+		hint: 'Use a square JPEG of at least 192×192 pixels and at most 5 MB.',
+	},
+	131211: {
+		message: 'Group creation limit reached for this phone number',
+		hint: 'A business phone number can have at most 10,000 active groups. Delete groups you no longer use before creating new ones.',
+	},
+	131212: {
+		message: 'The participant is not part of the group',
+		hint: 'Check the phone number or user ID; the person may already have left or been removed.',
+	},
+	131213: {
+		message: 'The join request does not exist',
+		hint: 'The request may have been withdrawn, already approved or rejected. Use Join Request > Get Many to list the open ones.',
+	},
+	131214: {
+		message: 'Group creation is temporarily disabled for this phone number',
+		hint: 'Meta blocks group creation for 7 days when a number sends too many marketing messages inside customer-service windows. Wait until the block ends.',
+	},
+	131215: {
+		message: 'This phone number is not eligible for the Groups API',
+		hint: 'Groups are available only to Official Business Accounts (the green badge), and not to numbers on Coexistence (WhatsApp Business app plus Cloud API) or on Multi-solution Conversations. Use an eligible number or apply for an Official Business Account in WhatsApp Manager.',
+	},
+	190: {
+		message: 'The access token is invalid or expired',
+		hint: 'Generate a new permanent system-user token in Meta Business Settings and update the credential.',
+	},
+	200: {
+		message: 'The access token lacks a permission this call needs',
+		hint: 'Give the system user the whatsapp_business_messaging and whatsapp_business_management permissions on this account.',
+	},
+	10: {
+		message: 'The access token lacks a permission this call needs',
+		hint: 'Give the system user the whatsapp_business_messaging and whatsapp_business_management permissions on this account.',
+	},
+	100: {
+		message: 'Meta rejected a parameter of the request',
+		hint: 'Check the IDs and values sent; Meta\'s own message follows.',
+	},
+};
+
+/** Codes that mean "slow down": Meta refused the call before doing anything. */
+export const THROTTLING_CODES = new Set([4, 17, 32, 613, 80007, 130429, 131208]);
+
+export function metaErrorCode(detail: GraphErrorDetail | undefined): number | undefined {
+	if (!detail || detail.code === undefined || detail.code === null) return undefined;
+	const code = Number(detail.code);
+	return Number.isFinite(code) ? code : undefined;
+}
+
+export function metaErrorDetails(detail: GraphErrorDetail | undefined): string | undefined {
+	const data = detail?.error_data;
+	if (!data) return undefined;
+	if (typeof data === 'string') return data;
+	return data.details;
+}
+
+/** Secrets that must never leave the node: replaced wherever they could surface. */
+export function redactSecrets(text: string, secrets: Array<string | undefined>): string {
+	let result = text;
+	for (const secret of secrets) {
+		if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]');
+	}
+	return result;
+}
+
+export interface MetaErrorContext {
+	statusCode?: number;
+	itemIndex?: number;
+	secrets?: Array<string | undefined>;
+}
+
+/** A clean, secret-free object describing Meta's error, for output items and NodeApiError. */
+export function describeMetaError(
+	detail: GraphErrorDetail | undefined,
+	context: MetaErrorContext = {},
+): JsonObject {
+	const code = metaErrorCode(detail);
+	const known = code !== undefined ? META_ERROR_EXPLANATIONS[code] : undefined;
+	const secrets = context.secrets ?? [];
+	const metaMessage = detail?.message ? redactSecrets(String(detail.message), secrets) : undefined;
+	const details = metaErrorDetails(detail);
+	const result: JsonObject = {
+		message: known?.message ?? metaMessage ?? 'The WhatsApp API returned an error',
+	};
+	if (code !== undefined) result.code = code;
+	if (detail?.error_subcode !== undefined) result.subcode = detail.error_subcode;
+	if (detail?.title) result.title = redactSecrets(String(detail.title), secrets);
+	if (metaMessage) result.metaMessage = metaMessage;
+	if (details) result.details = redactSecrets(String(details), secrets);
+	if (known) result.hint = known.hint;
+	if (detail?.fbtrace_id) result.fbtraceId = detail.fbtrace_id;
+	if (context.statusCode !== undefined) result.httpCode = context.statusCode;
+	return result;
+}
+
+/**
+ * Turns Meta's error into a NodeApiError carrying the Meta code, a plain-language message, the hint
+ * and fbtrace_id. Built from a clean object so that nothing from the request (headers, token) can
+ * ride along.
+ */
+export function metaApiError(
+	node: INode,
+	detail: GraphErrorDetail | undefined,
+	context: MetaErrorContext = {},
+): NodeApiError {
+	const described = describeMetaError(detail, context);
+	const code = described.code as number | undefined;
+	const parts: string[] = [];
+	if (described.metaMessage && described.metaMessage !== described.message) {
+		parts.push(`Meta says: ${described.metaMessage as string}`);
+	}
+	if (described.details) parts.push(`Details: ${described.details as string}`);
+	if (described.hint) parts.push(described.hint as string);
+	if (code !== undefined) parts.push(`Meta error code ${code}.`);
+	if (described.fbtraceId) parts.push(`fbtrace_id: ${described.fbtraceId as string}`);
+	const error = new NodeApiError(node, described, {
+		message: `${described.message as string}${code !== undefined ? ` (code ${code})` : ''}`,
+		description: parts.join(' '),
+		httpCode: context.statusCode !== undefined ? String(context.statusCode) : undefined,
+		itemIndex: context.itemIndex,
+	});
+	return error;
+}

@@ -1,0 +1,312 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import type { GraphErrorDetail, GraphErrorResponse, GraphPaging } from '../types';
+import { describeMetaError, metaApiError, metaErrorCode, redactSecrets, THROTTLING_CODES } from './errors';
+
+export const CREDENTIAL_TYPE = 'whatsAppGroupsApi';
+
+export type GraphContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+export interface RetryOptions {
+	/** Attempts in all, the first included. */
+	maxAttempts: number;
+	/** The most the request may spend waiting between attempts, in milliseconds. */
+	maxTotalWaitMs: number;
+	/** First backoff step; doubles on each attempt, with full jitter. */
+	baseDelayMs: number;
+	/** Retry a non-idempotent request (create, send) after a failure that may have reached Meta. */
+	retryAmbiguous: boolean;
+}
+
+export const DEFAULT_RETRY: RetryOptions = {
+	maxAttempts: 5,
+	maxTotalWaitMs: 60_000,
+	baseDelayMs: 1_000,
+	retryAmbiguous: false,
+};
+
+export interface GraphRequest {
+	method: IHttpRequestMethods;
+	/** Path below the version, e.g. `/123/groups`. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | Buffer;
+	headers?: IDataObject;
+	/**
+	 * False for operations that must not happen twice (create a group, send a message): a failure
+	 * after which the request may have reached Meta is then not retried unless `retryAmbiguous`.
+	 */
+	idempotent?: boolean;
+	itemIndex?: number;
+	retry?: Partial<RetryOptions>;
+	/** HTTP statuses answered as data rather than thrown (e.g. 206 partial success). */
+	acceptStatuses?: number[];
+	timeoutMs?: number;
+}
+
+export interface GraphResponse<T> {
+	statusCode: number;
+	body: T;
+	headers: IDataObject;
+}
+
+interface GraphConnection {
+	baseUrl: string;
+	secrets: string[];
+}
+
+/** Base URL and the secrets to scrub, from the credential. The token itself is added by n8n. */
+export async function getGraphConnection(this: GraphContext): Promise<GraphConnection> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const base = String(credentials.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
+	const version = String(credentials.graphApiVersion || 'v26.0').replace(/^\/+|\/+$/g, '');
+	return {
+		baseUrl: `${base}/${version}`,
+		secrets: [credentials.accessToken, credentials.appSecret].filter(
+			(value): value is string => typeof value === 'string' && value.length > 0,
+		),
+	};
+}
+
+/** Network failures where the request never left this machine: always safe to retry. */
+const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Network failures after which Meta may or may not have processed the request. */
+const AMBIGUOUS_NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
+]);
+
+type FailureKind = 'throttled' | 'notSent' | 'ambiguous' | 'fatal';
+
+function networkErrorCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && /^[A-Z_]+$/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+function classifyResponse(statusCode: number, detail: GraphErrorDetail | undefined): FailureKind {
+	const code = metaErrorCode(detail);
+	if (statusCode === 429 || (code !== undefined && THROTTLING_CODES.has(code))) return 'throttled';
+	if (statusCode >= 500 || detail?.is_transient === true) return 'ambiguous';
+	return 'fatal';
+}
+
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const text = String(Array.isArray(value) ? value[0] : value).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const date = Date.parse(text);
+	if (Number.isNaN(date)) return undefined;
+	return Math.max(0, date - now);
+}
+
+export function backoffDelay(attempt: number, baseDelayMs: number, random = Math.random): number {
+	const ceiling = baseDelayMs * 2 ** (attempt - 1);
+	// "Equal jitter": never less than half the step, so a storm of 429s still spreads out.
+	return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+function extractErrorDetail(body: unknown): GraphErrorDetail | undefined {
+	if (body && typeof body === 'object' && 'error' in body) {
+		const detail = (body as GraphErrorResponse).error;
+		if (detail && typeof detail === 'object') return detail;
+	}
+	if (typeof body === 'string' && body.trim().startsWith('{')) {
+		try {
+			return extractErrorDetail(JSON.parse(body));
+		} catch {
+			return undefined;
+		}
+	}
+	return undefined;
+}
+
+function parseBody(body: unknown): unknown {
+	if (Buffer.isBuffer(body)) body = body.toString('utf8');
+	if (typeof body === 'string') {
+		const text = body.trim();
+		if (text.startsWith('{') || text.startsWith('[')) {
+			try {
+				return JSON.parse(text);
+			} catch {
+				return body;
+			}
+		}
+	}
+	return body;
+}
+
+/**
+ * The one way the nodes talk to Meta: authenticated by n8n with the credential, retried with
+ * exponential backoff and jitter on throttling and transient failures (honouring Retry-After,
+ * bounded in attempts and in total wait), never retried after an ambiguous failure of a
+ * non-idempotent call unless asked, and every failure turned into a secret-free NodeApiError.
+ */
+export async function graphRequestFull<T>(
+	this: GraphContext,
+	request: GraphRequest,
+): Promise<GraphResponse<T>> {
+	const connection = await getGraphConnection.call(this);
+	const retry: RetryOptions = { ...DEFAULT_RETRY, ...(request.retry ?? {}) };
+	const idempotent = request.idempotent ?? request.method !== 'POST';
+	const node = this.getNode();
+	const isBuffer = Buffer.isBuffer(request.body);
+
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${connection.baseUrl}${request.path}`,
+		qs: request.qs,
+		headers: request.headers,
+		body: request.body,
+		json: !isBuffer,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: request.timeoutMs ?? 60_000,
+	};
+	if (options.qs && Object.keys(options.qs).length === 0) delete options.qs;
+	if (options.body === undefined) delete options.body;
+
+	let waitedMs = 0;
+	for (let attempt = 1; ; attempt++) {
+		let statusCode: number;
+		let body: unknown;
+		let headers: IDataObject = {};
+		let failure: { kind: FailureKind; error: NodeApiError; retryAfterMs?: number };
+		try {
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as { statusCode: number; body: unknown; headers?: IDataObject };
+			statusCode = response.statusCode;
+			body = parseBody(response.body);
+			headers = response.headers ?? {};
+			if (statusCode < 300 || request.acceptStatuses?.includes(statusCode)) {
+				return { statusCode, body: body as T, headers };
+			}
+			const detail = extractErrorDetail(body) ?? {
+				message: `HTTP ${statusCode} without a Graph error body`,
+			};
+			failure = {
+				kind: classifyResponse(statusCode, detail),
+				error: metaApiError(node, detail, {
+					statusCode,
+					itemIndex: request.itemIndex,
+					secrets: connection.secrets,
+				}),
+				retryAfterMs: parseRetryAfter(headers['retry-after']),
+			};
+		} catch (error) {
+			const code = networkErrorCode(error);
+			const kind: FailureKind =
+				code && NOT_SENT_NETWORK_CODES.has(code)
+					? 'notSent'
+					: code && AMBIGUOUS_NETWORK_CODES.has(code)
+						? 'ambiguous'
+						: code
+							? 'ambiguous'
+							: 'fatal';
+			const rawMessage = error instanceof Error ? error.message : String(error);
+			const message = redactSecrets(rawMessage, connection.secrets);
+			failure = {
+				kind,
+				error: new NodeApiError(
+					node,
+					{ message, code: code ?? 'UNKNOWN' },
+					{
+						message: `Could not reach the WhatsApp API${code ? ` (${code})` : ''}`,
+						description: `${message}. Check the credential's Base URL and the network.`,
+						itemIndex: request.itemIndex,
+					},
+				),
+			};
+		}
+
+		const retryable =
+			failure.kind === 'throttled' ||
+			failure.kind === 'notSent' ||
+			(failure.kind === 'ambiguous' && (idempotent || retry.retryAmbiguous));
+		if (!retryable || attempt >= retry.maxAttempts) {
+			if (failure.kind === 'ambiguous' && !idempotent && !retry.retryAmbiguous) {
+				failure.error.description = `${failure.error.description ?? ''} Not retried automatically: the request may have reached Meta, and a retry could create a duplicate. Check before running it again, or turn on "Retry After Ambiguous Failures".`.trim();
+			} else if (retryable) {
+				failure.error.description = `${failure.error.description ?? ''} Gave up after ${attempt} attempts.`.trim();
+			}
+			throw failure.error;
+		}
+		const delay = Math.max(
+			failure.retryAfterMs ?? 0,
+			backoffDelay(attempt, retry.baseDelayMs),
+		);
+		if (waitedMs + delay > retry.maxTotalWaitMs) {
+			failure.error.description = `${failure.error.description ?? ''} Gave up: waiting ${Math.ceil(delay / 1000)} s more would exceed the retry budget of ${Math.round(retry.maxTotalWaitMs / 1000)} s.`.trim();
+			throw failure.error;
+		}
+		waitedMs += delay;
+		await sleep(delay);
+	}
+}
+
+export async function graphRequest<T>(this: GraphContext, request: GraphRequest): Promise<T> {
+	return (await graphRequestFull.call(this, request)).body as T;
+}
+
+/** Clean, secret-free error description for output items (continueOnFail, per-ID failures). */
+export { describeMetaError };
+
+export interface PageResult<T> {
+	items: T[];
+	paging?: GraphPaging;
+}
+
+/**
+ * Follows `paging.cursors.after` while Meta announces a `next` page, until `limit` items are
+ * collected. `extract` pulls the items out of a page (active groups nest them in `data.groups`).
+ */
+export async function graphPaginate<TPage, TItem>(
+	this: GraphContext,
+	request: GraphRequest,
+	extract: (page: TPage) => PageResult<TItem>,
+	limit = Number.POSITIVE_INFINITY,
+	pageSize?: number,
+): Promise<TItem[]> {
+	const collected: TItem[] = [];
+	let after: string | undefined;
+	for (;;) {
+		const remaining = limit - collected.length;
+		const qs: IDataObject = { ...(request.qs ?? {}) };
+		if (pageSize !== undefined) qs.limit = Math.min(pageSize, Math.max(1, remaining));
+		if (after) qs.after = after;
+		const page = await graphRequest.call<GraphContext, [GraphRequest], Promise<TPage>>(this, {
+			...request,
+			qs,
+		});
+		const { items, paging } = extract(page);
+		for (const item of items) {
+			if (collected.length >= limit) break;
+			collected.push(item);
+		}
+		const nextCursor = paging?.cursors?.after;
+		if (collected.length >= limit || !paging?.next || !nextCursor || items.length === 0) break;
+		after = nextCursor;
+	}
+	return collected;
+}
