@@ -51,6 +51,11 @@ export interface GraphRequest {
 	/** HTTP statuses answered as data rather than thrown (e.g. 206 partial success). */
 	acceptStatuses?: number[];
 	timeoutMs?: number;
+	/**
+	 * 'credential' (default): n8n adds the credential's bearer token. 'none': sent as is, for the
+	 * few calls that carry another token themselves (app-level subscriptions need an app token).
+	 */
+	authentication?: 'credential' | 'none';
 }
 
 export interface GraphResponse<T> {
@@ -191,11 +196,11 @@ export async function graphRequestFull<T>(
 		let headers: IDataObject = {};
 		let failure: { kind: FailureKind; error: NodeApiError; retryAfterMs?: number };
 		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				options,
-			)) as { statusCode: number; body: unknown; headers?: IDataObject };
+			const response = (
+				request.authentication === 'none'
+					? await this.helpers.httpRequest(options)
+					: await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)
+			) as { statusCode: number; body: unknown; headers?: IDataObject };
 			statusCode = response.statusCode;
 			body = parseBody(response.body);
 			headers = response.headers ?? {};

@@ -66,9 +66,10 @@ export interface WebhookGroupItem {
 }
 
 export interface WebhookContact {
-	profile?: { name?: string };
+	profile?: { name?: string; username?: string };
 	wa_id?: string;
 	user_id?: string;
+	parent_user_id?: string;
 	username?: string;
 }
 
@@ -84,6 +85,7 @@ export interface WebhookMedia {
 export interface WebhookMessage {
 	from?: string;
 	from_user_id?: string;
+	from_parent_user_id?: string;
 	group_id?: string;
 	id?: string;
 	timestamp?: WebhookTimestamp;
@@ -96,11 +98,12 @@ export interface WebhookMessage {
 	sticker?: WebhookMedia;
 	context?: { from?: string; id?: string };
 	errors?: GraphErrorDetail[];
+	/** Anything else Meta sends (reaction, location, button, …) stays reachable. */
 	[key: string]: unknown;
 }
 
 export interface WebhookPricing {
-	billable?: boolean;
+	billable?: boolean | string;
 	pricing_model?: string;
 	type?: string;
 	category?: string;
@@ -117,6 +120,7 @@ export interface WebhookStatus {
 	participant_recipient_id?: string;
 	recipient_participant_user_id?: string;
 	pricing?: WebhookPricing;
+	/** Aggregated samples nest `pricing` here; the others put it beside `conversation`. */
 	conversation?: { id?: string; origin?: { type?: string }; pricing?: WebhookPricing };
 	errors?: GraphErrorDetail[];
 }
@@ -124,6 +128,8 @@ export interface WebhookStatus {
 export interface WebhookChangeValue {
 	messaging_product?: 'whatsapp';
 	metadata?: WebhookMetadata;
+	/** Some of Meta's samples print `initiated_by` here instead of inside the group object. */
+	initiated_by?: string;
 	groups?: WebhookGroupItem[];
 	contacts?: WebhookContact[];
 	messages?: WebhookMessage[];

@@ -1,0 +1,108 @@
+import type { IHookFunctions } from 'n8n-workflow';
+
+import type { PhoneNumberWebhookConfigurationResponse } from '../../shared/types';
+import type { DestinationSetup, WebhookDestination } from './common';
+import {
+	activationError,
+	activationRequest,
+	assertAppSubscribedToFields,
+	assertPublicHttpsUrl,
+	findOwnApp,
+	OVERRIDE_URL_MAX_LENGTH,
+	readSubscribedApps,
+} from './common';
+
+const PHONE_HINT =
+	'Check that the business phone number ID belongs to the WhatsApp Business Account in the credential and that the token can manage it.';
+
+/** The phone number's own override callback, if one is set. */
+async function readPhoneOverride(context: IHookFunctions, setup: DestinationSetup): Promise<string | undefined> {
+	const response = await activationRequest<PhoneNumberWebhookConfigurationResponse>(
+		context,
+		{
+			method: 'GET',
+			path: `/${encodeURIComponent(setup.phoneNumberId)}`,
+			qs: { fields: 'webhook_configuration' },
+		},
+		"read the phone number's webhook configuration",
+		PHONE_HINT,
+	);
+	const url = response.webhook_configuration?.phone_number;
+	return typeof url === 'string' && url !== '' ? url : undefined;
+}
+
+async function writePhoneOverride(
+	context: IHookFunctions,
+	setup: DestinationSetup,
+	callbackUrl: string,
+	verifyToken: string | undefined,
+	step: string,
+): Promise<void> {
+	const configuration: Record<string, string> = { override_callback_uri: callbackUrl };
+	if (verifyToken !== undefined) configuration.verify_token = verifyToken;
+	await activationRequest(
+		context,
+		{
+			method: 'POST',
+			path: `/${encodeURIComponent(setup.phoneNumberId)}`,
+			body: { webhook_configuration: configuration },
+			// Setting the same override twice is harmless.
+			idempotent: true,
+		},
+		step,
+		PHONE_HINT,
+	);
+}
+
+/**
+ * The business phone number's override callback: events of this number come here, the app's own
+ * callback and other numbers stay untouched, and one workflow per number can coexist.
+ */
+export const phoneNumberDestination: WebhookDestination = {
+	async checkExists(this: IHookFunctions, setup: DestinationSetup) {
+		return (await readPhoneOverride(this, setup)) === setup.webhookUrl;
+	},
+
+	async create(this: IHookFunctions, setup: DestinationSetup) {
+		const node = this.getNode();
+		if (!setup.phoneNumberId) {
+			throw activationError(node, 'No business phone number chosen', 'Choose the Business Phone Number the trigger listens to.');
+		}
+		assertPublicHttpsUrl(node, setup.webhookUrl, OVERRIDE_URL_MAX_LENGTH);
+		const current = await readPhoneOverride(this, setup);
+		if (current !== undefined && current !== setup.webhookUrl && !setup.replaceExisting) {
+			throw activationError(
+				node,
+				'Another callback URL is already set on this phone number',
+				`The phone number ${setup.phoneNumberId} sends its webhooks to ${current}, which is not this trigger. Activating would take those events away from it. Remove that override first, choose another destination, or turn on "Replace Existing Callback" if you are sure.`,
+			);
+		}
+		const apps = await readSubscribedApps(this, setup, 'check that the app is subscribed to the WhatsApp Business Account');
+		if (apps.length === 0 || (setup.appId && !findOwnApp(apps, setup))) {
+			throw activationError(
+				node,
+				'The Meta app is not subscribed to the WhatsApp Business Account',
+				`Without that subscription Meta sends no webhooks at all. Subscribe it once (POST /${setup.businessAccountId}/subscribed_apps, or WhatsApp Manager), or choose the Business Account destination, which subscribes the app itself.`,
+			);
+		}
+		await assertAppSubscribedToFields(this, setup);
+		await writePhoneOverride(this, setup, setup.webhookUrl, setup.verifyToken, 'set the phone number override callback');
+		if (current !== undefined && current !== setup.webhookUrl) {
+			this.logger.warn(`WhatsApp Groups Trigger replaced the phone number ${setup.phoneNumberId} callback ${current} (Replace Existing Callback is on).`);
+		}
+		return true;
+	},
+
+	async delete(this: IHookFunctions, setup: DestinationSetup) {
+		const current = await readPhoneOverride(this, setup);
+		if (current !== setup.webhookUrl) {
+			this.logger.info(
+				`WhatsApp Groups Trigger left the phone number ${setup.phoneNumberId} webhook configuration alone: its override is ${current ?? 'not set'}, not this trigger.`,
+			);
+			return true;
+		}
+		// An empty override removes it; Meta then routes to the account override or the app.
+		await writePhoneOverride(this, setup, '', undefined, 'remove the phone number override callback');
+		return true;
+	},
+};

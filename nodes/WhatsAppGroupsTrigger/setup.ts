@@ -1,0 +1,110 @@
+import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE } from '../shared/transport';
+import { GROUP_WEBHOOK_FIELDS, TRIGGER_WEBHOOK_FIELDS } from '../shared/types';
+import type { DestinationName, DestinationSetup } from './destinations';
+import { DESTINATIONS } from './destinations';
+import { activationError } from './destinations/common';
+import { DEFAULT_EVENTS } from './description';
+import type { TriggerEventName } from './webhook/events';
+import { EVENT_FIELD, TRIGGER_EVENTS } from './webhook/events';
+import { deriveVerifyToken } from './webhook/verifyToken';
+
+export interface TriggerCredentials {
+	accessToken: string;
+	businessAccountId: string;
+	appId: string;
+	appSecret: string;
+}
+
+export async function readTriggerCredentials(
+	this: IHookFunctions | IWebhookFunctions,
+): Promise<TriggerCredentials> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+	return {
+		accessToken: text(credentials.accessToken),
+		businessAccountId: text(credentials.businessAccountId),
+		appId: text(credentials.appId),
+		appSecret: text(credentials.appSecret),
+	};
+}
+
+export function readDestinationName(context: IHookFunctions | IWebhookFunctions): DestinationName {
+	const value = String(context.getNodeParameter('destination', 'phoneNumber'));
+	return value in DESTINATIONS ? (value as DestinationName) : 'phoneNumber';
+}
+
+export function readSelectedEvents(context: IHookFunctions | IWebhookFunctions): TriggerEventName[] {
+	const value = context.getNodeParameter('events', DEFAULT_EVENTS) as unknown;
+	if (!Array.isArray(value)) return [...DEFAULT_EVENTS];
+	return value.filter((event): event is TriggerEventName => TRIGGER_EVENTS.includes(event as TriggerEventName));
+}
+
+/** The Meta webhook fields the selected events arrive on (all of them when only `unknown` is). */
+export function fieldsForEvents(events: TriggerEventName[]): string[] {
+	const fields = new Set<string>();
+	for (const event of events) {
+		if (event !== 'unknown') fields.add(EVENT_FIELD[event]);
+	}
+	if (fields.size === 0) return [...TRIGGER_WEBHOOK_FIELDS];
+	// Keep Meta's order so requests are predictable.
+	return [...GROUP_WEBHOOK_FIELDS, 'messages'].filter((field) => fields.has(field));
+}
+
+/**
+ * The verify token Meta must echo. Manual: the user's own token (they paste it in Meta's
+ * dashboard). Otherwise derived from the app secret (or, when signature checks are off and there
+ * is no secret, the access token) and the webhook URL — never stored, never the node ID.
+ */
+export function verifyTokenFor(
+	destination: DestinationName,
+	credentials: TriggerCredentials,
+	manualToken: string,
+	webhookUrl: string,
+): string {
+	if (destination === 'manual') return manualToken;
+	const secret = credentials.appSecret || credentials.accessToken;
+	return secret ? deriveVerifyToken(secret, webhookUrl) : '';
+}
+
+/** Resolves the destination and everything it needs; refuses to activate an unsafe setup. */
+export async function resolveDestination(
+	this: IHookFunctions,
+	options: { forDeletion?: boolean } = {},
+): Promise<{ destination: DestinationName; setup: DestinationSetup }> {
+	const node = this.getNode();
+	const destination = readDestinationName(this);
+	const credentials = await readTriggerCredentials.call(this);
+	const verifySignatures = this.getNodeParameter('verifySignatures', true) !== false;
+	// Deactivation must still clean up, whatever the credential looks like now.
+	if (!options.forDeletion && verifySignatures && !credentials.appSecret) {
+		throw activationError(
+			node,
+			'The credential has no App Secret, so deliveries cannot be verified',
+			'Meta signs every webhook with the app secret; without it anyone who learns the URL could start this workflow. Add the App Secret (App Dashboard > App settings > Basic) to the credential, or turn off "Verify Signatures" on the node if you accept that risk.',
+		);
+	}
+	const webhookUrl = this.getNodeWebhookUrl('default');
+	if (!webhookUrl) {
+		throw activationError(node, 'n8n gave this trigger no webhook URL', "Check n8n's WEBHOOK_URL setting.");
+	}
+	const manualToken =
+		destination === 'manual' ? String(this.getNodeParameter('manualVerifyToken', '')).trim() : '';
+	const phoneNumberId =
+		destination === 'phoneNumber' ? String(this.getNodeParameter('phoneNumberId', '')).trim() : '';
+	return {
+		destination,
+		setup: {
+			webhookUrl,
+			verifyToken: verifyTokenFor(destination, credentials, manualToken, webhookUrl),
+			replaceExisting:
+				destination !== 'manual' && this.getNodeParameter('replaceExisting', false) === true,
+			fields: fieldsForEvents(readSelectedEvents(this)),
+			businessAccountId: credentials.businessAccountId,
+			appId: credentials.appId,
+			appSecret: credentials.appSecret,
+			phoneNumberId,
+		},
+	};
+}

@@ -1,0 +1,127 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import {
+	readDestinationName,
+	readSelectedEvents,
+	readTriggerCredentials,
+	verifyTokenFor,
+} from '../setup';
+import { parseDelivery } from './events';
+import { applyFilters, dropRedeliveries, parseIdList } from './filters';
+import { checkSignature, SIGNATURE_HEADER } from './signature';
+import { sameToken } from './verifyToken';
+
+const LOG_PREFIX = 'WhatsApp Groups Trigger:';
+
+/** Answers without starting the workflow; n8n must not add its own response. */
+function answer(
+	context: IWebhookFunctions,
+	status: number,
+	body: string,
+): IWebhookResponseData {
+	const response = context.getResponseObject();
+	response.status(status);
+	response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+	response.send(body);
+	return { noWebhookResponse: true };
+}
+
+/**
+ * The URL the request arrived on: the test URL during "Listen for test event", the production URL
+ * otherwise. The verify token is bound to it, as it was when the destination was registered.
+ */
+function servedWebhookUrl(context: IWebhookFunctions): string {
+	const resourceUrl =
+		typeof context.getWebhookResourceUrl === 'function' ? context.getWebhookResourceUrl('default') : undefined;
+	return resourceUrl ?? context.getNodeWebhookUrl('default') ?? '';
+}
+
+/** Meta's verification: GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=… */
+export async function receiveChallenge(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const query = this.getQueryData() as IDataObject;
+	const mode = query['hub.mode'];
+	const challenge = query['hub.challenge'];
+	const destination = readDestinationName(this);
+	const credentials = await readTriggerCredentials.call(this);
+	const manualToken =
+		destination === 'manual' ? String(this.getNodeParameter('manualVerifyToken', '')).trim() : '';
+	const expected = verifyTokenFor(destination, credentials, manualToken, servedWebhookUrl(this));
+	if (mode !== 'subscribe' || typeof challenge !== 'string' || challenge === '') {
+		this.logger.warn(`${LOG_PREFIX} refused a GET request (403): it is not a Meta verification (hub.mode=subscribe with a hub.challenge).`);
+		return answer(this, 403, 'Forbidden');
+	}
+	if (!sameToken(query['hub.verify_token'], expected)) {
+		this.logger.warn(
+			`${LOG_PREFIX} refused Meta's verification (403): the verify token does not match this trigger's. Paste the token again or re-activate the workflow.`,
+		);
+		return answer(this, 403, 'Forbidden');
+	}
+	return answer(this, 200, challenge);
+}
+
+async function readRawBody(context: IWebhookFunctions): Promise<Buffer | undefined> {
+	const request = context.getRequestObject();
+	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
+		await request.readRawBody();
+	}
+	return request.rawBody;
+}
+
+/** The JSON that was signed, when there is a raw body; n8n's parsed body otherwise. */
+function deliveryBody(context: IWebhookFunctions, rawBody: Buffer | undefined): unknown {
+	if (rawBody !== undefined && rawBody.length > 0) {
+		try {
+			return JSON.parse(rawBody.toString('utf8'));
+		} catch (error) {
+			context.logger.warn(`${LOG_PREFIX} the delivery body is not JSON (${(error as Error).message}); it becomes an unknown event.`);
+			return { unparsedBody: rawBody.toString('utf8') };
+		}
+	}
+	return context.getBodyData();
+}
+
+/** A delivery: check the signature, split into events, filter, drop redeliveries, emit. */
+export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const verifySignatures = this.getNodeParameter('verifySignatures', true) !== false;
+	const rawBody = await readRawBody(this);
+	if (verifySignatures) {
+		const { appSecret } = await readTriggerCredentials.call(this);
+		if (!appSecret) {
+			this.logger.warn(`${LOG_PREFIX} refused a delivery (401): the credential has no App Secret to verify its signature.`);
+			return answer(this, 401, 'Unauthorized');
+		}
+		const headers = this.getHeaderData();
+		const result = checkSignature(rawBody, headers[SIGNATURE_HEADER], appSecret);
+		if (!result.valid) {
+			this.logger.warn(`${LOG_PREFIX} refused a delivery (401): ${result.reason}.`);
+			return answer(this, 401, 'Unauthorized');
+		}
+	}
+
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const parsed = parseDelivery(deliveryBody(this, rawBody));
+	const { kept, skipped } = applyFilters(parsed, {
+		events: new Set(readSelectedEvents(this)),
+		groupIds: parseIdList(options.groupIds),
+		phoneNumberIds: parseIdList(options.phoneNumberIds),
+		includeOneToOne: options.includeOneToOne === true,
+	});
+	let emitted = kept;
+	if (options.ignoreRedeliveries !== false) {
+		const { fresh, repeated } = dropRedeliveries(kept, this.getWorkflowStaticData('node'));
+		if (repeated > 0) skipped['already emitted (redelivery)'] = repeated;
+		emitted = fresh;
+	}
+	const skippedText = Object.entries(skipped)
+		.map(([reason, count]) => `${count} × ${reason}`)
+		.join(', ');
+	if (skippedText) {
+		this.logger.debug(`${LOG_PREFIX} ${parsed.length} event(s) in the delivery, ${emitted.length} emitted; left out: ${skippedText}.`);
+	}
+	if (emitted.length === 0) return answer(this, 200, 'OK');
+
+	const items = emitted.map(({ item, raw }) =>
+		(options.includeRaw === true ? { ...item, raw } : { ...item }) as unknown as IDataObject,
+	);
+	return { workflowData: [this.helpers.returnJsonArray(items)] };
+}
