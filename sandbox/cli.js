@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// @ts-check
+'use strict';
+
+/**
+ * Plays the WhatsApp users (and WhatsApp itself) against a running sandbox.
+ *   node sandbox/cli.js join <groupId|inviteLink> <phone> [--name "Ana"]
+ * Run with --help for every command. The sandbox URL comes from --url or SANDBOX_URL
+ * (default http://127.0.0.1:8787).
+ */
+const { request } = require('./http-client');
+
+const HELP = `Sandbox CLI: simulate WhatsApp users against a running sandbox
+
+Usage: node sandbox/cli.js <command> [args] [--url http://127.0.0.1:8787]
+
+  join <groupId|inviteLink> <phone>      open the invite link (joins, or asks to join
+                                         when the group requires approval)
+  request <groupId> <phone>              ask to join (a join request)
+  withdraw <groupId> <phone>             withdraw a pending join request
+  leave <groupId> <phone>                leave the group
+  say <groupId> <phone> <text...>        write a text message in the group
+  send-image <groupId> <phone> [caption] send an image in the group
+  suspend <groupId>                      WhatsApp suspends the group
+  clear <groupId>                        WhatsApp lifts the suspension
+  groups                                 list groups (id, subject, participants)
+  state                                  dump the whole state as JSON
+  seed <count> [--seed s] [--phone id]   replace the number's groups with <count> seeded ones
+  fault <json>                           add a fault rule, e.g. '{"kind":"rate_limit","count":2}'
+  faults                                 list fault rules;  faults clear: remove them all
+  deliveries [field]                     webhook deliveries made so far
+  expire-cursors                         make every paging cursor expire
+  reset                                  back to an empty sandbox
+
+  User options: --name <display name>  --user-id <BSUID>  --username <name>  --hide-phone
+`;
+
+/** @param {string[]} argv */
+function parseArgs(argv) {
+	/** @type {string[]} */
+	const positional = [];
+	/** @type {Record<string, string | boolean>} */
+	const options = {};
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg.startsWith('--')) {
+			const name = arg.slice(2);
+			if (name === 'hide-phone' || name === 'help') options[name] = true;
+			else options[name] = argv[++i] ?? '';
+		} else {
+			positional.push(arg);
+		}
+	}
+	return { positional, options };
+}
+
+async function main() {
+	const { positional, options } = parseArgs(process.argv.slice(2));
+	const [command, ...args] = positional;
+	if (!command || options.help || command === 'help') {
+		process.stdout.write(HELP);
+		return;
+	}
+	const base = String(options.url || process.env.SANDBOX_URL || 'http://127.0.0.1:8787').replace(/\/+$/, '');
+	/**
+	 * @param {string} method
+	 * @param {string} path
+	 * @param {unknown} [json]
+	 */
+	const call = async (method, path, json) => {
+		const response = await request(`${base}/_sandbox${path}`, { method, json });
+		if (response.status >= 400) {
+			throw new Error(`${response.status}: ${response.body?.error?.message ?? response.text}`);
+		}
+		return response.body;
+	};
+	const user = () => {
+		if (!args[1] && !options['user-id']) throw new Error(`${command} needs a phone number`);
+		return {
+			phone: args[1],
+			name: options.name || undefined,
+			user_id: options['user-id'] || undefined,
+			username: options.username || undefined,
+			hide_phone: options['hide-phone'] || undefined,
+		};
+	};
+	/** @param {string | undefined} value */
+	const need = (value) => {
+		if (!value) throw new Error(`${command} needs more arguments; see --help`);
+		return value;
+	};
+	/** @type {unknown} */
+	let result;
+	switch (command) {
+		case 'join': {
+			const target = need(args[0]);
+			const where = target.includes('chat.whatsapp.com') ? { invite_link: target } : { group_id: target };
+			result = await call('POST', '/users/join', { ...where, ...user() });
+			break;
+		}
+		case 'request':
+			result = await call('POST', '/users/request', { group_id: need(args[0]), ...user() });
+			break;
+		case 'withdraw':
+			result = await call('POST', '/users/withdraw', { group_id: need(args[0]), ...user() });
+			break;
+		case 'leave':
+			result = await call('POST', '/users/leave', { group_id: need(args[0]), ...user() });
+			break;
+		case 'say':
+			result = await call('POST', '/users/message', { group_id: need(args[0]), ...user(), text: need(args.slice(2).join(' ')) });
+			break;
+		case 'send-image':
+			result = await call('POST', '/users/message', { group_id: need(args[0]), ...user(), type: 'image', caption: args.slice(2).join(' ') || undefined });
+			break;
+		case 'suspend':
+			result = await call('POST', `/groups/${encodeURIComponent(need(args[0]))}/suspend`);
+			break;
+		case 'clear':
+			result = await call('POST', `/groups/${encodeURIComponent(need(args[0]))}/clear-suspension`);
+			break;
+		case 'groups': {
+			/** @type {{ groups: { id: string, subject: string, participants: unknown[], join_approval_mode: string, suspended: boolean, invite_link: string }[] }} */
+			const state = await call('GET', '/state');
+			for (const g of state.groups) {
+				process.stdout.write(`${g.id}  ${g.subject}  (${g.participants.length} participants, ${g.join_approval_mode}${g.suspended ? ', SUSPENDED' : ''})  ${g.invite_link}\n`);
+			}
+			return;
+		}
+		case 'state':
+			result = await call('GET', '/state');
+			break;
+		case 'seed':
+			result = await call('POST', '/seed', { count: Number(need(args[0])), seed: options.seed || undefined, phone_number_id: options.phone || undefined });
+			break;
+		case 'fault':
+			result = await call('POST', '/faults', JSON.parse(need(args[0])));
+			break;
+		case 'faults':
+			result = args[0] === 'clear' ? await call('DELETE', '/faults') : await call('GET', '/faults');
+			break;
+		case 'deliveries':
+			result = await call('GET', `/deliveries${args[0] ? `?field=${encodeURIComponent(args[0])}` : ''}`);
+			break;
+		case 'expire-cursors':
+			result = await call('POST', '/cursors/expire');
+			break;
+		case 'reset':
+			result = await call('POST', '/reset');
+			break;
+		default:
+			throw new Error(`Unknown command ${command}; see --help`);
+	}
+	process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+	process.exit(1);
+});

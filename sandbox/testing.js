@@ -1,0 +1,137 @@
+// @ts-check
+'use strict';
+
+/**
+ * Test helpers: a webhook receiver that answers Meta's GET challenge and records signed
+ * deliveries, a small HTTP client, a JPEG maker. Used by test/sandbox and usable by e2e tests.
+ */
+const crypto = require('node:crypto');
+const http = require('node:http');
+
+const { request, multipart } = require('./http-client');
+const { makeJpeg, readJpegSize } = require('./jpeg');
+
+/** @typedef {import('../nodes/shared/types').WebhookDelivery} WebhookDelivery */
+
+/**
+ * @typedef {object} ReceivedDelivery
+ * @property {Record<string, string | string[] | undefined>} headers
+ * @property {string} raw
+ * @property {WebhookDelivery} body
+ * @property {string | undefined} signature  X-Hub-Signature-256
+ * @property {boolean | undefined} signatureValid  undefined when the receiver has no app secret
+ * @property {string} path
+ */
+
+/**
+ * @typedef {object} Receiver
+ * @property {string} url
+ * @property {ReceivedDelivery[]} deliveries
+ * @property {{ mode: string | null, token: string | null, challenge: string | null, answered: number }[]} challenges
+ * @property {(status: number) => void} setStatus  what deliveries get answered with (default 200)
+ * @property {(predicate: (d: ReceivedDelivery) => boolean, timeoutMs?: number) => Promise<ReceivedDelivery>} waitFor
+ * @property {(field?: string) => ReceivedDelivery[]} byField
+ * @property {() => void} clear
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * A webhook endpoint: answers GET challenges whose verify token matches (403 otherwise), records
+ * POSTed deliveries and checks their signature with the app secret.
+ * @param {{ verifyToken?: string, appSecret?: string, port?: number, status?: number, challengeStatus?: number }} [options]
+ * @returns {Promise<Receiver>}
+ */
+async function startReceiver(options = {}) {
+	const verifyToken = options.verifyToken ?? 'verify-me';
+	let status = options.status ?? 200;
+	/** @type {ReceivedDelivery[]} */
+	const deliveries = [];
+	/** @type {Receiver['challenges']} */
+	const challenges = [];
+	const server = http.createServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://receiver.local');
+		if (req.method === 'GET') {
+			const mode = url.searchParams.get('hub.mode');
+			const token = url.searchParams.get('hub.verify_token');
+			const challenge = url.searchParams.get('hub.challenge');
+			const ok = mode === 'subscribe' && token === verifyToken && challenge !== null;
+			const answered = ok ? options.challengeStatus ?? 200 : 403;
+			challenges.push({ mode, token, challenge, answered });
+			res.writeHead(answered, { 'content-type': 'text/plain' });
+			res.end(ok ? challenge : 'verification failed');
+			return;
+		}
+		/** @type {Buffer[]} */
+		const chunks = [];
+		req.on('data', (/** @type {Buffer} */ c) => chunks.push(c));
+		req.on('end', () => {
+			const raw = Buffer.concat(chunks).toString('utf8');
+			const signature = /** @type {string | undefined} */ (req.headers['x-hub-signature-256']);
+			let signatureValid;
+			if (options.appSecret) {
+				const expected = `sha256=${crypto.createHmac('sha256', options.appSecret).update(raw).digest('hex')}`;
+				signatureValid =
+					typeof signature === 'string' &&
+					signature.length === expected.length &&
+					crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+			}
+			let body;
+			try {
+				body = JSON.parse(raw);
+			} catch {
+				body = {};
+			}
+			if (status === 200) deliveries.push({ headers: req.headers, raw, body, signature, signatureValid, path: url.pathname });
+			res.writeHead(status, { 'content-type': 'text/plain' });
+			res.end(status === 200 ? 'EVENT_RECEIVED' : 'refused');
+		});
+	});
+	await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)));
+	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+	return {
+		url: `http://127.0.0.1:${address.port}/webhook`,
+		deliveries,
+		challenges,
+		setStatus: (next) => {
+			status = next;
+		},
+		byField: (field) => deliveries.filter((d) => !field || d.body.entry?.[0]?.changes?.[0]?.field === field),
+		waitFor: (predicate, timeoutMs = 5000) =>
+			new Promise((resolve, reject) => {
+				const deadline = Date.now() + timeoutMs;
+				const check = () => {
+					const found = deliveries.find(predicate);
+					if (found) {
+						resolve(found);
+						return;
+					}
+					if (Date.now() > deadline) {
+						reject(new Error(`no matching delivery within ${timeoutMs} ms (${deliveries.length} received)`));
+						return;
+					}
+					setTimeout(check, 10);
+				};
+				check();
+			}),
+		clear: () => {
+			deliveries.length = 0;
+			challenges.length = 0;
+		},
+		stop: () =>
+			new Promise((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
+	};
+}
+
+/**
+ * X-Hub-Signature-256 value of a raw body.
+ * @param {string | Buffer} raw
+ * @param {string} appSecret
+ */
+function sign(raw, appSecret) {
+	return `sha256=${crypto.createHmac('sha256', appSecret).update(raw).digest('hex')}`;
+}
+
+module.exports = { startReceiver, request, multipart, makeJpeg, readJpegSize, sign };
