@@ -15,11 +15,11 @@ interface ErrorExplanation {
 export const META_ERROR_EXPLANATIONS: Record<number, ErrorExplanation> = {
 	4: {
 		message: 'The app hit its Graph API call limit',
-		hint: 'Too many calls from this app in a short time. Wait a few minutes, lower the node\'s Concurrency option, or spread the work with a Wait node.',
+		hint: "Too many calls from this app in a short time. Wait a few minutes, lower the node's Concurrency option, or spread the work with a Wait node.",
 	},
 	613: {
 		message: 'The app hit a Graph API rate limit',
-		hint: 'Calls are being made faster than Meta allows. Wait a while and lower the node\'s Concurrency option.',
+		hint: "Calls are being made faster than Meta allows. Wait a while and lower the node's Concurrency option.",
 	},
 	80007: {
 		message: 'The WhatsApp Business Account hit its rate limit',
@@ -51,7 +51,7 @@ export const META_ERROR_EXPLANATIONS: Record<number, ErrorExplanation> = {
 	},
 	131203: {
 		message: 'Unable to add the participant to the group',
-		hint: 'The user cannot be added right now, for example because they have not accepted WhatsApp\'s latest Terms of Service.',
+		hint: "The user cannot be added right now, for example because they have not accepted WhatsApp's latest Terms of Service.",
 	},
 	131204: {
 		message: 'The group is over its participant limit',
@@ -107,7 +107,7 @@ export const META_ERROR_EXPLANATIONS: Record<number, ErrorExplanation> = {
 	},
 	100: {
 		message: 'Meta rejected a parameter of the request',
-		hint: 'Check the IDs and values sent; Meta\'s own message follows.',
+		hint: "Check the IDs and values sent; Meta's own message follows.",
 	},
 };
 
@@ -192,5 +192,7 @@ export function metaApiError(
 		httpCode: context.statusCode !== undefined ? String(context.statusCode) : undefined,
 		itemIndex: context.itemIndex,
 	});
+	// Machine-readable for callers (pagination restarts, per-ID reports).
+	error.context.metaCode = code;
 	return error;
 }

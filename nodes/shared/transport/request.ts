@@ -10,11 +10,21 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { GraphErrorDetail, GraphErrorResponse, GraphPaging } from '../types';
-import { describeMetaError, metaApiError, metaErrorCode, redactSecrets, THROTTLING_CODES } from './errors';
+import {
+	describeMetaError,
+	metaApiError,
+	metaErrorCode,
+	redactSecrets,
+	THROTTLING_CODES,
+} from './errors';
 
 export const CREDENTIAL_TYPE = 'whatsAppGroupsApi';
 
-export type GraphContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type GraphContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
 
 export interface RetryOptions {
 	/** Attempts in all, the first included. */
@@ -83,7 +93,13 @@ export async function getGraphConnection(this: GraphContext): Promise<GraphConne
 }
 
 /** Network failures where the request never left this machine: always safe to retry. */
-const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_NETWORK_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 /** Network failures after which Meta may or may not have processed the request. */
 const AMBIGUOUS_NETWORK_CODES = new Set([
 	'ECONNRESET',
@@ -251,18 +267,18 @@ export async function graphRequestFull<T>(
 			(failure.kind === 'ambiguous' && (idempotent || retry.retryAmbiguous));
 		if (!retryable || attempt >= retry.maxAttempts) {
 			if (failure.kind === 'ambiguous' && !idempotent && !retry.retryAmbiguous) {
-				failure.error.description = `${failure.error.description ?? ''} Not retried automatically: the request may have reached Meta, and a retry could create a duplicate. Check before running it again, or turn on "Retry After Ambiguous Failures".`.trim();
+				failure.error.description =
+					`${failure.error.description ?? ''} Not retried automatically: the request may have reached Meta, and a retry could create a duplicate. Check before running it again, or turn on "Retry After Ambiguous Failures".`.trim();
 			} else if (retryable) {
-				failure.error.description = `${failure.error.description ?? ''} Gave up after ${attempt} attempts.`.trim();
+				failure.error.description =
+					`${failure.error.description ?? ''} Gave up after ${attempt} attempts.`.trim();
 			}
 			throw failure.error;
 		}
-		const delay = Math.max(
-			failure.retryAfterMs ?? 0,
-			backoffDelay(attempt, retry.baseDelayMs),
-		);
+		const delay = Math.max(failure.retryAfterMs ?? 0, backoffDelay(attempt, retry.baseDelayMs));
 		if (waitedMs + delay > retry.maxTotalWaitMs) {
-			failure.error.description = `${failure.error.description ?? ''} Gave up: waiting ${Math.ceil(delay / 1000)} s more would exceed the retry budget of ${Math.round(retry.maxTotalWaitMs / 1000)} s.`.trim();
+			failure.error.description =
+				`${failure.error.description ?? ''} Gave up: waiting ${Math.ceil(delay / 1000)} s more would exceed the retry budget of ${Math.round(retry.maxTotalWaitMs / 1000)} s.`.trim();
 			throw failure.error;
 		}
 		waitedMs += delay;
@@ -270,8 +286,8 @@ export async function graphRequestFull<T>(
 	}
 }
 
-export async function graphRequest<T>(this: GraphContext, request: GraphRequest): Promise<T> {
-	return (await graphRequestFull.call(this, request)).body as T;
+export async function graphRequest(this: GraphContext, request: GraphRequest): Promise<unknown> {
+	return (await graphRequestFull.call(this, request)).body;
 }
 
 /** Clean, secret-free error description for output items (continueOnFail, per-ID failures). */
@@ -282,31 +298,68 @@ export interface PageResult<T> {
 	paging?: GraphPaging;
 }
 
+export interface PaginateOptions<TItem> {
+	/** Stop after this many items (default: all). */
+	limit?: number;
+	/** Sent as `limit`; shrunk on the last page so no more is fetched than needed. */
+	pageSize?: number;
+	/**
+	 * When a cursor expires mid-way (131059), start again from the first page once and skip the
+	 * items already collected, recognised by this key. Without it the error is thrown.
+	 */
+	restartKey?: (item: TItem) => string;
+}
+
+const EXPIRED_CURSOR_CODE = 131059;
+
 /**
  * Follows `paging.cursors.after` while Meta announces a `next` page, until `limit` items are
  * collected. `extract` pulls the items out of a page (active groups nest them in `data.groups`).
  */
-export async function graphPaginate<TPage, TItem>(
-	this: GraphContext,
+export async function paginateGraph<TPage, TItem>(
+	context: GraphContext,
 	request: GraphRequest,
 	extract: (page: TPage) => PageResult<TItem>,
-	limit = Number.POSITIVE_INFINITY,
-	pageSize?: number,
+	options: PaginateOptions<TItem> = {},
 ): Promise<TItem[]> {
+	const limit = options.limit ?? Number.POSITIVE_INFINITY;
 	const collected: TItem[] = [];
+	const seen = new Set<string>();
 	let after: string | undefined;
+	let restarted = false;
 	for (;;) {
 		const remaining = limit - collected.length;
 		const qs: IDataObject = { ...(request.qs ?? {}) };
-		if (pageSize !== undefined) qs.limit = Math.min(pageSize, Math.max(1, remaining));
+		if (options.pageSize !== undefined)
+			qs.limit = Math.min(options.pageSize, Math.max(1, remaining));
 		if (after) qs.after = after;
-		const page = await graphRequest.call<GraphContext, [GraphRequest], Promise<TPage>>(this, {
-			...request,
-			qs,
-		});
+		let page: TPage | undefined;
+		let failure: unknown;
+		try {
+			page = await callGraph<TPage>(context, { ...request, qs });
+		} catch (error) {
+			failure = error;
+		}
+		if (page === undefined) {
+			const expired =
+				after !== undefined &&
+				failure instanceof NodeApiError &&
+				failure.context?.metaCode === EXPIRED_CURSOR_CODE;
+			if (expired && options.restartKey && !restarted) {
+				restarted = true;
+				after = undefined;
+				continue;
+			}
+			throw failure;
+		}
 		const { items, paging } = extract(page);
 		for (const item of items) {
 			if (collected.length >= limit) break;
+			if (options.restartKey) {
+				const key = options.restartKey(item);
+				if (seen.has(key)) continue;
+				seen.add(key);
+			}
 			collected.push(item);
 		}
 		const nextCursor = paging?.cursors?.after;
@@ -314,4 +367,9 @@ export async function graphPaginate<TPage, TItem>(
 		after = nextCursor;
 	}
 	return collected;
+}
+
+/** Typed entry point: `callGraph<T>(this, …)` reads better than `.call` with a cast. */
+export async function callGraph<T>(context: GraphContext, request: GraphRequest): Promise<T> {
+	return (await graphRequestFull.call(context, request)).body as T;
 }

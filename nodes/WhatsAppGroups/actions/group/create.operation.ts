@@ -1,0 +1,230 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+
+import { callGraph, paginateGraph } from '../../../shared/transport';
+import type {
+	ActiveGroupSummary,
+	ActiveGroupsResponse,
+	CreateGroupRequest,
+	CreateGroupResponse,
+	InviteLinkResponse,
+	JoinApprovalMode,
+} from '../../../shared/types';
+import {
+	optionsCollection,
+	phoneNumberIdField,
+	retryAmbiguousOption,
+} from '../../descriptions/common';
+import { compact, unixToIso, unixToNumber } from '../../helpers/output';
+import { getOptions, getPhoneNumberId } from '../../helpers/parameters';
+import { LIMITS, validateDescription, validateSubject } from '../../helpers/validation';
+import type { ItemOperation } from '../types';
+
+const properties: INodeProperties[] = [
+	phoneNumberIdField,
+	{
+		displayName: 'Subject',
+		name: 'subject',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'The group name, 1–128 characters (spaces at the ends are trimmed)',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				description: 'The group description, at most 2048 characters',
+			},
+			{
+				displayName: 'Join Approval Mode',
+				name: 'joinApprovalMode',
+				type: 'options',
+				options: [
+					{
+						name: 'Auto Approve',
+						value: 'auto_approve',
+						description: 'Anyone with the invite link joins at once',
+					},
+					{
+						name: 'Approval Required',
+						value: 'approval_required',
+						description:
+							'People with the link send a join request that the business approves or rejects',
+					},
+				],
+				default: 'auto_approve',
+			},
+		],
+	},
+	optionsCollection([
+		{
+			displayName: 'Wait for Group',
+			name: 'waitForGroup',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to wait until the new group is active and return its ID and invite link. Meta creates groups asynchronously; without this the node returns only the request ID.',
+		},
+		{
+			displayName: 'Wait Timeout (Seconds)',
+			name: 'waitTimeout',
+			type: 'number',
+			typeOptions: { minValue: 5, maxValue: 300 },
+			default: 60,
+			description: 'How long to wait for the group to appear before failing with the request ID',
+			displayOptions: { show: { waitForGroup: [true] } },
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 60 },
+			default: 3,
+			description: 'How often to look for the new group among the active groups',
+			displayOptions: { show: { waitForGroup: [true] } },
+		},
+		retryAmbiguousOption,
+	]),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['group'], operation: ['create'] } },
+	properties,
+);
+
+interface CreatePlan {
+	phoneNumberId: string;
+	body: CreateGroupRequest;
+	waitForGroup: boolean;
+	waitTimeoutMs: number;
+	pollIntervalMs: number;
+	retryAmbiguous: boolean;
+}
+
+/** Meta's clock and ours may differ: a group created this many seconds "before" the request still counts. */
+const CLOCK_SKEW_SECONDS = 30;
+
+async function findCreatedGroup(
+	this: IExecuteFunctions,
+	plan: CreatePlan,
+	requestedAtUnix: number,
+	itemIndex: number,
+): Promise<ActiveGroupSummary[]> {
+	const groups = await paginateGraph<ActiveGroupsResponse, ActiveGroupSummary>(
+		this,
+		{ method: 'GET', path: `/${plan.phoneNumberId}/groups`, itemIndex },
+		(page) => ({ items: page.data?.groups ?? [], paging: page.paging }),
+		{ pageSize: LIMITS.activeGroupsMaxPageSize, restartKey: (group) => group.id },
+	);
+	return groups.filter((group) => {
+		const createdAt = unixToNumber(group.created_at);
+		return (
+			String(group.subject ?? '').trim() === plan.body.subject &&
+			createdAt !== undefined &&
+			createdAt >= requestedAtUnix - CLOCK_SKEW_SECONDS
+		);
+	});
+}
+
+export const create: ItemOperation<CreatePlan> = {
+	mode: 'item',
+	description,
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<CreatePlan> {
+		const phoneNumberId = getPhoneNumberId(this, itemIndex);
+		const subject = validateSubject(this, itemIndex, this.getNodeParameter('subject', itemIndex));
+		const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+		const options = getOptions(this, itemIndex);
+		const body: CreateGroupRequest = { messaging_product: 'whatsapp', subject };
+		if (additional.description !== undefined && additional.description !== '') {
+			body.description = validateDescription(this, itemIndex, additional.description);
+		}
+		if (additional.joinApprovalMode) {
+			body.join_approval_mode = additional.joinApprovalMode as JoinApprovalMode;
+		}
+		return {
+			phoneNumberId,
+			body,
+			waitForGroup: options.waitForGroup === true,
+			waitTimeoutMs: Number(options.waitTimeout ?? 60) * 1000,
+			pollIntervalMs: Number(options.pollInterval ?? 3) * 1000,
+			retryAmbiguous: options.retryAmbiguous === true,
+		};
+	},
+	async execute(
+		this: IExecuteFunctions,
+		plan: CreatePlan,
+		itemIndex: number,
+	): Promise<IDataObject[]> {
+		const requestedAtUnix = Math.floor(Date.now() / 1000);
+		const response = await callGraph<CreateGroupResponse>(this, {
+			method: 'POST',
+			path: `/${plan.phoneNumberId}/groups`,
+			body: plan.body as unknown as IDataObject,
+			idempotent: false,
+			retry: { retryAmbiguous: plan.retryAmbiguous },
+			itemIndex,
+		});
+		const result: IDataObject = compact({
+			requestId: response.request_id,
+			phoneNumberId: plan.phoneNumberId,
+			subject: plan.body.subject,
+			description: plan.body.description,
+			joinApprovalMode: plan.body.join_approval_mode ?? 'auto_approve',
+		});
+		if (!plan.waitForGroup) return [result];
+
+		// Meta announces the group by webhook only; polling the active groups finds it without one.
+		const deadline = Date.now() + plan.waitTimeoutMs;
+		for (;;) {
+			const matches = await findCreatedGroup.call(this, plan, requestedAtUnix, itemIndex);
+			if (matches.length > 1) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Several groups named "${plan.body.subject}" were created just now; cannot tell which one request ${response.request_id} created`,
+					{
+						itemIndex,
+						description: `Matching group IDs: ${matches.map((group) => group.id).join(', ')}. Use distinct subjects, or take the group ID from the WhatsApp Groups Trigger's group_created event (it carries the request ID).`,
+					},
+				);
+			}
+			if (matches.length === 1) {
+				const group = matches[0];
+				const link = await callGraph<InviteLinkResponse>(this, {
+					method: 'GET',
+					path: `/${encodeURIComponent(group.id)}/invite_link`,
+					itemIndex,
+				});
+				return [
+					compact({
+						...result,
+						groupId: group.id,
+						inviteLink: link.invite_link,
+						createdAt: unixToIso(group.created_at),
+						createdAtUnix: unixToNumber(group.created_at),
+					}),
+				];
+			}
+			if (Date.now() + plan.pollIntervalMs > deadline) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The group "${plan.body.subject}" did not appear within ${Math.round(plan.waitTimeoutMs / 1000)} s`,
+					{
+						itemIndex,
+						description: `Meta accepted the request (request ID ${response.request_id}) but the group is not active yet, or creation failed. Do not create it again blindly: check Group > Get Many, or listen for group_created / group_create_failed with the WhatsApp Groups Trigger.`,
+					},
+				);
+			}
+			await sleep(plan.pollIntervalMs);
+		}
+	},
+};

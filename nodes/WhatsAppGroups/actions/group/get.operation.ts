@@ -1,0 +1,95 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { callGraph } from '../../../shared/transport';
+import type { GroupInfoField, GroupInfoResponse } from '../../../shared/types';
+import { GROUP_INFO_FIELDS } from '../../../shared/types';
+import {
+	groupLocatorField,
+	optionsCollection,
+	phoneNumberIdField,
+} from '../../descriptions/common';
+import { compact, participantToOutput, unixToIso, unixToNumber } from '../../helpers/output';
+import { getGroupId } from '../../helpers/parameters';
+import { invalidInput } from '../../helpers/validation';
+import type { ItemOperation } from '../types';
+
+const FIELD_LABELS: Record<GroupInfoField, string> = {
+	subject: 'Subject',
+	description: 'Description',
+	participants: 'Participants',
+	join_approval_mode: 'Join Approval Mode',
+	suspended: 'Suspended',
+	creation_timestamp: 'Creation Time',
+	total_participant_count: 'Total Participant Count',
+};
+
+const properties: INodeProperties[] = [
+	phoneNumberIdField,
+	groupLocatorField,
+	{
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'multiOptions',
+		options: GROUP_INFO_FIELDS.map((field) => ({ name: FIELD_LABELS[field], value: field })).sort(
+			(a, b) => a.name.localeCompare(b.name),
+		),
+		default: [...GROUP_INFO_FIELDS],
+		description: 'Which group details to fetch; fewer fields make a lighter request',
+	},
+	optionsCollection(),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['group'], operation: ['get'] } },
+	properties,
+);
+
+interface GetPlan {
+	groupId: string;
+	fields: GroupInfoField[];
+}
+
+export function groupInfoToOutput(info: GroupInfoResponse): IDataObject {
+	return compact({
+		groupId: info.id,
+		subject: info.subject,
+		description: info.description,
+		joinApprovalMode: info.join_approval_mode,
+		suspended: info.suspended,
+		createdAt: unixToIso(info.creation_timestamp),
+		createdAtUnix: unixToNumber(info.creation_timestamp),
+		totalParticipantCount: info.total_participant_count,
+		participants: info.participants?.map(participantToOutput),
+	});
+}
+
+export const get: ItemOperation<GetPlan> = {
+	mode: 'item',
+	description,
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<GetPlan> {
+		const groupId = getGroupId(this, itemIndex);
+		const fields = this.getNodeParameter('fields', itemIndex, [...GROUP_INFO_FIELDS]) as string[];
+		const unknown = fields.filter(
+			(field) => !(GROUP_INFO_FIELDS as readonly string[]).includes(field),
+		);
+		if (unknown.length > 0) {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Fields',
+				`unknown field(s) ${unknown.join(', ')}; allowed: ${GROUP_INFO_FIELDS.join(', ')}`,
+			);
+		}
+		return { groupId, fields: fields as GroupInfoField[] };
+	},
+	async execute(this: IExecuteFunctions, plan: GetPlan, itemIndex: number): Promise<IDataObject[]> {
+		const info = await callGraph<GroupInfoResponse>(this, {
+			method: 'GET',
+			path: `/${encodeURIComponent(plan.groupId)}`,
+			qs: plan.fields.length > 0 ? { fields: plan.fields.join(',') } : undefined,
+			itemIndex,
+		});
+		return [groupInfoToOutput(info)];
+	},
+};

@@ -1,0 +1,79 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { paginateGraph } from '../../../shared/transport';
+import type { ActiveGroupSummary, ActiveGroupsResponse } from '../../../shared/types';
+import {
+	limitField,
+	optionsCollection,
+	phoneNumberIdField,
+	returnAllField,
+} from '../../descriptions/common';
+import { compact, unixToIso, unixToNumber } from '../../helpers/output';
+import { getPhoneNumberId } from '../../helpers/parameters';
+import { invalidInput, LIMITS } from '../../helpers/validation';
+import type { ItemOperation } from '../types';
+
+const properties: INodeProperties[] = [
+	phoneNumberIdField,
+	returnAllField,
+	limitField,
+	optionsCollection(),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['group'], operation: ['getMany'] } },
+	properties,
+);
+
+interface GetManyPlan {
+	phoneNumberId: string;
+	limit: number;
+}
+
+export const getMany: ItemOperation<GetManyPlan> = {
+	mode: 'item',
+	description,
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<GetManyPlan> {
+		const phoneNumberId = getPhoneNumberId(this, itemIndex);
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll
+			? Number.POSITIVE_INFINITY
+			: Number(this.getNodeParameter('limit', itemIndex, 50));
+		if (!returnAll && (!Number.isInteger(limit) || limit < 1)) {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Limit',
+				`must be a whole number of at least 1 (got ${limit})`,
+			);
+		}
+		return { phoneNumberId, limit };
+	},
+	async execute(
+		this: IExecuteFunctions,
+		plan: GetManyPlan,
+		itemIndex: number,
+	): Promise<IDataObject[]> {
+		// Pages of up to 1024 (Meta's maximum) keep the request count low: 10,000 groups in 10 calls.
+		const groups = await paginateGraph<ActiveGroupsResponse, ActiveGroupSummary>(
+			this,
+			{ method: 'GET', path: `/${plan.phoneNumberId}/groups`, itemIndex },
+			(page) => ({ items: page.data?.groups ?? [], paging: page.paging }),
+			{
+				limit: plan.limit,
+				pageSize: LIMITS.activeGroupsMaxPageSize,
+				restartKey: (group) => group.id,
+			},
+		);
+		return groups.map((group) =>
+			compact({
+				groupId: group.id,
+				subject: group.subject,
+				createdAt: unixToIso(group.created_at),
+				createdAtUnix: unixToNumber(group.created_at),
+				phoneNumberId: plan.phoneNumberId,
+			}),
+		);
+	},
+};

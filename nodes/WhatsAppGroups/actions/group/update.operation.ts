@@ -1,0 +1,210 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { callGraph } from '../../../shared/transport';
+import type { SuccessResponse, UpdateSettingsBody } from '../../../shared/types';
+import {
+	groupLocatorField,
+	optionsCollection,
+	phoneNumberIdField,
+} from '../../descriptions/common';
+import { readJpegSize } from '../../helpers/jpeg';
+import { buildMultipartBody } from '../../helpers/multipart';
+import { getGroupId } from '../../helpers/parameters';
+import {
+	invalidInput,
+	LIMITS,
+	validateDescription,
+	validateSubject,
+} from '../../helpers/validation';
+import type { ItemOperation } from '../types';
+
+const properties: INodeProperties[] = [
+	phoneNumberIdField,
+	groupLocatorField,
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				description: 'The new description, at most 2048 characters',
+			},
+			{
+				displayName: 'Profile Picture (Binary Property)',
+				name: 'pictureBinaryProperty',
+				type: 'string',
+				default: 'data',
+				description:
+					'Name of the input binary property holding the new picture: a square JPEG, at least 192×192 pixels, at most 5 MB',
+			},
+			{
+				displayName: 'Subject',
+				name: 'subject',
+				type: 'string',
+				default: '',
+				description: 'The new group name, 1–128 characters',
+			},
+		],
+	},
+	optionsCollection(),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['group'], operation: ['update'] } },
+	properties,
+);
+
+interface PicturePlan {
+	data: Buffer;
+	fileName: string;
+}
+
+interface UpdatePlan {
+	groupId: string;
+	settings?: UpdateSettingsBody;
+	picture?: PicturePlan;
+}
+
+async function readPicture(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+): Promise<PicturePlan> {
+	const field = 'Profile Picture (Binary Property)';
+	const binary = this.getInputData()[itemIndex]?.binary?.[propertyName];
+	if (!binary) {
+		throw invalidInput(this, itemIndex, field, `the item has no binary property "${propertyName}"`);
+	}
+	const data = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+	if (data.length > LIMITS.pictureMaxBytes) {
+		throw invalidInput(
+			this,
+			itemIndex,
+			field,
+			`the picture is ${(data.length / 1024 / 1024).toFixed(1)} MB; at most 5 MB is allowed`,
+		);
+	}
+	const size = readJpegSize(data);
+	if (!size) {
+		throw invalidInput(
+			this,
+			itemIndex,
+			field,
+			`"${propertyName}" is not a JPEG image (mime type ${binary.mimeType || 'unknown'}); only JPEG is accepted`,
+		);
+	}
+	if (size.width !== size.height) {
+		throw invalidInput(
+			this,
+			itemIndex,
+			field,
+			`the picture must be square (it is ${size.width}×${size.height})`,
+		);
+	}
+	if (size.width < LIMITS.pictureMinSide) {
+		throw invalidInput(
+			this,
+			itemIndex,
+			field,
+			`the picture must be at least ${LIMITS.pictureMinSide}×${LIMITS.pictureMinSide} pixels (it is ${size.width}×${size.height})`,
+		);
+	}
+	return { data, fileName: binary.fileName || 'profile.jpg' };
+}
+
+export const update: ItemOperation<UpdatePlan> = {
+	mode: 'item',
+	description,
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<UpdatePlan> {
+		const groupId = getGroupId(this, itemIndex);
+		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+		const plan: UpdatePlan = { groupId };
+		const settings: UpdateSettingsBody = { messaging_product: 'whatsapp' };
+		if (fields.subject !== undefined)
+			settings.subject = validateSubject(this, itemIndex, fields.subject);
+		if (fields.description !== undefined) {
+			settings.description = validateDescription(this, itemIndex, fields.description);
+		}
+		if (settings.subject !== undefined || settings.description !== undefined)
+			plan.settings = settings;
+		if (fields.pictureBinaryProperty !== undefined) {
+			const propertyName = String(fields.pictureBinaryProperty).trim();
+			if (!propertyName) {
+				throw invalidInput(
+					this,
+					itemIndex,
+					'Profile Picture (Binary Property)',
+					'name the binary property that holds the picture',
+				);
+			}
+			plan.picture = await readPicture.call(this, itemIndex, propertyName);
+		}
+		if (!plan.settings && !plan.picture) {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Update Fields',
+				'add at least one of Subject, Description or Profile Picture',
+			);
+		}
+		return plan;
+	},
+	async execute(
+		this: IExecuteFunctions,
+		plan: UpdatePlan,
+		itemIndex: number,
+	): Promise<IDataObject[]> {
+		const path = `/${encodeURIComponent(plan.groupId)}`;
+		const updated: string[] = [];
+		if (plan.settings) {
+			await callGraph<SuccessResponse>(this, {
+				method: 'POST',
+				path,
+				body: plan.settings as unknown as IDataObject,
+				idempotent: true,
+				itemIndex,
+			});
+			if (plan.settings.subject !== undefined) updated.push('subject');
+			if (plan.settings.description !== undefined) updated.push('description');
+		}
+		if (plan.picture) {
+			const multipart = buildMultipartBody(
+				{ messaging_product: 'whatsapp' },
+				{
+					fieldName: 'file',
+					fileName: plan.picture.fileName,
+					contentType: 'image/jpeg',
+					data: plan.picture.data,
+				},
+			);
+			await callGraph<SuccessResponse>(this, {
+				method: 'POST',
+				path,
+				body: multipart.body,
+				headers: { 'Content-Type': multipart.contentType },
+				idempotent: true,
+				itemIndex,
+			});
+			updated.push('profilePicture');
+		}
+		// Meta confirms each part asynchronously with a group_settings_update webhook.
+		return [
+			{
+				groupId: plan.groupId,
+				updated,
+				...(plan.settings?.subject !== undefined ? { subject: plan.settings.subject } : {}),
+				...(plan.settings?.description !== undefined
+					? { description: plan.settings.description }
+					: {}),
+			},
+		];
+	},
+};

@@ -1,0 +1,205 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { callGraph } from '../../../shared/transport';
+import type { SendMessageRequest, SendMessageResponse } from '../../../shared/types';
+import {
+	groupLocatorField,
+	optionsCollection,
+	phoneNumberIdField,
+	retryAmbiguousOption,
+} from '../../descriptions/common';
+import { compact } from '../../helpers/output';
+import { getGroupId, getOptions, getPhoneNumberId } from '../../helpers/parameters';
+import { invalidInput } from '../../helpers/validation';
+import type { ItemOperation } from '../types';
+
+const properties: INodeProperties[] = [
+	phoneNumberIdField,
+	groupLocatorField,
+	{
+		displayName: 'Recipient Phone Number',
+		name: 'recipientPhoneNumber',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. +4915112345678',
+		description:
+			'The WhatsApp user to invite, with country code. The invite goes to this person, not into the group.',
+	},
+	{
+		displayName: 'Template Name',
+		name: 'templateName',
+		type: 'string',
+		default: 'group_invite_link',
+		required: true,
+		description:
+			"An approved template copied unmodified from the Template Library's group invite link templates (category utility)",
+	},
+	{
+		displayName: 'Language Code',
+		name: 'languageCode',
+		type: 'string',
+		default: 'en',
+		required: true,
+		placeholder: 'e.g. en_US',
+		description: 'The language code the template was approved in',
+	},
+	{
+		displayName: 'Body Parameters',
+		name: 'bodyParameters',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Parameter',
+		default: {},
+		description:
+			"Text values for the template's other body variables, in order. The group invite link parameter is added by the node.",
+		options: [
+			{
+				displayName: 'Parameter',
+				name: 'parameter',
+				values: [
+					{
+						displayName: 'Text',
+						name: 'text',
+						type: 'string',
+						default: '',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Invite Link Position',
+		name: 'groupLinkPosition',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 1,
+		description:
+			'Which body variable ({{1}}, {{2}}, …) of the template is the group invite link; the text parameters fill the others in order',
+	},
+	optionsCollection([retryAmbiguousOption]),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['inviteLink'], operation: ['send'] } },
+	properties,
+);
+
+interface SendInvitePlan {
+	phoneNumberId: string;
+	groupId: string;
+	body: SendMessageRequest;
+	retryAmbiguous: boolean;
+}
+
+/** Digits only, as the Cloud API expects; refuses anything that cannot be a phone number. */
+export function normalizePhoneNumber(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): string {
+	const raw = String(value ?? '').trim();
+	const digits = raw
+		.replace(/[\s().-]/g, '')
+		.replace(/^\+/, '')
+		.replace(/^00/, '');
+	if (!/^\d{6,15}$/.test(digits)) {
+		throw invalidInput(
+			context,
+			itemIndex,
+			field,
+			`"${raw}" is not a phone number with country code (6–15 digits, e.g. +4915112345678)`,
+		);
+	}
+	return digits;
+}
+
+export const send: ItemOperation<SendInvitePlan> = {
+	mode: 'item',
+	description,
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<SendInvitePlan> {
+		const phoneNumberId = getPhoneNumberId(this, itemIndex);
+		const groupId = getGroupId(this, itemIndex);
+		const to = normalizePhoneNumber(
+			this,
+			itemIndex,
+			'Recipient Phone Number',
+			this.getNodeParameter('recipientPhoneNumber', itemIndex),
+		);
+		const templateName = String(this.getNodeParameter('templateName', itemIndex, '')).trim();
+		if (!/^[a-z0-9_]{1,512}$/.test(templateName)) {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Template Name',
+				`"${templateName}" is not a template name (lowercase letters, digits and underscores)`,
+			);
+		}
+		const languageCode = String(this.getNodeParameter('languageCode', itemIndex, '')).trim();
+		if (!/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(languageCode)) {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Language Code',
+				`"${languageCode}" is not a language code such as en or en_US`,
+			);
+		}
+		const collection = this.getNodeParameter('bodyParameters', itemIndex, {}) as {
+			parameter?: Array<{ text?: string }>;
+		};
+		const texts = (collection.parameter ?? []).map((entry) => String(entry.text ?? ''));
+		const position = Number(this.getNodeParameter('groupLinkPosition', itemIndex, 1));
+		if (!Number.isInteger(position) || position < 1 || position > texts.length + 1) {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Invite Link Position',
+				`must be a whole number from 1 to ${texts.length + 1} (got ${position})`,
+			);
+		}
+		const parameters: IDataObject[] = texts.map((text) => ({ type: 'text', text }));
+		parameters.splice(position - 1, 0, { type: 'group_id', group_id: groupId });
+		const body: SendMessageRequest = {
+			messaging_product: 'whatsapp',
+			recipient_type: 'individual',
+			to,
+			type: 'template',
+			template: {
+				name: templateName,
+				language: { code: languageCode },
+				components: [{ type: 'body', parameters }],
+			},
+		};
+		return {
+			phoneNumberId,
+			groupId,
+			body,
+			retryAmbiguous: getOptions(this, itemIndex).retryAmbiguous === true,
+		};
+	},
+	async execute(
+		this: IExecuteFunctions,
+		plan: SendInvitePlan,
+		itemIndex: number,
+	): Promise<IDataObject[]> {
+		const response = await callGraph<SendMessageResponse>(this, {
+			method: 'POST',
+			path: `/${plan.phoneNumberId}/messages`,
+			body: plan.body as unknown as IDataObject,
+			idempotent: false,
+			retry: { retryAmbiguous: plan.retryAmbiguous },
+			itemIndex,
+		});
+		return [
+			compact({
+				groupId: plan.groupId,
+				recipient: plan.body.to,
+				waId: response.contacts?.[0]?.wa_id,
+				messageId: response.messages?.[0]?.id,
+				templateName: plan.body.template?.name,
+			}),
+		];
+	},
+};

@@ -1,0 +1,79 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { paginateGraph } from '../../../shared/transport';
+import type { GraphJoinRequest, JoinRequestsResponse } from '../../../shared/types';
+import {
+	groupLocatorField,
+	limitField,
+	optionsCollection,
+	phoneNumberIdField,
+	returnAllField,
+} from '../../descriptions/common';
+import { compact, unixToIso, unixToNumber } from '../../helpers/output';
+import { getGroupId } from '../../helpers/parameters';
+import { invalidInput } from '../../helpers/validation';
+import type { ItemOperation } from '../types';
+
+const properties: INodeProperties[] = [
+	phoneNumberIdField,
+	groupLocatorField,
+	returnAllField,
+	limitField,
+	optionsCollection(),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['joinRequest'], operation: ['getMany'] } },
+	properties,
+);
+
+interface GetManyPlan {
+	groupId: string;
+	limit: number;
+}
+
+export const getMany: ItemOperation<GetManyPlan> = {
+	mode: 'item',
+	description,
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<GetManyPlan> {
+		const groupId = getGroupId(this, itemIndex);
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll
+			? Number.POSITIVE_INFINITY
+			: Number(this.getNodeParameter('limit', itemIndex, 50));
+		if (!returnAll && (!Number.isInteger(limit) || limit < 1)) {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Limit',
+				`must be a whole number of at least 1 (got ${limit})`,
+			);
+		}
+		return { groupId, limit };
+	},
+	async execute(
+		this: IExecuteFunctions,
+		plan: GetManyPlan,
+		itemIndex: number,
+	): Promise<IDataObject[]> {
+		const requests = await paginateGraph<JoinRequestsResponse, GraphJoinRequest>(
+			this,
+			{ method: 'GET', path: `/${encodeURIComponent(plan.groupId)}/join_requests`, itemIndex },
+			(page) => ({ items: page.data ?? [], paging: page.paging }),
+			{ limit: plan.limit, restartKey: (request) => request.join_request_id },
+		);
+		return requests.map((request) =>
+			compact({
+				groupId: plan.groupId,
+				joinRequestId: request.join_request_id,
+				waId: request.wa_id,
+				userId: request.user_id,
+				parentUserId: request.parent_user_id,
+				username: request.username,
+				createdAt: unixToIso(request.creation_timestamp),
+				createdAtUnix: unixToNumber(request.creation_timestamp),
+			}),
+		);
+	},
+};

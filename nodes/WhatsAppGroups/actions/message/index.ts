@@ -1,0 +1,43 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { ResourceOperations } from '../types';
+import { pin } from './pin.operation';
+import { send } from './send.operation';
+import { unpin } from './unpin.operation';
+
+export const messageOperations: ResourceOperations = { pin, send, unpin };
+
+export const messageDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['message'] } },
+		options: [
+			{
+				name: 'Pin',
+				value: 'pin',
+				action: 'Pin a message',
+				description: 'Pin a group message for 1–30 days (at most 3 pins per group)',
+			},
+			{
+				name: 'Send',
+				value: 'send',
+				action: 'Send a message',
+				description:
+					'Send a text, media (image, video, audio, document, sticker) or template message to everyone in a group',
+			},
+			{
+				name: 'Unpin',
+				value: 'unpin',
+				action: 'Unpin a message',
+				description: 'Unpin a pinned group message',
+			},
+		],
+		default: 'send',
+	},
+	...pin.description,
+	...send.description,
+	...unpin.description,
+];

@@ -1,0 +1,102 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { SendMessageRequest } from '../../../shared/types';
+import {
+	groupLocatorField,
+	optionsCollection,
+	phoneNumberIdField,
+} from '../../descriptions/common';
+import { getGroupId, getPhoneNumberId } from '../../helpers/parameters';
+import { invalidInput, LIMITS } from '../../helpers/validation';
+import type { ItemOperation } from '../types';
+import { sendGroupMessage } from './shared';
+
+export const messageIdField: INodeProperties = {
+	displayName: 'Message ID',
+	name: 'messageId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. wamid.HBgL…',
+	description: 'The ID (wamid) of a message in the group',
+};
+
+const properties: INodeProperties[] = [
+	phoneNumberIdField,
+	groupLocatorField,
+	messageIdField,
+	{
+		displayName: 'Days',
+		name: 'expirationDays',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 30 },
+		default: 7,
+		description:
+			'How long the message stays pinned, 1–30 days. A group has at most 3 pins; the oldest is unpinned automatically.',
+	},
+	optionsCollection(),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['pin'] } },
+	properties,
+);
+
+interface PinPlan {
+	phoneNumberId: string;
+	body: SendMessageRequest;
+}
+
+export function getMessageId(context: IExecuteFunctions, itemIndex: number): string {
+	const messageId = String(context.getNodeParameter('messageId', itemIndex, '')).trim();
+	if (!messageId) throw invalidInput(context, itemIndex, 'Message ID', 'a message ID is required');
+	return messageId;
+}
+
+export const pin: ItemOperation<PinPlan> = {
+	mode: 'item',
+	description,
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<PinPlan> {
+		const phoneNumberId = getPhoneNumberId(this, itemIndex);
+		const groupId = getGroupId(this, itemIndex);
+		const messageId = getMessageId(this, itemIndex);
+		const days = Number(this.getNodeParameter('expirationDays', itemIndex, 7));
+		if (!Number.isInteger(days) || days < LIMITS.pinMinDays || days > LIMITS.pinMaxDays) {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Days',
+				`must be a whole number from ${LIMITS.pinMinDays} to ${LIMITS.pinMaxDays} (got ${days})`,
+			);
+		}
+		return {
+			phoneNumberId,
+			body: {
+				messaging_product: 'whatsapp',
+				recipient_type: 'group',
+				to: groupId,
+				type: 'pin',
+				pin: { type: 'pin', message_id: messageId, expiration_days: days },
+			},
+		};
+	},
+	async execute(this: IExecuteFunctions, plan: PinPlan, itemIndex: number): Promise<IDataObject[]> {
+		// Pinning the same message again only renews it: safe to retry.
+		const result = await sendGroupMessage(
+			this,
+			plan.phoneNumberId,
+			plan.body,
+			itemIndex,
+			false,
+			true,
+		);
+		return [
+			{
+				...result,
+				pinnedMessageId: plan.body.pin?.message_id,
+				expirationDays: plan.body.pin?.expiration_days,
+			},
+		];
+	},
+};

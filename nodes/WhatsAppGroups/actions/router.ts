@@ -1,0 +1,131 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { getOptions } from '../helpers/parameters';
+import { runWithConcurrency } from '../helpers/pool';
+import { groupOperations } from './group';
+import { inviteLinkOperations } from './inviteLink';
+import { joinRequestOperations } from './joinRequest';
+import { messageOperations } from './message';
+import { participantOperations } from './participant';
+import type { BatchOutcome, Operation, PreparedItem, ResourceOperations } from './types';
+
+export const operationsByResource: Record<string, ResourceOperations> = {
+	group: groupOperations,
+	inviteLink: inviteLinkOperations,
+	joinRequest: joinRequestOperations,
+	participant: participantOperations,
+	message: messageOperations,
+};
+
+const DEFAULT_CONCURRENCY = 5;
+
+function errorToItemJson(error: Error): IDataObject {
+	const json: IDataObject = { error: error.message };
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.description) json.description = error.description;
+		if (error.context?.metaCode !== undefined) json.code = error.context.metaCode as number;
+		if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
+	}
+	return json;
+}
+
+function asError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), error instanceof Error ? error : String(error), {
+		itemIndex,
+	});
+}
+
+/**
+ * Validates every item before anything is sent, runs the operation with bounded concurrency (or
+ * as one batch for operations that combine IDs), and returns one output item per result row, each
+ * paired with the input item it came from. With "Continue On Fail" a failing item yields an error
+ * item instead of stopping the node.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = operationsByResource[resource]?.[operationName] as
+		| Operation<unknown>
+		| undefined;
+	if (!operation) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" is not supported for "${resource}"`,
+		);
+	}
+	const continueOnFail = this.continueOnFail();
+	const outcomes = new Map<number, BatchOutcome>();
+
+	// 1. Validate all items first: with one bad item and no "Continue On Fail", nothing is sent.
+	const prepared: Array<PreparedItem<unknown>> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			prepared.push({ itemIndex, plan: await operation.prepare.call(this, itemIndex) });
+		} catch (error) {
+			const failure = asError(this, error, itemIndex);
+			if (!continueOnFail) throw failure;
+			outcomes.set(itemIndex, { error: failure });
+		}
+	}
+
+	// 2. Run.
+	if (prepared.length > 0) {
+		if (operation.mode === 'batch') {
+			const batchOutcomes = await operation.executeBatch.call(this, prepared);
+			for (const [itemIndex, outcome] of batchOutcomes) {
+				if ('error' in outcome) {
+					const failure = asError(this, outcome.error, itemIndex);
+					if (!continueOnFail) throw failure;
+					outcomes.set(itemIndex, { error: failure });
+				} else {
+					outcomes.set(itemIndex, outcome);
+				}
+			}
+		} else {
+			const concurrency = Math.max(
+				1,
+				Math.floor(
+					Number(getOptions(this, prepared[0].itemIndex).concurrency ?? DEFAULT_CONCURRENCY),
+				),
+			);
+			const results = await runWithConcurrency(
+				prepared,
+				concurrency,
+				async ({ itemIndex, plan }) => operation.execute.call(this, plan, itemIndex),
+				!continueOnFail,
+			);
+			results.forEach((result, position) => {
+				const { itemIndex } = prepared[position];
+				if (result?.ok) outcomes.set(itemIndex, { rows: result.value });
+				else if (result && !result.ok)
+					outcomes.set(itemIndex, { error: asError(this, result.error, itemIndex) });
+			});
+			if (!continueOnFail) {
+				// Stop at the first failing item in input order, as n8n users expect.
+				for (const { itemIndex } of prepared) {
+					const outcome = outcomes.get(itemIndex);
+					if (outcome && 'error' in outcome) throw outcome.error;
+				}
+			}
+		}
+	}
+
+	// 3. Assemble in input order, every row paired with its input item.
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const outcome = outcomes.get(itemIndex);
+		if (!outcome) continue;
+		if ('error' in outcome) {
+			output.push({ json: errorToItemJson(outcome.error), pairedItem: { item: itemIndex } });
+			continue;
+		}
+		for (const row of outcome.rows) output.push({ json: row, pairedItem: { item: itemIndex } });
+	}
+	return [output];
+}

@@ -1,0 +1,37 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+/**
+ * An operation validates an item (no request leaves before every item is valid), then runs it.
+ * Per-item operations run items independently with bounded concurrency; batch operations receive
+ * every valid item at once so they can combine IDs that target the same group into few requests.
+ */
+interface OperationBase<TPlan> {
+	description: INodeProperties[];
+	/** Reads and validates the item's parameters. Throws a NodeOperationError naming field and item. */
+	prepare(this: IExecuteFunctions, itemIndex: number): Promise<TPlan>;
+}
+
+export interface ItemOperation<TPlan = unknown> extends OperationBase<TPlan> {
+	mode: 'item';
+	execute(this: IExecuteFunctions, plan: TPlan, itemIndex: number): Promise<IDataObject[]>;
+}
+
+export interface PreparedItem<TPlan> {
+	itemIndex: number;
+	plan: TPlan;
+}
+
+/** What a batch produced for one input item: its output rows, or the error that item gets. */
+export type BatchOutcome = { rows: IDataObject[] } | { error: Error };
+
+export interface BatchOperation<TPlan = unknown> extends OperationBase<TPlan> {
+	mode: 'batch';
+	executeBatch(
+		this: IExecuteFunctions,
+		items: Array<PreparedItem<TPlan>>,
+	): Promise<Map<number, BatchOutcome>>;
+}
+
+export type Operation<TPlan = unknown> = ItemOperation<TPlan> | BatchOperation<TPlan>;
+
+export type ResourceOperations = Record<string, Operation<unknown>>;

@@ -1,0 +1,94 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { phoneNumberIdField } from '../../shared/descriptions/phoneNumber';
+
+export { phoneNumberIdField };
+
+/** The group an operation acts on: picked from the active groups of the phone number, or by ID. */
+export const groupLocatorField: INodeProperties = {
+	displayName: 'Group',
+	name: 'groupId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The WhatsApp group to act on',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a group...',
+			typeOptions: {
+				searchListMethod: 'searchGroups',
+				searchable: true,
+			},
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^[^\\s@/?#]+$',
+						errorMessage:
+							'A Cloud API group ID has no spaces and is not a WhatsApp Web JID (…@g.us)',
+					},
+				},
+			],
+		},
+	],
+};
+
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 50 },
+	default: 5,
+	description:
+		'How many requests to Meta may be in flight at once when the node gets many items. Lower it if Meta answers with rate-limit errors.',
+};
+
+export const retryAmbiguousOption: INodeProperties = {
+	displayName: 'Retry After Ambiguous Failures',
+	name: 'retryAmbiguous',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to retry when the connection fails or Meta answers 5xx after the request may already have been processed. Off by default: a retry could create a duplicate group or send a message twice.',
+};
+
+/** The "Options" collection every operation carries; operations add their own entries. */
+export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [concurrencyOption, ...extra].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
+	};
+}
+
+export const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};

@@ -1,0 +1,38 @@
+export interface JpegSize {
+	width: number;
+	height: number;
+}
+
+/**
+ * Reads width and height from a JPEG's start-of-frame marker. Returns undefined when the buffer is
+ * not a JPEG or no frame header is found: the caller then refuses the file.
+ */
+export function readJpegSize(data: Buffer): JpegSize | undefined {
+	if (data.length < 4 || data[0] !== 0xff || data[1] !== 0xd8) return undefined;
+	let offset = 2;
+	while (offset + 4 <= data.length) {
+		if (data[offset] !== 0xff) return undefined;
+		const marker = data[offset + 1];
+		// Fill bytes and standalone markers carry no length.
+		if (marker === 0xff) {
+			offset += 1;
+			continue;
+		}
+		if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+			offset += 2;
+			continue;
+		}
+		if (marker === 0xd9 || marker === 0xda) return undefined;
+		const length = data.readUInt16BE(offset + 2);
+		if (length < 2) return undefined;
+		// SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC) hold the frame size.
+		const isStartOfFrame =
+			marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+		if (isStartOfFrame) {
+			if (offset + 9 > data.length) return undefined;
+			return { height: data.readUInt16BE(offset + 5), width: data.readUInt16BE(offset + 7) };
+		}
+		offset += 2 + length;
+	}
+	return undefined;
+}

@@ -1,0 +1,124 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** A validation error that names the field and the item, so the user can find it at once. */
+export function invalidInput(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	problem: string,
+	hint?: string,
+): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		`Invalid "${field}" in item ${itemIndex}: ${problem}`,
+		{ itemIndex, description: hint ?? `Nothing was sent for item ${itemIndex}.` },
+	);
+}
+
+export const LIMITS = {
+	subjectMaxLength: 128,
+	descriptionMaxLength: 2048,
+	maxParticipantsPerGroup: 8,
+	pinMinDays: 1,
+	pinMaxDays: 30,
+	textMaxLength: 4096,
+	captionMaxLength: 1024,
+	pictureMaxBytes: 5 * 1024 * 1024,
+	pictureMinSide: 192,
+	activeGroupsMaxPageSize: 1024,
+} as const;
+
+/** Group IDs are opaque strings; WhatsApp Web JIDs and phone numbers are a common mix-up. */
+export function validateGroupId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
+	const groupId =
+		typeof value === 'string'
+			? value.trim()
+			: value === undefined || value === null
+				? ''
+				: String(value).trim();
+	if (!groupId) {
+		throw invalidInput(context, itemIndex, 'Group', 'a group ID is required');
+	}
+	if (/@g\.us$/i.test(groupId)) {
+		throw invalidInput(
+			context,
+			itemIndex,
+			'Group',
+			`"${groupId}" is a WhatsApp Web group JID, not a Cloud API group ID`,
+			'Cloud API group IDs are opaque strings such as Y2FwaV9ncm91cDo…; list them with Group > Get Many.',
+		);
+	}
+	if (/[\s/?#]/.test(groupId)) {
+		throw invalidInput(
+			context,
+			itemIndex,
+			'Group',
+			`"${groupId}" is not a valid group ID (it contains spaces or URL characters)`,
+		);
+	}
+	return groupId;
+}
+
+export function validatePhoneNumberId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
+	const id = String(value ?? '').trim();
+	if (!/^\d+$/.test(id)) {
+		throw invalidInput(
+			context,
+			itemIndex,
+			'Business Phone Number',
+			id
+				? `"${id}" is not a phone number ID (Meta's phone number IDs are digits only, not the phone number itself with + or spaces)`
+				: 'a business phone number ID is required',
+		);
+	}
+	return id;
+}
+
+export function validateSubject(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
+	const subject = String(value ?? '').trim();
+	if (subject.length < 1 || subject.length > LIMITS.subjectMaxLength) {
+		throw invalidInput(
+			context,
+			itemIndex,
+			'Subject',
+			`must be 1–${LIMITS.subjectMaxLength} characters after trimming (got ${subject.length})`,
+		);
+	}
+	return subject;
+}
+
+export function validateDescription(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
+	const description = String(value ?? '');
+	if (description.length > LIMITS.descriptionMaxLength) {
+		throw invalidInput(
+			context,
+			itemIndex,
+			'Description',
+			`must be at most ${LIMITS.descriptionMaxLength} characters (got ${description.length})`,
+		);
+	}
+	return description;
+}
+
+/** Accepts an array, or a string of IDs separated by commas, semicolons or new lines. */
+export function splitList(value: unknown): string[] {
+	const parts = Array.isArray(value) ? value : String(value ?? '').split(/[,;\n]/);
+	return parts.map((part) => String(part ?? '').trim()).filter((part) => part.length > 0);
+}

@@ -1,0 +1,28 @@
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { paginateGraph } from '../transport';
+import type { PhoneNumber, PhoneNumbersResponse } from '../types';
+
+/** Lists the account's business phone numbers for the phone number dropdown of both nodes. */
+export async function getPhoneNumbers(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	const credentials = await this.getCredentials('whatsAppGroupsApi');
+	const accountId = String(credentials.businessAccountId ?? '').trim();
+	const numbers = await paginateGraph<PhoneNumbersResponse, PhoneNumber>(
+		this,
+		{
+			method: 'GET',
+			path: `/${encodeURIComponent(accountId)}/phone_numbers`,
+			qs: { fields: 'id,display_phone_number,verified_name' },
+		},
+		(page) => ({ items: page.data ?? [], paging: page.paging }),
+		{ limit: 500 },
+	);
+	return numbers.map((number) => ({
+		name:
+			[number.verified_name, number.display_phone_number].filter(Boolean).join(' · ') || number.id,
+		value: number.id,
+		description: `ID ${number.id}`,
+	}));
+}
