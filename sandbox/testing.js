@@ -135,3 +135,32 @@ function sign(raw, appSecret) {
 }
 
 module.exports = { startReceiver, request, multipart, makeJpeg, readJpegSize, sign };
+
+/**
+ * Runs the simulation CLI (sandbox/cli.js) against a sandbox and returns its output.
+ * @param {string[]} args
+ * @param {string} url
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ */
+function runCli(args, url) {
+	const { execFile } = require('node:child_process');
+	const path = require('node:path');
+	return new Promise((resolve) => {
+		execFile(process.execPath, [path.join(__dirname, 'cli.js'), ...args, '--url', url], (error, stdout, stderr) => {
+			resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+		});
+	});
+}
+
+module.exports.runCli = runCli;
+
+/**
+ * The first change ({field, value}) of a recorded delivery, loosely typed for assertions.
+ * @param {{ body: unknown }} delivery
+ * @returns {{ field: string, value: any }}
+ */
+function firstChange(delivery) {
+	return /** @type {any} */ (delivery.body).entry[0].changes[0];
+}
+
+module.exports.firstChange = firstChange;
