@@ -1,0 +1,682 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
+import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import {
+	dropRedeliveries,
+	SEEN_KEYS_PROPERTY,
+} from '../../nodes/WhatsAppGroupsTrigger/webhook/filters';
+import { checkSignature, signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
+import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
+import type { FakeWebhookOptions } from '../helpers/fakeContext';
+import { createWebhookContext, FAKE_NODE } from '../helpers/fakeContext';
+import statusAggregated from '../fixtures/meta-doc-samples/messages__group_status_aggregated_multi_participant.json';
+import groupCreated from '../fixtures/meta-doc-samples/group_lifecycle_update__create_succeed.json';
+
+const APP_SECRET = 'app-secret-for-tests';
+const WEBHOOK_URL = 'https://n8n.example.com/webhook/5b0c/webhook';
+const CREDENTIALS = {
+	accessToken: 'user-token',
+	businessAccountId: 'WABA_1',
+	appId: 'APP_1',
+	appSecret: APP_SECRET,
+};
+const trigger = new WhatsAppGroupsTrigger();
+
+function delivery(entries: unknown[]): string {
+	return JSON.stringify({ object: 'whatsapp_business_account', entry: entries });
+}
+
+/** A signed POST with the given parameters. */
+async function post(rawBody: string, parameters: Record<string, unknown> = {}, extra: Partial<FakeWebhookOptions> = {}) {
+	const fake = createWebhookContext({
+		credentials: CREDENTIALS,
+		parameters: { verifySignatures: true, ...parameters },
+		webhookUrl: WEBHOOK_URL,
+		rawBody,
+		headers: { 'x-hub-signature-256': signBody(rawBody, APP_SECRET) },
+		...extra,
+	});
+	const result = await trigger.webhook.call(fake.context);
+	return { ...fake, result, items: result.workflowData?.[0].map((item) => item.json) };
+}
+
+async function challenge(query: IDataObject, extra: Partial<FakeWebhookOptions> = {}) {
+	const fake = createWebhookContext({
+		credentials: CREDENTIALS,
+		parameters: { destination: 'phoneNumber' },
+		webhookUrl: WEBHOOK_URL,
+		webhookName: 'setup',
+		query,
+		...extra,
+	});
+	const result = await trigger.webhook.call(fake.context);
+	return { ...fake, result };
+}
+
+const metadata = { display_phone_number: '15550001111', phone_number_id: 'PHONE_1' };
+
+describe('signature check on deliveries', () => {
+	const body = JSON.stringify(groupCreated);
+
+	it('accepts a delivery signed with the app secret', async () => {
+		const { result, response, items } = await post(body);
+		expect(response.status).not.toHaveBeenCalled();
+		expect(result.noWebhookResponse).toBeUndefined();
+		expect(items).toHaveLength(1);
+		expect(items?.[0].event).toBe('group_created');
+	});
+
+	it.each([
+		['missing', {}, 'the X-Hub-Signature-256 header is missing'],
+		['signed with another secret', { 'x-hub-signature-256': signBody(body, 'other-secret') }, 'does not match the body'],
+		['malformed', { 'x-hub-signature-256': 'sha1=abc' }, 'is not "sha256=<64 hex digits>"'],
+		['uppercase but wrong', { 'x-hub-signature-256': `sha256=${'A'.repeat(64)}` }, 'does not match the body'],
+	])('answers 401, starts nothing and logs why when the signature is %s', async (_label, headers, reason) => {
+		const { result, response, logger } = await post(body, {}, { headers });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.sent).toEqual({
+			statusCode: 401,
+			headers: { 'content-type': 'text/plain; charset=utf-8' },
+			body: 'Unauthorized',
+		});
+		expect(logger.warn).toHaveBeenCalledTimes(1);
+		expect(logger.warn.mock.calls[0][0]).toContain(reason);
+	});
+
+	it('refuses a tampered body whose signature was valid for the original', async () => {
+		const tampered = body.replace('test invite link', 'hacked subject');
+		const { result, response, logger } = await post(tampered, {}, {
+			headers: { 'x-hub-signature-256': signBody(body, APP_SECRET) },
+		});
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.sent.statusCode).toBe(401);
+		expect(logger.warn.mock.calls[0][0]).toContain('does not match the body');
+	});
+
+	it('refuses everything when the credential has no app secret and verification is on', async () => {
+		const { result, response, logger } = await post(body, {}, {
+			credentials: { ...CREDENTIALS, appSecret: '' },
+		});
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.sent.statusCode).toBe(401);
+		expect(logger.warn.mock.calls[0][0]).toContain('no App Secret');
+	});
+
+	it('refuses when n8n kept no raw body to check', async () => {
+		const fake = createWebhookContext({
+			credentials: CREDENTIALS,
+			parameters: {},
+			webhookUrl: WEBHOOK_URL,
+			body: groupCreated as unknown as IDataObject,
+			headers: { 'x-hub-signature-256': signBody(body, APP_SECRET) },
+		});
+		const result = await trigger.webhook.call(fake.context);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(fake.response.sent.statusCode).toBe(401);
+		expect(fake.logger.warn.mock.calls[0][0]).toContain('raw request body');
+	});
+
+	it('accepts unsigned deliveries only when the user turned verification off', async () => {
+		const { items, response } = await post(body, { verifySignatures: false }, { headers: {} });
+		expect(response.status).not.toHaveBeenCalled();
+		expect(items?.map((item) => item.event)).toEqual(['group_created']);
+	});
+
+	it('checks the exact bytes: the same JSON re-serialised with other spacing fails', () => {
+		const spaced = JSON.stringify(groupCreated, null, 2);
+		expect(checkSignature(Buffer.from(spaced), signBody(body, APP_SECRET), APP_SECRET)).toEqual({
+			valid: false,
+			reason: expect.stringContaining('does not match'),
+		});
+		expect(checkSignature(Buffer.from(body), signBody(body, APP_SECRET), APP_SECRET)).toEqual({ valid: true });
+	});
+});
+
+describe("Meta's verification request (GET)", () => {
+	const token = deriveVerifyToken(APP_SECRET, WEBHOOK_URL);
+
+	it('answers 200 with the challenge as plain text for the right token', async () => {
+		const { result, response } = await challenge({
+			'hub.mode': 'subscribe',
+			'hub.verify_token': token,
+			'hub.challenge': '1158201444',
+		});
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.sent).toEqual({
+			statusCode: 200,
+			headers: { 'content-type': 'text/plain; charset=utf-8' },
+			body: '1158201444',
+		});
+	});
+
+	it.each([
+		['a wrong token', { 'hub.mode': 'subscribe', 'hub.verify_token': 'guess', 'hub.challenge': '1' }],
+		['the node ID as token', { 'hub.mode': 'subscribe', 'hub.verify_token': FAKE_NODE.id, 'hub.challenge': '1' }],
+		['another mode', { 'hub.mode': 'unsubscribe', 'hub.verify_token': token, 'hub.challenge': '1' }],
+		['no challenge', { 'hub.mode': 'subscribe', 'hub.verify_token': token }],
+		['no parameters', {}],
+	])('answers 403 for %s and logs it', async (_label, query) => {
+		const { result, response, logger } = await challenge(query);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.sent.statusCode).toBe(403);
+		expect(response.sent.body).toBe('Forbidden');
+		expect(logger.warn).toHaveBeenCalledTimes(1);
+	});
+
+	it('binds the token to the URL served, so the test URL verifies with its own token', async () => {
+		const testUrl = 'https://n8n.example.com/webhook-test/5b0c/webhook';
+		const good = await challenge(
+			{ 'hub.mode': 'subscribe', 'hub.verify_token': deriveVerifyToken(APP_SECRET, testUrl), 'hub.challenge': 'x' },
+			{ resourceUrl: testUrl },
+		);
+		expect(good.response.sent.statusCode).toBe(200);
+		const productionTokenOnTestUrl = await challenge(
+			{ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': 'x' },
+			{ resourceUrl: testUrl },
+		);
+		expect(productionTokenOnTestUrl.response.sent.statusCode).toBe(403);
+	});
+
+	it("uses the user's token for the manual destination and nothing else", async () => {
+		const manual = { destination: 'manual', manualVerifyToken: 'my-own-long-verify-token' };
+		const good = await challenge(
+			{ 'hub.mode': 'subscribe', 'hub.verify_token': 'my-own-long-verify-token', 'hub.challenge': '42' },
+			{ parameters: manual },
+		);
+		expect(good.response.sent).toEqual({
+			statusCode: 200,
+			headers: { 'content-type': 'text/plain; charset=utf-8' },
+			body: '42',
+		});
+		const derived = await challenge(
+			{ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '42' },
+			{ parameters: manual },
+		);
+		expect(derived.response.sent.statusCode).toBe(403);
+	});
+
+	it('derives a stable token that depends on the secret and the URL', () => {
+		expect(deriveVerifyToken(APP_SECRET, WEBHOOK_URL)).toBe(deriveVerifyToken(APP_SECRET, WEBHOOK_URL));
+		expect(deriveVerifyToken(APP_SECRET, WEBHOOK_URL)).toMatch(/^[0-9a-f]{64}$/);
+		expect(deriveVerifyToken('other', WEBHOOK_URL)).not.toBe(token);
+		expect(deriveVerifyToken(APP_SECRET, `${WEBHOOK_URL}2`)).not.toBe(token);
+	});
+});
+
+describe('deliveries', () => {
+	const allEvents = { events: [...TRIGGER_EVENTS], options: { ignoreRedeliveries: false } };
+
+	it('emits every entry and every change, in order', async () => {
+		const body = delivery([
+			{
+				id: 'WABA_1',
+				changes: [
+					{
+						field: 'group_lifecycle_update',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata,
+							groups: [
+								{ timestamp: 1760000000, group_id: 'G1', type: 'group_delete', request_id: 'R1' },
+								{ timestamp: '1760000001', group_id: 'G2', type: 'group_suspend' },
+							],
+						},
+					},
+					{
+						field: 'group_participants_update',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata,
+							groups: [
+								{
+									timestamp: 1760000002,
+									group_id: 'G1',
+									type: 'group_participants_add',
+									reason: 'invite_link',
+									added_participants: [{ wa_id: '4915100000001' }],
+								},
+							],
+						},
+					},
+				],
+			},
+			{
+				id: 'WABA_2',
+				changes: [
+					{
+						field: 'group_status_update',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata: { display_phone_number: '15550002222', phone_number_id: 'PHONE_2' },
+							groups: [{ timestamp: 1760000003, group_id: 'G9', type: 'group_suspend_cleared' }],
+						},
+					},
+				],
+			},
+		]);
+		const { items } = await post(body, allEvents);
+		expect(items).toEqual([
+			{
+				event: 'group_deleted',
+				field: 'group_lifecycle_update',
+				groupId: 'G1',
+				businessAccountId: 'WABA_1',
+				phoneNumberId: 'PHONE_1',
+				displayPhoneNumber: '15550001111',
+				timestamp: '2025-10-09T08:53:20.000Z',
+				timestampUnix: 1760000000,
+				requestId: 'R1',
+			},
+			{
+				event: 'group_suspended',
+				field: 'group_lifecycle_update',
+				groupId: 'G2',
+				businessAccountId: 'WABA_1',
+				phoneNumberId: 'PHONE_1',
+				displayPhoneNumber: '15550001111',
+				timestamp: '2025-10-09T08:53:21.000Z',
+				timestampUnix: 1760000001,
+			},
+			{
+				event: 'participants_joined',
+				field: 'group_participants_update',
+				groupId: 'G1',
+				businessAccountId: 'WABA_1',
+				phoneNumberId: 'PHONE_1',
+				displayPhoneNumber: '15550001111',
+				timestamp: '2025-10-09T08:53:22.000Z',
+				timestampUnix: 1760000002,
+				reason: 'invite_link',
+				participants: [{ waId: '4915100000001' }],
+			},
+			{
+				event: 'group_suspension_cleared',
+				field: 'group_status_update',
+				groupId: 'G9',
+				businessAccountId: 'WABA_2',
+				phoneNumberId: 'PHONE_2',
+				displayPhoneNumber: '15550002222',
+				timestamp: '2025-10-09T08:53:23.000Z',
+				timestampUnix: 1760000003,
+			},
+		]);
+	});
+
+	it('reads business-scoped user IDs when wa_id and from are missing', async () => {
+		const body = delivery([
+			{
+				id: 'WABA_1',
+				changes: [
+					{
+						field: 'messages',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata,
+							contacts: [{ profile: { name: 'Ana' }, user_id: 'US.111', username: 'ana' }],
+							messages: [
+								{
+									from_user_id: 'US.111',
+									group_id: 'G1',
+									id: 'wamid.A',
+									timestamp: 1760000000,
+									type: 'image',
+									image: { id: 'MEDIA_1', mime_type: 'image/jpeg', sha256: 'HASH', caption: 'look' },
+								},
+							],
+							statuses: [
+								{
+									id: 'wamid.B',
+									status: 'read',
+									timestamp: 1760000005,
+									recipient_id: 'G1',
+									recipient_type: 'group',
+									recipient_participant_user_id: 'US.222',
+								},
+							],
+						},
+					},
+				],
+			},
+			{
+				id: 'WABA_1',
+				changes: [
+					{
+						field: 'group_participants_update',
+						value: {
+							metadata,
+							groups: [
+								{
+									timestamp: '1760000009',
+									group_id: 'G1',
+									type: 'group_join_request_created',
+									join_request_id: 'JR_1',
+									user_id: 'US.333',
+									parent_user_id: 'US.300',
+									username: 'bo',
+								},
+							],
+						},
+					},
+				],
+			},
+		]);
+		const { items } = await post(body, allEvents);
+		const common = {
+			businessAccountId: 'WABA_1',
+			phoneNumberId: 'PHONE_1',
+			displayPhoneNumber: '15550001111',
+			groupId: 'G1',
+		};
+		expect(items).toEqual([
+			{
+				...common,
+				event: 'message_received',
+				field: 'messages',
+				timestamp: '2025-10-09T08:53:20.000Z',
+				timestampUnix: 1760000000,
+				id: 'wamid.A',
+				fromUserId: 'US.111',
+				senderName: 'Ana',
+				senderUserId: 'US.111',
+				senderUsername: 'ana',
+				type: 'image',
+				media: { id: 'MEDIA_1', mimeType: 'image/jpeg', sha256: 'HASH', caption: 'look' },
+			},
+			{
+				...common,
+				event: 'message_read',
+				field: 'messages',
+				timestamp: '2025-10-09T08:53:25.000Z',
+				timestampUnix: 1760000005,
+				messageId: 'wamid.B',
+				status: 'read',
+				recipientParticipantUserId: 'US.222',
+			},
+			{
+				...common,
+				event: 'join_request_created',
+				field: 'group_participants_update',
+				timestamp: '2025-10-09T08:53:29.000Z',
+				timestampUnix: 1760000009,
+				joinRequestId: 'JR_1',
+				participant: { userId: 'US.333', parentUserId: 'US.300', username: 'bo' },
+			},
+		]);
+	});
+
+	it('splits aggregated statuses into one item per participant', async () => {
+		const { items } = await post(JSON.stringify(statusAggregated), allEvents);
+		expect(items?.map((item) => [item.event, item.messageId, item.recipientParticipantId])).toEqual([
+			['message_read', 'WHATSAPP_MESSAGE_ID', 'GROUP_PARTICIPANT_PHONE_NUMBER_1'],
+			['message_read', 'WHATSAPP_MESSAGE_ID', 'GROUP_PARTICIPANT_PHONE_NUMBER_2'],
+		]);
+	});
+
+	it('takes initiated_by from beside the group object when Meta prints it there', async () => {
+		const body = delivery([
+			{
+				id: 'WABA_1',
+				changes: [
+					{
+						field: 'group_participants_update',
+						value: {
+							metadata,
+							initiated_by: 'participant',
+							groups: [
+								{
+									timestamp: 1760000000,
+									group_id: 'G1',
+									type: 'group_participants_remove',
+									request_id: 'R9',
+									removed_participants: [{ wa_id: '4915100000001', user_id: 'US.1' }],
+								},
+							],
+						},
+					},
+				],
+			},
+		]);
+		const { items } = await post(body, allEvents);
+		expect(items).toEqual([
+			{
+				event: 'participant_left',
+				field: 'group_participants_update',
+				groupId: 'G1',
+				businessAccountId: 'WABA_1',
+				phoneNumberId: 'PHONE_1',
+				displayPhoneNumber: '15550001111',
+				timestamp: '2025-10-09T08:53:20.000Z',
+				timestampUnix: 1760000000,
+				requestId: 'R9',
+				initiatedBy: 'participant',
+				participants: [{ waId: '4915100000001', userId: 'US.1' }],
+			},
+		]);
+	});
+
+	it('turns whatever it does not recognise into unknown items with the raw change', async () => {
+		const unknownField = { field: 'account_update', value: { event: 'VERIFIED_ACCOUNT' } };
+		const unknownType = { timestamp: 1760000000, group_id: 'G1', type: 'group_pinned_something' };
+		const emptyMessages = { field: 'messages', value: { metadata, errors: [{ code: 131000 }] } };
+		const oddStatus = { id: 'wamid.C', status: 'played', recipient_id: 'G1', recipient_type: 'group' };
+		const body = delivery([
+			{
+				id: 'WABA_1',
+				changes: [
+					unknownField,
+					{ field: 'group_lifecycle_update', value: { metadata, groups: [unknownType] } },
+					emptyMessages,
+					{ field: 'messages', value: { metadata, statuses: [oddStatus] } },
+				],
+			},
+			{ id: 'WABA_1' },
+		]);
+		const { items } = await post(body, allEvents);
+		const nothing = { groupId: null, phoneNumberId: null, displayPhoneNumber: null, timestamp: null, timestampUnix: null };
+		expect(items).toEqual([
+			{ ...nothing, event: 'unknown', field: 'account_update', businessAccountId: 'WABA_1', change: unknownField },
+			{
+				event: 'unknown',
+				field: 'group_lifecycle_update',
+				groupId: 'G1',
+				businessAccountId: 'WABA_1',
+				phoneNumberId: 'PHONE_1',
+				displayPhoneNumber: '15550001111',
+				timestamp: '2025-10-09T08:53:20.000Z',
+				timestampUnix: 1760000000,
+				change: { field: 'group_lifecycle_update', value: { metadata, groups: [unknownType] } },
+				item: unknownType,
+			},
+			{
+				...nothing,
+				event: 'unknown',
+				field: 'messages',
+				businessAccountId: 'WABA_1',
+				phoneNumberId: 'PHONE_1',
+				displayPhoneNumber: '15550001111',
+				change: emptyMessages,
+			},
+			{
+				...nothing,
+				event: 'unknown',
+				field: 'messages',
+				businessAccountId: 'WABA_1',
+				phoneNumberId: 'PHONE_1',
+				displayPhoneNumber: '15550001111',
+				change: { field: 'messages', value: { metadata, statuses: [oddStatus] } },
+				item: oddStatus,
+			},
+			{ ...nothing, event: 'unknown', field: null, businessAccountId: 'WABA_1', change: { id: 'WABA_1' } },
+		]);
+	});
+
+	it('turns a body without entries into one unknown item', async () => {
+		const { items } = await post(JSON.stringify({ hello: 'world' }), allEvents);
+		expect(items).toEqual([
+			{
+				event: 'unknown',
+				field: null,
+				groupId: null,
+				businessAccountId: null,
+				phoneNumberId: null,
+				displayPhoneNumber: null,
+				timestamp: null,
+				timestampUnix: null,
+				change: { hello: 'world' },
+			},
+		]);
+	});
+});
+
+describe('filters', () => {
+	function groupChange(phoneNumberId: string, groupId: string, type = 'group_suspend') {
+		return {
+			field: 'group_status_update',
+			value: {
+				metadata: { display_phone_number: '1', phone_number_id: phoneNumberId },
+				groups: [{ timestamp: 1760000000, group_id: groupId, type }],
+			},
+		};
+	}
+	const oneToOne = {
+		field: 'messages',
+		value: {
+			metadata,
+			contacts: [{ profile: { name: 'Cy' }, wa_id: '4915100000009' }],
+			messages: [{ from: '4915100000009', id: 'wamid.D', timestamp: '1760000000', type: 'text', text: { body: 'hi' } }],
+			statuses: [{ id: 'wamid.E', status: 'delivered', timestamp: '1760000000', recipient_id: '4915100000009' }],
+		},
+	};
+	const noDedupe = { ignoreRedeliveries: false };
+
+	it('by default emits group events and group messages, not statuses', async () => {
+		const { items, result, response } = await post(JSON.stringify(statusAggregated));
+		expect(items).toBeUndefined();
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.sent).toEqual({
+			statusCode: 200,
+			headers: { 'content-type': 'text/plain; charset=utf-8' },
+			body: 'OK',
+		});
+	});
+
+	it('emits only the selected events', async () => {
+		const body = delivery([
+			{ id: 'W', changes: [groupChange('P1', 'G1', 'group_suspend'), groupChange('P1', 'G1', 'group_suspend_cleared')] },
+		]);
+		const { items } = await post(body, { events: ['group_suspension_cleared'], options: noDedupe });
+		expect(items?.map((item) => item.event)).toEqual(['group_suspension_cleared']);
+	});
+
+	it('emits only the listed group IDs', async () => {
+		const body = delivery([{ id: 'W', changes: [groupChange('P1', 'G1'), groupChange('P1', 'G2'), groupChange('P1', 'G3')] }]);
+		const { items } = await post(body, { options: { ...noDedupe, groupIds: 'G1, G3' } });
+		expect(items?.map((item) => item.groupId)).toEqual(['G1', 'G3']);
+	});
+
+	it('emits only the listed phone number IDs', async () => {
+		const body = delivery([{ id: 'W', changes: [groupChange('P1', 'G1'), groupChange('P2', 'G2')] }]);
+		const { items } = await post(body, { options: { ...noDedupe, phoneNumberIds: 'P2' } });
+		expect(items?.map((item) => item.phoneNumberId)).toEqual(['P2']);
+	});
+
+	it('leaves out one-to-one traffic unless asked for', async () => {
+		const body = delivery([{ id: 'W', changes: [oneToOne] }]);
+		const without = await post(body, { events: [...TRIGGER_EVENTS], options: noDedupe });
+		expect(without.items).toBeUndefined();
+		expect(without.response.sent.statusCode).toBe(200);
+		expect(without.logger.debug.mock.calls[0][0]).toContain('2 × one-to-one traffic');
+
+		const withOneToOne = await post(body, { events: [...TRIGGER_EVENTS], options: { ...noDedupe, includeOneToOne: true } });
+		expect(withOneToOne.items).toEqual([
+			{
+				event: 'message_received',
+				field: 'messages',
+				groupId: null,
+				businessAccountId: 'W',
+				phoneNumberId: 'PHONE_1',
+				displayPhoneNumber: '15550001111',
+				timestamp: '2025-10-09T08:53:20.000Z',
+				timestampUnix: 1760000000,
+				id: 'wamid.D',
+				from: '4915100000009',
+				senderName: 'Cy',
+				type: 'text',
+				text: 'hi',
+			},
+			{
+				event: 'message_delivered',
+				field: 'messages',
+				groupId: null,
+				businessAccountId: 'W',
+				phoneNumberId: 'PHONE_1',
+				displayPhoneNumber: '15550001111',
+				timestamp: '2025-10-09T08:53:20.000Z',
+				timestampUnix: 1760000000,
+				messageId: 'wamid.E',
+				status: 'delivered',
+				recipientId: '4915100000009',
+			},
+		]);
+	});
+
+	it("adds Meta's raw object when asked for", async () => {
+		const body = delivery([{ id: 'W', changes: [groupChange('P1', 'G1')] }]);
+		const { items } = await post(body, { options: { ...noDedupe, includeRaw: true } });
+		expect(items?.[0].raw).toEqual({ timestamp: 1760000000, group_id: 'G1', type: 'group_suspend' });
+		const plain = await post(body, { options: noDedupe });
+		expect(plain.items?.[0]).not.toHaveProperty('raw');
+	});
+});
+
+describe('ignoring redeliveries', () => {
+	const body = JSON.stringify(groupCreated);
+
+	it('emits an event once and answers a redelivery with 200 without starting the workflow', async () => {
+		const staticData: IDataObject = {};
+		const first = await post(body, {}, { staticData });
+		expect(first.items).toHaveLength(1);
+		expect(staticData[SEEN_KEYS_PROPERTY]).toEqual([expect.stringMatching(/^[0-9a-f]{24}$/)]);
+
+		const second = await post(body, {}, { staticData });
+		expect(second.items).toBeUndefined();
+		expect(second.response.sent.statusCode).toBe(200);
+		expect(second.logger.debug.mock.calls[0][0]).toContain('1 × already emitted (redelivery)');
+		expect(staticData[SEEN_KEYS_PROPERTY]).toHaveLength(1);
+	});
+
+	it('keeps distinct statuses of one aggregated delivery apart', async () => {
+		const staticData: IDataObject = {};
+		const { items } = await post(JSON.stringify(statusAggregated), { events: ['message_read'] }, { staticData });
+		expect(items).toHaveLength(2);
+		expect(staticData[SEEN_KEYS_PROPERTY]).toHaveLength(2);
+	});
+
+	it('emits duplicates when turned off', async () => {
+		const staticData: IDataObject = {};
+		await post(body, { options: { ignoreRedeliveries: false } }, { staticData });
+		const again = await post(body, { options: { ignoreRedeliveries: false } }, { staticData });
+		expect(again.items).toHaveLength(1);
+		expect(staticData).toEqual({});
+	});
+
+	it('remembers only the newest keys, bounded in number', () => {
+		const staticData: IDataObject = {};
+		const events = Array.from({ length: 12 }, (_, index) => ({
+			item: { event: 'group_deleted' } as never,
+			dedupeKey: `key-${index}`,
+			raw: {},
+			oneToOne: false,
+		}));
+		expect(dropRedeliveries(events.slice(0, 8), staticData, 10).fresh).toHaveLength(8);
+		expect(dropRedeliveries(events, staticData, 10)).toEqual({ fresh: events.slice(8), repeated: 8 });
+		const stored = staticData[SEEN_KEYS_PROPERTY] as string[];
+		expect(stored).toHaveLength(10);
+		// key-0 and key-1 fell off: they count as new again.
+		expect(dropRedeliveries(events.slice(0, 3), staticData, 10).fresh.map((event) => event.dedupeKey)).toEqual([
+			'key-0',
+			'key-1',
+		]);
+	});
+});
