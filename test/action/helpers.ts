@@ -1,0 +1,81 @@
+import nock from 'nock';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameterResourceLocator,
+	INodeParameters,
+} from 'n8n-workflow';
+
+import { runNode } from '../helpers/engine';
+import type { RunNodeResult } from '../helpers/engine';
+
+export const GRAPH = 'https://graph.facebook.com';
+export const VERSION = 'v26.0';
+export const TOKEN = 'EAAGtestTOKENsecret0123456789';
+export const APP_SECRET = 'app-secret-never-leaks-42';
+export const WABA_ID = '102030405060708';
+export const PHONE_ID = '1234567890';
+export const GROUP_ID = 'Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD';
+export const GROUP_ID_2 = 'Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjBBQ';
+
+export const credentials = {
+	whatsAppGroupsApi: {
+		accessToken: TOKEN,
+		businessAccountId: WABA_ID,
+		appId: '998877',
+		appSecret: APP_SECRET,
+		graphApiVersion: VERSION,
+		baseUrl: GRAPH,
+	},
+};
+
+/** A scope that only matches requests carrying the credential's bearer token. */
+export function graph(): nock.Scope {
+	return nock(GRAPH, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
+}
+
+export function groupLocator(value = GROUP_ID): INodeParameterResourceLocator {
+	return { __rl: true, mode: 'id', value };
+}
+
+export async function run(
+	parameters: INodeParameters,
+	inputItems: Array<INodeExecutionData | IDataObject> = [{}],
+	continueOnFail = false,
+): Promise<RunNodeResult> {
+	return runNode({ nodeType: 'whatsAppGroups', parameters, inputItems, credentials, continueOnFail });
+}
+
+/** The output items' JSON and pairing, for exact comparisons. */
+export function rows(result: RunNodeResult): Array<{ json: IDataObject; item: number | undefined }> {
+	return result.items.map((entry) => ({
+		json: entry.json,
+		item: Array.isArray(entry.pairedItem)
+			? undefined
+			: typeof entry.pairedItem === 'object'
+				? entry.pairedItem?.item
+				: entry.pairedItem,
+	}));
+}
+
+/** Every text the run produced: outputs, error, reported errors — for secret scans. */
+export function everything(result: RunNodeResult): string {
+	return JSON.stringify({
+		items: result.items,
+		error: result.error,
+		reported: result.reportedErrors.map((error) => ({ ...error, message: error.message, stack: error.stack })),
+	});
+}
+
+export function graphError(code: number, message = 'Meta error', extra: IDataObject = {}): IDataObject {
+	return {
+		error: {
+			message,
+			type: 'OAuthException',
+			code,
+			error_data: { messaging_product: 'whatsapp', details: `details for ${code}` },
+			fbtrace_id: 'AbCdEfGh123',
+			...extra,
+		},
+	};
+}
