@@ -1,0 +1,88 @@
+import nock from 'nock';
+
+import { readJpegSize } from '../../nodes/WhatsAppGroups/helpers/jpeg';
+import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from './helpers';
+import { makeJpeg } from './jpeg';
+
+function binaryItem(data: Buffer, mimeType = 'image/jpeg', fileName = 'logo.jpg') {
+	return { json: {}, binary: { data: { data: data.toString('base64'), mimeType, fileName } } };
+}
+
+const updatePicture = {
+	resource: 'group',
+	operation: 'update',
+	phoneNumberId: PHONE_ID,
+	groupId: groupLocator(),
+	updateFields: { pictureBinaryProperty: 'data' },
+};
+
+describe('JPEG header reader', () => {
+	it('reads width and height from baseline and progressive frames', () => {
+		expect(readJpegSize(makeJpeg(640, 480))).toEqual({ width: 640, height: 480 });
+		expect(readJpegSize(makeJpeg(300, 300, 0, 0xc2))).toEqual({ width: 300, height: 300 });
+	});
+	it('refuses non-JPEG data and truncated headers', () => {
+		expect(readJpegSize(Buffer.from('\x89PNG\r\n\x1a\n0000', 'binary'))).toBeUndefined();
+		expect(readJpegSize(makeJpeg(200, 200).subarray(0, 24))).toBeUndefined();
+		expect(readJpegSize(Buffer.alloc(0))).toBeUndefined();
+	});
+});
+
+describe('Group > Update profile picture', () => {
+	beforeAll(() => nock.disableNetConnect());
+	afterEach(() => nock.cleanAll());
+	afterAll(() => nock.enableNetConnect());
+
+	it('uploads the JPEG as multipart/form-data with messaging_product and a file part', async () => {
+		const jpeg = makeJpeg(640, 640, 2048);
+		let contentType = '';
+		let received = Buffer.alloc(0);
+		const scope = graph()
+			.post(`/v26.0/${GROUP_ID}`, (body) => {
+				// nock hands over binary bodies hex-encoded.
+				received = typeof body === 'string' && /^[0-9a-f]+$/.test(body) ? Buffer.from(body, 'hex') : Buffer.from(JSON.stringify(body));
+				return true;
+			})
+			.reply(function reply() {
+				contentType = String(this.req.headers['content-type']);
+				return [200, { success: true }];
+			});
+		const result = await run(updatePicture, [binaryItem(jpeg)]);
+		expect(result.error).toBeUndefined();
+		expect(rows(result)).toEqual([{ json: { groupId: GROUP_ID, updated: ['profilePicture'] }, item: 0 }]);
+		const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(contentType)?.[1];
+		expect(boundary).toBeDefined();
+		const text = received.toString('binary');
+		expect(text).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="messaging_product"\r\n\r\nwhatsapp\r\n`);
+		expect(text).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="logo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
+		expect(text.endsWith(`\r\n--${boundary}--\r\n`)).toBe(true);
+		// The file bytes travel unchanged.
+		expect(text).toContain(jpeg.toString('binary'));
+		scope.done();
+	});
+
+	it.each([
+		['not a JPEG', Buffer.from('\x89PNG\r\n\x1a\n' + 'x'.repeat(100), 'binary'), 'image/png', '"data" is not a JPEG image (mime type image/png); only JPEG is accepted'],
+		['not square', makeJpeg(640, 480), 'image/jpeg', 'the picture must be square (it is 640×480)'],
+		['too small', makeJpeg(191, 191), 'image/jpeg', 'the picture must be at least 192×192 pixels (it is 191×191)'],
+		['over 5 MB', makeJpeg(800, 800, 5 * 1024 * 1024 + 1), 'image/jpeg', 'the picture is 5.0 MB; at most 5 MB is allowed'],
+	])('refuses a picture that is %s, naming the field and the item, and sends nothing', async (_label, data, mimeType, problem) => {
+		const result = await run(updatePicture, [binaryItem(data, mimeType)]);
+		expect(result.error?.message).toBe(`Invalid "Profile Picture (Binary Property)" in item 0: ${problem}`);
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	it('accepts exactly 192×192 and exactly 5 MB', async () => {
+		const scope = graph().post(`/v26.0/${GROUP_ID}`).twice().reply(200, { success: true });
+		const small = await run(updatePicture, [binaryItem(makeJpeg(192, 192))]);
+		const large = await run(updatePicture, [binaryItem(makeJpeg(1024, 1024, 5 * 1024 * 1024))]);
+		expect(small.error).toBeUndefined();
+		expect(large.error).toBeUndefined();
+		scope.done();
+	});
+
+	it('refuses a missing binary property', async () => {
+		const result = await run(updatePicture, [{ json: {} }]);
+		expect(result.error?.message).toBe('Invalid "Profile Picture (Binary Property)" in item 0: the item has no binary property "data"');
+	});
+});
