@@ -99,9 +99,7 @@ const probe = (options: Partial<Parameters<typeof runNode>[0]>) =>
 	});
 
 describe('engine harness', () => {
-	beforeAll(() => nock.disableNetConnect());
 	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
 
 	it('loads the built package through n8n-core PackageDirectoryLoader', async () => {
 		const pkg = await loadPackage();

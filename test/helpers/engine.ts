@@ -289,7 +289,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		node?: INode,
 	): string {
 		if (typeof value !== 'string' || !value.startsWith('=')) return value as string;
-		if (!workflow || !node) throw new Error('Cannot resolve a credential expression without a workflow');
+		if (!workflow || !node)
+			throw new Error('Cannot resolve a credential expression without a workflow');
 		const resolved = workflow.expression.getSimpleParameterValue(
 			node,
 			value,
