@@ -1,0 +1,402 @@
+// @ts-check
+'use strict';
+
+/**
+ * Runs the real n8n installed by ./install.js: its CLI (import, publish, execute) and its server,
+ * plus a small client for the editor's REST API (log in, publish / unpublish, read executions).
+ */
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+
+/** Login of the local owner account created from environment variables at every start. */
+const OWNER = {
+	email: 'dev@sandbox.local',
+	password: 'Sandbox-dev-2026',
+	firstName: 'Sandbox',
+	lastName: 'Developer',
+	// bcrypt hash of the password above (n8n takes the owner password pre-hashed).
+	passwordHash: '$2a$10$wugqAI3fjvwPRbzqZg.cRuv7fF9HX7YpunE59sNZhppy3Js4q3ld6',
+};
+
+/**
+ * Environment for every n8n process of one instance.
+ * @param {{userFolder: string, port: number, extensions: string, logLevel?: string}} o
+ */
+function n8nEnv(o) {
+	/** @type {NodeJS.ProcessEnv} */
+	const env = {};
+	// Keep the caller's environment minus npm's and any N8N_/DB_ settings that could point
+	// this instance at another database or folder.
+	for (const [k, v] of Object.entries(process.env)) {
+		if (/^(npm_|N8N_|DB_|WEBHOOK_URL$)/i.test(k)) continue;
+		env[k] = v;
+	}
+	return {
+		...env,
+		N8N_USER_FOLDER: o.userFolder,
+		DB_TYPE: 'sqlite',
+		N8N_PORT: String(o.port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: 'localhost',
+		N8N_PROTOCOL: 'http',
+		N8N_EDITOR_BASE_URL: `http://localhost:${o.port}/`,
+		WEBHOOK_URL: `http://127.0.0.1:${o.port}/`,
+		N8N_CUSTOM_EXTENSIONS: o.extensions,
+		N8N_RUNNERS_ENABLED: 'false',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_LOG_LEVEL: o.logLevel ?? 'info',
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
+		N8N_INSTANCE_OWNER_FIRST_NAME: OWNER.firstName,
+		N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: OWNER.passwordHash,
+	};
+}
+
+class N8n {
+	/**
+	 * @param {{nodeBin: string, n8nBin: string}} install from ensureN8n()
+	 * @param {{userFolder: string, port: number, extensions: string, logLevel?: string, log?: (s: string) => void}} options
+	 */
+	constructor(install, options) {
+		this.install = install;
+		this.options = options;
+		this.port = options.port;
+		this.url = `http://localhost:${options.port}`;
+		this.baseUrl = `http://127.0.0.1:${options.port}`;
+		this.env = n8nEnv(options);
+		this.log = options.log ?? (() => {});
+		/** @type {import('node:child_process').ChildProcess | undefined} */
+		this.server = undefined;
+		this.serverLog = '';
+		fs.mkdirSync(options.userFolder, { recursive: true });
+	}
+
+	/**
+	 * Runs one n8n CLI command to its end.
+	 * @param {string[]} args
+	 * @param {{timeoutMs?: number}} [o]
+	 * @returns {Promise<{code: number | null, stdout: string, stderr: string, ms: number}>}
+	 */
+	cli(args, o = {}) {
+		const started = Date.now();
+		return new Promise((resolve, reject) => {
+			const child = spawn(this.install.nodeBin, [this.install.n8nBin, ...args], {
+				env: this.env,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (d) => (stdout += d));
+			child.stderr.on('data', (d) => (stderr += d));
+			const timer = setTimeout(() => {
+				child.kill('SIGKILL');
+				reject(new Error(`n8n ${args.join(' ')} timed out\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
+			}, o.timeoutMs ?? 180_000);
+			child.on('error', reject);
+			child.on('close', (code) => {
+				clearTimeout(timer);
+				resolve({ code, stdout, stderr, ms: Date.now() - started });
+			});
+		});
+	}
+
+	/** @param {string[]} args */
+	async cliOk(args) {
+		const r = await this.cli(args);
+		if (r.code !== 0) throw new Error(`n8n ${args.join(' ')} exited with ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+		return r;
+	}
+
+	/** @param {object[]} credentials n8n credential exports ({id, name, type, data}) with plain data */
+	async importCredentials(credentials) {
+		const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-dev-cred-')), 'credentials.json');
+		fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+		try {
+			return await this.cliOk(['import:credentials', `--input=${file}`]);
+		} finally {
+			fs.rmSync(path.dirname(file), { recursive: true, force: true });
+		}
+	}
+
+	/** @param {object[]} workflows n8n workflow exports, each with an id */
+	async importWorkflows(workflows) {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-dev-wf-'));
+		workflows.forEach((wf, i) => fs.writeFileSync(path.join(dir, `${i}.json`), JSON.stringify(wf)));
+		try {
+			return await this.cliOk(['import:workflow', '--separate', `--input=${dir}`]);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	}
+
+	/** Publishes a workflow while the server is stopped (it listens from the next start). @param {string} id */
+	publishOffline(id) {
+		return this.cliOk(['publish:workflow', `--id=${id}`]);
+	}
+
+	/**
+	 * Runs a workflow from its Manual Trigger with `n8n execute` (server stopped) and returns the
+	 * run data. Throws with n8n's output when the execution failed.
+	 * @param {string} id
+	 */
+	async execute(id) {
+		const r = await this.cli(['execute', `--id=${id}`, '--rawOutput']);
+		const start = r.stdout.indexOf('{');
+		if (r.code !== 0 || start < 0) {
+			const err = new Error(`n8n execute --id=${id} failed (exit ${r.code})\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
+			throw err;
+		}
+		const data = JSON.parse(r.stdout.slice(start));
+		return { data, ms: r.ms };
+	}
+
+	/**
+	 * Starts `n8n start` and resolves once the editor and the published workflows are up.
+	 * @param {{onLine?: (line: string) => void, timeoutMs?: number}} [o]
+	 */
+	async start(o = {}) {
+		if (this.server) throw new Error('n8n is already running');
+		const started = Date.now();
+		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
+			env: this.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		this.server = child;
+		this.serverLog = '';
+		let pending = '';
+		let ready = false;
+		/** @type {(v?: unknown) => void} */
+		let onReady = () => {};
+		/** @type {(e: Error) => void} */
+		let onFail = () => {};
+		const readyPromise = new Promise((resolve, reject) => {
+			onReady = resolve;
+			onFail = reject;
+		});
+		/** @param {Buffer} d */
+		const onData = (d) => {
+			const text = d.toString();
+			this.serverLog += text;
+			if (this.serverLog.length > 2_000_000) this.serverLog = this.serverLog.slice(-1_000_000);
+			pending += text;
+			const lines = pending.split('\n');
+			pending = lines.pop() ?? '';
+			for (const line of lines) {
+				o.onLine?.(line);
+				if (!ready && line.includes('Editor is now accessible via')) {
+					ready = true;
+					onReady();
+				}
+			}
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', onData);
+		child.on('exit', (code, signal) => {
+			this.server = undefined;
+			if (!ready) onFail(new Error(`n8n exited before it was ready (code ${code}, signal ${signal})\n${this.serverLog.slice(-4000)}`));
+		});
+		const timer = setTimeout(
+			() => onFail(new Error(`n8n did not start within ${(o.timeoutMs ?? 240_000) / 1000} s\n${this.serverLog.slice(-4000)}`)),
+			o.timeoutMs ?? 240_000,
+		);
+		try {
+			await readyPromise;
+		} catch (err) {
+			await this.stop();
+			throw err;
+		} finally {
+			clearTimeout(timer);
+		}
+		// The editor line comes after the published workflows are activated; check health too.
+		await waitFor(async () => (await fetch(`${this.baseUrl}/healthz`)).ok, 60_000, 'n8n /healthz');
+		return { ms: Date.now() - started };
+	}
+
+	/** Stops the server (SIGTERM, then SIGKILL after a grace period). */
+	async stop(graceMs = 20_000) {
+		const child = this.server;
+		if (!child || child.exitCode !== null) return;
+		await new Promise((resolve) => {
+			const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+			child.once('exit', () => {
+				clearTimeout(timer);
+				resolve(undefined);
+			});
+			child.kill('SIGTERM');
+		});
+		this.server = undefined;
+	}
+
+	/** A REST client logged in as the owner. */
+	async rest() {
+		const client = new RestClient(this.baseUrl);
+		await client.login(OWNER.email, OWNER.password);
+		return client;
+	}
+}
+
+class RestClient {
+	/** @param {string} baseUrl */
+	constructor(baseUrl) {
+		this.baseUrl = baseUrl;
+		this.cookie = '';
+		this.browserId = `n8n-dev-${process.pid}`;
+	}
+
+	/**
+	 * @param {string} method
+	 * @param {string} p path under /rest
+	 * @param {unknown} [body]
+	 */
+	async request(method, p, body) {
+		const res = await fetch(`${this.baseUrl}/rest${p}`, {
+			method,
+			headers: {
+				'content-type': 'application/json',
+				'browser-id': this.browserId,
+				...(this.cookie ? { cookie: this.cookie } : {}),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		/** @type {any} */
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = text;
+		}
+		if (!res.ok) {
+			const err = new Error(`${method} /rest${p} → ${res.status}: ${text.slice(0, 1000)}`);
+			Object.assign(err, { status: res.status, body: json });
+			throw err;
+		}
+		const setCookie = res.headers.getSetCookie?.() ?? [];
+		for (const c of setCookie) if (c.startsWith('n8n-auth=')) this.cookie = c.split(';')[0];
+		return json && typeof json === 'object' && 'data' in json ? json.data : json;
+	}
+
+	/** @param {string} email @param {string} password */
+	login(email, password) {
+		return this.request('POST', '/login', { emailOrLdapLoginId: email, password });
+	}
+
+	/** @param {string} id */
+	getWorkflow(id) {
+		return this.request('GET', `/workflows/${id}`);
+	}
+
+	/** Publishes (activates) a workflow while n8n runs: its triggers register at once. @param {string} id */
+	async activate(id) {
+		const wf = await this.getWorkflow(id);
+		return this.request('POST', `/workflows/${id}/activate`, { versionId: wf.versionId });
+	}
+
+	/** @param {string} id */
+	deactivate(id) {
+		return this.request('POST', `/workflows/${id}/deactivate`, {});
+	}
+
+	/**
+	 * Executions of a workflow, newest first.
+	 * @param {string} workflowId
+	 */
+	async executions(workflowId) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const r = await this.request('GET', `/executions?filter=${filter}&limit=100`);
+		return /** @type {any[]} */ (r.results ?? r);
+	}
+
+	/**
+	 * One execution with its run data parsed (n8n stores it "flatted").
+	 * @param {string} id
+	 */
+	async execution(id) {
+		const e = await this.request('GET', `/executions/${id}`);
+		if (typeof e.data === 'string') e.data = unflatten(e.data);
+		return e;
+	}
+}
+
+/**
+ * Decodes n8n's stored execution data (the `flatted` format: an array whose first element is the
+ * root, string values that are numeric indexes point to other elements).
+ * @param {string} text
+ */
+function unflatten(text) {
+	const input = JSON.parse(text);
+	if (!Array.isArray(input)) return input;
+	const seen = new Map();
+	/** @param {unknown} ref */
+	const revive = (ref) => {
+		if (typeof ref !== 'string' || !/^\d+$/.test(ref)) return ref;
+		const idx = Number(ref);
+		if (seen.has(idx)) return seen.get(idx);
+		const value = input[idx];
+		if (value === null || typeof value !== 'object') {
+			seen.set(idx, value);
+			return value;
+		}
+		const out = Array.isArray(value) ? [] : {};
+		seen.set(idx, out);
+		for (const [k, v] of Object.entries(value)) /** @type {any} */ (out)[k] = revive(v);
+		return out;
+	};
+	return revive('0');
+}
+
+/**
+ * Polls until check() returns a truthy value.
+ * @template T
+ * @param {() => Promise<T> | T} check
+ * @param {number} timeoutMs
+ * @param {string} what
+ * @param {number} [intervalMs]
+ * @returns {Promise<T>}
+ */
+async function waitFor(check, timeoutMs, what, intervalMs = 250) {
+	const deadline = Date.now() + timeoutMs;
+	let lastError;
+	for (;;) {
+		try {
+			const v = await check();
+			if (v) return v;
+		} catch (err) {
+			lastError = err;
+		}
+		if (Date.now() > deadline) {
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
+		}
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+}
+
+/** A free TCP port on 127.0.0.1. @param {number} [preferred] */
+function freePort(preferred) {
+	const net = require('node:net');
+	/** @param {number} port */
+	const tryPort = (port) =>
+		new Promise((resolve, reject) => {
+			const srv = net.createServer();
+			srv.once('error', reject);
+			srv.listen(port, '127.0.0.1', () => {
+				const addr = srv.address();
+				srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : port));
+			});
+		});
+	return /** @type {Promise<number>} */ (
+		preferred ? tryPort(preferred).catch(() => tryPort(0)) : tryPort(0)
+	);
+}
+
+module.exports = { N8n, RestClient, OWNER, waitFor, freePort, unflatten };

@@ -1,0 +1,91 @@
+// @ts-check
+'use strict';
+
+/**
+ * What `npm run dev` and `npm run test:e2e` share: building the package, the sandbox credential,
+ * the example workflows.
+ */
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const EXAMPLES_DIR = path.join(REPO, 'dev', 'examples');
+const CREDENTIAL_ID = 'SandboxWaGroups1';
+const CREDENTIAL_NAME = 'WhatsApp Groups sandbox';
+
+/** The example workflows (dev/examples/*.json), by file name without .json. */
+function loadExamples() {
+	/** @type {Record<string, any>} */
+	const out = {};
+	for (const file of fs.readdirSync(EXAMPLES_DIR).sort()) {
+		if (!file.endsWith('.json')) continue;
+		out[file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+	}
+	return out;
+}
+
+/**
+ * The credential that points the nodes at a running sandbox.
+ * @param {{url: string, config: {access_token: string, waba_id: string, app_id: string, app_secret: string}}} sandbox
+ * @param {{id?: string, name?: string}} [o]
+ */
+function sandboxCredential(sandbox, o = {}) {
+	return {
+		id: o.id ?? CREDENTIAL_ID,
+		name: o.name ?? CREDENTIAL_NAME,
+		type: 'whatsAppGroupsApi',
+		data: {
+			accessToken: sandbox.config.access_token,
+			businessAccountId: sandbox.config.waba_id,
+			appId: sandbox.config.app_id,
+			appSecret: sandbox.config.app_secret,
+			graphApiVersion: 'v26.0',
+			baseUrl: sandbox.url,
+		},
+	};
+}
+
+/** Runs `npm run build` in the repository. @param {{quiet?: boolean}} [o] */
+function buildPackage(o = {}) {
+	const started = Date.now();
+	return new Promise((resolve, reject) => {
+		const child = spawn('npm', ['run', 'build'], {
+			cwd: REPO,
+			stdio: o.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+		});
+		let output = '';
+		child.stdout?.on('data', (d) => (output += d));
+		child.stderr?.on('data', (d) => (output += d));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (code === 0) resolve({ ms: Date.now() - started });
+			else reject(new Error(`npm run build failed (exit ${code})\n${output.slice(-4000)}`));
+		});
+	});
+}
+
+/** Whether dist/ holds the built nodes and credential that package.json lists. */
+function isBuilt() {
+	const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+	const files = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])];
+	return files.length > 0 && files.every((f) => fs.existsSync(path.join(REPO, f)));
+}
+
+/** The sandbox's programmatic API (sandbox/index.js). */
+function sandboxModule() {
+	return require(path.join(REPO, 'sandbox', 'index.js'));
+}
+
+module.exports = {
+	REPO,
+	EXAMPLES_DIR,
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	loadExamples,
+	sandboxCredential,
+	buildPackage,
+	isBuilt,
+	sandboxModule,
+};
