@@ -164,3 +164,49 @@ function firstChange(delivery) {
 }
 
 module.exports.firstChange = firstChange;
+
+/**
+ * Starts `node sandbox/server.js <args>` as a child process and resolves once it prints its
+ * banner. stop() ends that child (by its own pid).
+ * @param {string[]} args
+ * @returns {Promise<{ url: string, banner: string, stop: () => Promise<void> }>}
+ */
+function spawnServer(args) {
+	const { spawn } = require('node:child_process');
+	const path = require('node:path');
+	const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+	return new Promise((resolve, reject) => {
+		let out = '';
+		let err = '';
+		const timer = setTimeout(() => {
+			child.kill();
+			reject(new Error(`server did not start: ${out}${err}`));
+		}, 15000);
+		child.stderr.on('data', (chunk) => {
+			err += chunk;
+		});
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`server exited with ${code}: ${err}`));
+		});
+		child.stdout.on('data', (chunk) => {
+			out += chunk;
+			const match = /Base URL \(credential\)\s+(\S+)/.exec(out);
+			if (match && out.includes('Control:')) {
+				clearTimeout(timer);
+				child.removeAllListeners('exit');
+				resolve({
+					url: match[1],
+					banner: out,
+					stop: () =>
+						new Promise((done) => {
+							child.once('exit', () => done());
+							child.kill('SIGTERM');
+						}),
+				});
+			}
+		});
+	});
+}
+
+module.exports.spawnServer = spawnServer;

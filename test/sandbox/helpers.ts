@@ -1,7 +1,7 @@
 import { startSandbox } from '../../sandbox/index';
-import { startReceiver, request, multipart, makeJpeg, sign, runCli, firstChange } from '../../sandbox/testing';
+import { startReceiver, request, multipart, makeJpeg, sign, runCli, spawnServer, firstChange } from '../../sandbox/testing';
 
-export { startSandbox, startReceiver, request, multipart, makeJpeg, sign, runCli, firstChange as change };
+export { startSandbox, startReceiver, request, multipart, makeJpeg, sign, runCli, spawnServer, firstChange as change };
 
 export type RunningSandbox = Awaited<ReturnType<typeof startSandbox>>;
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
