@@ -6,7 +6,7 @@
  * are what is tested.
  */
 import nock from 'nock';
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { runNode } from '../helpers/engine';
@@ -65,6 +65,22 @@ const GROUP_UNKNOWN = {
 		fbtrace_id: 'AbCdEfGh123',
 	},
 };
+
+/** The smallest JPEG the node can size: SOI, a baseline start-of-frame header, EOI. */
+function jpeg(width: number, height: number): Buffer {
+	const frame = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0, 0, 0, 0, 0x03]);
+	frame.writeUInt16BE(height, 5);
+	frame.writeUInt16BE(width, 7);
+	const components = Buffer.from([0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]);
+	return Buffer.concat([Buffer.from([0xff, 0xd8]), frame, components, Buffer.from([0xff, 0xd9])]);
+}
+
+function binaryItem(json: IDataObject, data: Buffer, mimeType: string, fileName: string) {
+	return {
+		json,
+		binary: { data: { data: data.toString('base64'), mimeType, fileName } },
+	};
+}
 
 describe('WhatsApp Groups action node in n8n WorkflowExecute', () => {
 	afterEach(() => nock.cleanAll());
@@ -314,5 +330,64 @@ describe('WhatsApp Groups action node in n8n WorkflowExecute', () => {
 			},
 		]);
 		scope.done();
+	});
+
+	it("Group > Update: the picture is read from the item's binary data and uploaded as multipart", async () => {
+		const picture = jpeg(640, 640);
+		const uploads: Buffer[] = [];
+		const scope = nock(GRAPH, {
+			reqheaders: {
+				authorization: `Bearer ${TOKEN}`,
+				'content-type': /^multipart\/form-data; boundary=/,
+			},
+		})
+			.post(`/v26.0/${GROUPS[0].groupId}`, (body: string) => {
+				// nock hands over a body that is not valid UTF-8 as hex.
+				uploads.push(Buffer.from(body, /^[0-9a-f]+$/.test(body) ? 'hex' : 'utf8'));
+				return true;
+			})
+			.reply(200, { success: true });
+
+		const result = await runNode({
+			nodeType: 'whatsAppGroups',
+			parameters: {
+				resource: 'group',
+				operation: 'update',
+				phoneNumberId: PHONE_NUMBER_ID,
+				groupId: groupFromItem,
+				updateFields: { pictureBinaryProperty: 'data' },
+			},
+			inputItems: [
+				binaryItem({ groupId: GROUPS[0].groupId }, picture, 'image/jpeg', 'team.jpg'),
+				binaryItem(
+					{ groupId: GROUPS[1].groupId },
+					Buffer.from('not a picture'),
+					'text/plain',
+					'a.txt',
+				),
+			],
+			credentials: CREDENTIALS,
+			continueOnFail: true,
+		});
+
+		expect(result.items).toEqual([
+			{
+				json: { groupId: GROUPS[0].groupId, updated: ['profilePicture'] },
+				pairedItem: { item: 0 },
+			},
+			{
+				json: expect.objectContaining({
+					error: expect.stringContaining('Invalid "Profile Picture (Binary Property)" in item 1'),
+				}),
+				pairedItem: { item: 1 },
+			},
+		]);
+		scope.done();
+		expect(uploads).toHaveLength(1);
+		const upload = uploads[0];
+		const text = upload.toString('latin1');
+		expect(text).toContain('name="messaging_product"\r\n\r\nwhatsapp\r\n');
+		expect(text).toContain('name="file"; filename="team.jpg"\r\nContent-Type: image/jpeg\r\n\r\n');
+		expect(upload.includes(picture)).toBe(true);
 	});
 });
