@@ -176,7 +176,8 @@ export interface FakeResponse {
 	sent: { statusCode?: number; headers: Record<string, string>; body?: unknown };
 }
 
-function fakeResponse(): FakeResponse {
+/** An express-like response that records what the node sent. */
+export function fakeResponse(): FakeResponse {
 	const sent: FakeResponse['sent'] = { headers: {} };
 	const response = {} as FakeResponse;
 	response.sent = sent;
