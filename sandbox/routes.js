@@ -266,12 +266,19 @@ async function graph(sandbox, ctx) {
 		}
 		if (edge === 'phone_numbers') {
 			if (method !== 'GET') unsupported(ctx);
-			const phones = [...sandbox.phones.values()].map((p) => ({
-				id: p.id,
-				display_phone_number: p.display_phone_number,
-				verified_name: p.verified_name,
-				quality_rating: p.quality_rating,
-			}));
+			const known = ['id', 'display_phone_number', 'verified_name', 'quality_rating'];
+			const asked = fieldsOf(ctx);
+			const unknownField = asked.find((f) => !known.includes(f));
+			if (unknownField) {
+				throw waError(100, undefined, { message: `Tried accessing nonexisting field (${unknownField}) on node type (WhatsAppBusinessPhoneNumber)` });
+			}
+			const wanted = asked.length ? ['id', ...asked.filter((f) => f !== 'id')] : known;
+			const phones = [...sandbox.phones.values()].map((p) => {
+				/** @type {Record<string, string>} */
+				const row = {};
+				for (const field of wanted) row[field] = p[/** @type {'id' | 'display_phone_number' | 'verified_name' | 'quality_rating'} */ (field)];
+				return row;
+			});
 			return {
 				body: {
 					data: phones,

@@ -70,6 +70,10 @@ describe('sandbox: authentication and routing', () => {
 			{ id: PHONE2, display_phone_number: '15550001002', verified_name: 'Sandbox Business Support', quality_rating: 'GREEN' },
 		]);
 		expect(phones.body.paging.cursors).toEqual({ before: expect.any(String), after: expect.any(String) });
+		const some = await api('GET', `/${WABA}/phone_numbers?fields=id,display_phone_number,verified_name`, undefined, { token: 'secret-token' });
+		expect(some.body.data[0]).toEqual({ id: PHONE, display_phone_number: '15550001001', verified_name: 'Sandbox Business' });
+		const bad = await api('GET', `/${WABA}/phone_numbers?fields=colour`, undefined, { token: 'secret-token' });
+		expect(bad.body.error.code).toBe(100);
 	});
 
 	it('answers unknown edges with code 2500 and unknown objects as unknown groups', async () => {
