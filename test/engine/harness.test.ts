@@ -146,6 +146,12 @@ describe('engine harness', () => {
 			{ json: { id: 'group-c', label: 'THIRD' }, pairedItem: { item: 2 } },
 		]);
 		expect(result.runData['Engine Probe'][0].executionStatus).toBe('success');
+		// The credential's generic authenticate, resolved by n8n's expression engine.
+		expect(result.authenticatedRequests.map(({ headers }) => headers?.Authorization)).toEqual([
+			'Bearer engine-test-token',
+			'Bearer engine-test-token',
+			'Bearer engine-test-token',
+		]);
 		scope.done();
 	});
 

@@ -12,6 +12,17 @@
  * What is stubbed (n8n's CLI owns these and does not publish them): credential storage and
  * decryption (the test passes plain credential data) and everything unrelated to running a node
  * (sub-workflows, task runners, UI push).
+ *
+ * Limits worth knowing:
+ * - Expressions run on n8n-workflow's default "legacy" evaluator (tournament, in process). n8n
+ *   instances configured for the isolated-vm expression engine evaluate the same syntax in an
+ *   isolate; that native module is not built here, so that engine is not exercised.
+ * - n8n's ErrorReporter is switched to collecting during a run (`reportedErrors`), so a failing
+ *   node does not print to the console.
+ * - Waits are real: a response the node retries after a backoff makes the test wait; answer
+ *   engine tests with non-retryable statuses and test retries with a fake context instead.
+ * - Binary data stays in memory (n8n's default mode): give input items `binary` with base64
+ *   `data`, as in `{ json, binary: { data: { data, mimeType, fileName } } }`.
  */
 import type {
 	IAuthenticateGeneric,
@@ -106,6 +117,8 @@ export interface RunNodeResult {
 	error?: Error & IDataObject;
 	/** The errors n8n reported to its ErrorReporter during the run: the thrown instances. */
 	reportedErrors: Error[];
+	/** Every request n8n authenticated with the credential, as sent (after `authenticate`). */
+	authenticatedRequests: IHttpRequestOptions[];
 	/** n8n's run data of the whole execution, by node name. */
 	runData: IRunData;
 	/** The full result of `WorkflowExecute.run`. */
@@ -473,5 +486,14 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const runData = run.data.resultData.runData;
 	const outputs = (runData[nodeName]?.[0]?.data?.main ?? []).map((output) => output ?? []);
 	const error = run.data.resultData.error as (Error & IDataObject) | undefined;
-	return { items: outputs[0] ?? [], outputs, error, reportedErrors, runData, run, workflow };
+	return {
+		items: outputs[0] ?? [],
+		outputs,
+		error,
+		reportedErrors,
+		authenticatedRequests: credentialsHelper.authenticatedRequests,
+		runData,
+		run,
+		workflow,
+	};
 }
