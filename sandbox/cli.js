@@ -29,6 +29,9 @@ Usage: node sandbox/cli.js <command> [args] [--url http://127.0.0.1:8787]
   fault <json>                           add a fault rule, e.g. '{"kind":"rate_limit","count":2}'
   faults                                 list fault rules;  faults clear: remove them all
   deliveries [field]                     webhook deliveries made so far
+  redeliver <deliveryId>                 deliver a recorded webhook again (same bytes)
+  webhook <field> <valueJson>            send one hand-made webhook to the routed destination
+          [--signature valid|invalid|missing] [--phone id] [--to url]
   expire-cursors                         make every paging cursor expire
   reset                                  back to an empty sandbox
 
@@ -141,6 +144,18 @@ async function main() {
 			break;
 		case 'deliveries':
 			result = await call('GET', `/deliveries${args[0] ? `?field=${encodeURIComponent(args[0])}` : ''}`);
+			break;
+		case 'redeliver':
+			result = await call('POST', `/deliveries/${encodeURIComponent(need(args[0]))}/redeliver`);
+			break;
+		case 'webhook':
+			result = await call('POST', '/webhooks/send', {
+				field: need(args[0]),
+				value: JSON.parse(need(args[1])),
+				signature: options.signature || undefined,
+				phone_number_id: options.phone || undefined,
+				url: options.to || undefined,
+			});
 			break;
 		case 'expire-cursors':
 			result = await call('POST', '/cursors/expire');

@@ -910,8 +910,9 @@ class Sandbox {
 	 * POST /<PHONE_NUMBER_ID>/messages
 	 * @param {string} phoneId
 	 * @param {Record<string, unknown>} body
+	 * @param {{ partial?: boolean }} [ctx]
 	 */
-	sendMessage(phoneId, body) {
+	sendMessage(phoneId, body, ctx = {}) {
 		const phone = this.phone(phoneId);
 		if (!phone) throw waError(100, `Unknown phone number ID ${phoneId}`, { subcode: 33 });
 		const to = optString(body.to);
@@ -947,7 +948,7 @@ class Sandbox {
 			type === 'template'
 				? { billable: true, pricing_model: 'PMP', type: 'regular', category: 'group_utility' }
 				: { billable: !inWindow, pricing_model: 'PMP', type: inWindow ? 'free_group_customer_service' : 'regular', category: 'group_service' };
-		this.scheduleStatuses(phone.id, id, group, pricing);
+		this.scheduleStatuses(phone.id, id, group, pricing, Boolean(ctx.partial));
 		return {
 			messaging_product: 'whatsapp',
 			contacts: [{ input: group.id, wa_id: group.id }],
@@ -998,9 +999,12 @@ class Sandbox {
 	 * @param {string} id
 	 * @param {Group} group
 	 * @param {import('../nodes/shared/types').WebhookPricing} pricing
+	 * @param {boolean} [partial]
 	 */
-	scheduleStatuses(phoneId, id, group, pricing) {
-		const recipients = group.participants.map((p) => ({ ...p }));
+	scheduleStatuses(phoneId, id, group, pricing, partial = false) {
+		const all = group.participants.map((p) => ({ ...p }));
+		// An injected partial failure: the last participant never gets the message.
+		const recipients = partial ? all.slice(0, -1) : all;
 		this.later(this.statusDelayMs, () =>
 			this.emitMessages(phoneId, {
 				statuses: [{ id, status: 'sent', timestamp: String(nowSeconds()), recipient_id: group.id, recipient_type: 'group' }],
@@ -1010,6 +1014,7 @@ class Sandbox {
 			[2, 'delivered'],
 			[3, 'read'],
 		])) {
+			if (recipients.length === 0) break;
 			this.later(this.statusDelayMs * step, () =>
 				this.emitMessages(phoneId, {
 					statuses: recipients.map((p) => {
@@ -1020,6 +1025,25 @@ class Sandbox {
 						s.pricing = { ...pricing };
 						return s;
 					}),
+				}),
+			);
+		}
+		if (partial) {
+			const missed = all[all.length - 1];
+			this.later(this.statusDelayMs * 2, () =>
+				this.emitMessages(phoneId, {
+					statuses: [
+						{
+							id,
+							recipient_id: group.id,
+							recipient_type: 'group',
+							status: 'failed',
+							timestamp: String(nowSeconds()),
+							errors: [
+								itemError(131000, `Message not delivered to ${missed?.wa_id ?? missed?.user_id ?? 'a participant'} (fault injected by the sandbox)`),
+							],
+						},
+					],
 				}),
 			);
 		}
@@ -1647,6 +1671,76 @@ class Sandbox {
 		}
 		record.status = 'failed';
 		this.log(`webhook ${record.field} → ${record.url}: failed after ${record.attempts} attempts`);
+	}
+
+	/**
+	 * Sends one webhook right now, outside the normal flow (for trigger tests): a Meta-shaped
+	 * change built from `field` and `value`, or a raw `body`; signed validly, wrongly, or not at
+	 * all; to the routed destination or to `url`. One attempt; answers what the endpoint said.
+	 * @param {Record<string, unknown>} input
+	 */
+	async sendWebhook(input) {
+		const phoneId = optString(input.phone_number_id) ?? [...this.phones.keys()][0];
+		const field = optString(input.field) ?? 'messages';
+		/** @type {string} */
+		let raw;
+		if (typeof input.raw === 'string') {
+			raw = input.raw;
+		} else if (input.body && typeof input.body === 'object') {
+			raw = JSON.stringify(input.body);
+		} else {
+			const phone = this.phone(phoneId);
+			if (!phone) throw new ControlError(400, `Unknown phone number ${phoneId}`);
+			const value = input.value && typeof input.value === 'object' ? input.value : {};
+			raw = JSON.stringify({
+				object: 'whatsapp_business_account',
+				entry: [
+					{
+						id: this.wabaId,
+						changes: [
+							{
+								value: {
+									messaging_product: 'whatsapp',
+									metadata: { display_phone_number: phone.display_phone_number, phone_number_id: phoneId },
+									...value,
+								},
+								field,
+							},
+						],
+					},
+				],
+			});
+		}
+		const url = optString(input.url) ?? this.route(phoneId, field).url;
+		if (!url) throw new ControlError(409, `No destination for ${field}: ${this.route(phoneId, field).reason}`);
+		const mode = optString(input.signature) ?? 'valid';
+		/** @type {Record<string, string>} */
+		const headers = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua' };
+		if (mode === 'valid') headers['x-hub-signature-256'] = `sha256=${crypto.createHmac('sha256', this.appSecret).update(raw).digest('hex')}`;
+		else if (mode === 'invalid') headers['x-hub-signature-256'] = `sha256=${crypto.createHmac('sha256', 'not-the-app-secret').update(raw).digest('hex')}`;
+		else if (mode !== 'missing') throw new ControlError(400, 'signature must be valid, invalid or missing');
+		try {
+			const response = await rawRequest(url, 'POST', Buffer.from(raw), headers, this.deliveryTimeoutMs);
+			return { url, signature: mode, status: response.status, response: response.text.slice(0, 2000) };
+		} catch (error) {
+			throw new ControlError(502, `Could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	}
+
+	/**
+	 * Delivers a recorded webhook again, byte for byte (Meta redelivers; receivers must dedupe).
+	 * @param {number} id
+	 */
+	redeliver(id) {
+		const record = this.deliveries.find((d) => d.id === id);
+		if (!record) throw new ControlError(404, `No delivery ${id}`);
+		const url = record.url ?? this.route(record.phone_number_id, record.field).url;
+		if (!url) throw new ControlError(409, `No destination for ${record.field}`);
+		/** @type {DeliveryRecord} */
+		const copy = { ...record, id: ++this.deliverySeq, url, status: 'pending', attempts: 0, response_statuses: [], created_at: new Date().toISOString() };
+		this.deliveries.push(copy);
+		this.deliveryChain = this.deliveryChain.then(() => this.deliver(copy, JSON.stringify(record.body)));
+		return { id: copy.id, redelivery_of: id, url };
 	}
 
 	// ---------------------------------------------------------------- dump

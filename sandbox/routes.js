@@ -332,7 +332,7 @@ async function graph(sandbox, ctx) {
 		if (edge === 'messages') {
 			if (method !== 'POST') unsupported(ctx);
 			requireMessagingProduct(ctx);
-			return { body: sandbox.sendMessage(id, ctx.params) };
+			return { body: sandbox.sendMessage(id, ctx.params, ctx) };
 		}
 		unknownEdge(ctx);
 	}
@@ -459,7 +459,7 @@ async function control(sandbox, method, parts, query, body) {
 			return { body: { faults: sandbox.faults } };
 		}
 	}
-	if (first === 'deliveries') {
+	if (first === 'deliveries' && !second) {
 		if (method === 'GET') {
 			const field = query.get('field');
 			const list = sandbox.deliveries.filter((d) => !field || d.field === field);
@@ -469,6 +469,13 @@ async function control(sandbox, method, parts, query, body) {
 			sandbox.deliveries = [];
 			return { body: { deliveries: [] } };
 		}
+	}
+	if (route === 'POST /webhooks/send') return { body: await sandbox.sendWebhook(input) };
+	if (first === 'deliveries' && second && third === 'redeliver' && method === 'POST') {
+		await sandbox.whenIdle();
+		const result = sandbox.redeliver(Number(second));
+		await sandbox.whenIdle();
+		return { body: { ...result, delivery: sandbox.deliveries.find((d) => d.id === result.id) } };
 	}
 	if (route === 'POST /cursors/expire') {
 		sandbox.expireCursors();
@@ -536,7 +543,8 @@ function config(sandbox) {
 			'POST /_sandbox/reset',
 			'POST /_sandbox/seed {count, seed?, phone_number_id?, append?}',
 			'GET|POST|DELETE /_sandbox/faults, DELETE /_sandbox/faults/<id>',
-			'GET|DELETE /_sandbox/deliveries',
+			'GET|DELETE /_sandbox/deliveries, POST /_sandbox/deliveries/<id>/redeliver',
+			'POST /_sandbox/webhooks/send {field, value | body | raw, phone_number_id?, signature: valid|invalid|missing, url?}',
 			'POST /_sandbox/cursors/expire',
 			'GET /_sandbox/requests/<request_id>',
 			'POST /_sandbox/users/join|request|withdraw|leave|message',

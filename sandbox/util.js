@@ -46,9 +46,10 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
  * @param {string} [alphabet]
  */
 function randomString(rng, length, alphabet = ALNUM) {
-	let out = '';
-	for (let i = 0; i < length; i++) out += alphabet[Math.floor(rng() * alphabet.length)];
-	return out;
+	/** @type {string[]} */
+	const out = new Array(length);
+	for (let i = 0; i < length; i++) out[i] = alphabet[Math.floor(rng() * alphabet.length)];
+	return out.join('');
 }
 
 /**

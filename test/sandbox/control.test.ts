@@ -155,6 +155,28 @@ describe('sandbox: fault injection', () => {
 		expect(removal.body.failed_participants[0]).toMatchObject({ input: '15553000002', errors: [{ code: 131000 }] });
 	});
 
+	it('partial: a group message misses its last participant (failed status)', async () => {
+		const { groupId } = await createGroup(sandbox, 'Lossy');
+		await control('POST', '/users/join', { group_id: groupId, phone: '15553100001' });
+		await control('POST', '/users/join', { group_id: groupId, phone: '15553100002' });
+		await sandbox.idle();
+		receiver.clear();
+		await control('POST', '/faults', { kind: 'partial', count: 1, path: '/messages$' });
+		const res = await api('POST', `/${PHONE}/messages`, { messaging_product: 'whatsapp', recipient_type: 'group', to: groupId, type: 'text', text: { body: 'x' } });
+		expect(res.status).toBe(200);
+		await sandbox.idle();
+		const all = receiver.byField('messages').flatMap((d) => change(d).value.statuses);
+		expect(all.filter((s) => s.status === 'delivered').map((s) => s.recipient_participant_id)).toEqual(['15553100001']);
+		expect(all.find((s) => s.status === 'failed')).toEqual({
+			id: res.body.messages[0].id,
+			recipient_id: groupId,
+			recipient_type: 'group',
+			status: 'failed',
+			timestamp: expect.any(String),
+			errors: [expect.objectContaining({ code: 131000 })],
+		});
+	});
+
 	it('refuses malformed fault rules', async () => {
 		expect((await control('POST', '/faults', { kind: 'meteor' })).status).toBe(400);
 		expect((await control('POST', '/faults', { kind: 'latency', ratio: 2 })).status).toBe(400);

@@ -208,3 +208,45 @@ describe('sandbox: overrides and routing', () => {
 		expect(app.deliveries).toHaveLength(0);
 	});
 });
+
+describe('sandbox: hand-made webhooks and redeliveries', () => {
+	it('sends a webhook signed validly, wrongly or not at all, and reports the answer', async () => {
+		const r = await receiver();
+		await subscribe(r.url);
+		const value = { groups: [{ timestamp: '1', group_id: 'G', type: 'group_suspend' }] };
+		const ok = await control('POST', '/webhooks/send', { field: 'group_status_update', value });
+		expect(ok.body).toEqual({ url: r.url, signature: 'valid', status: 200, response: 'EVENT_RECEIVED' });
+		expect(r.deliveries[0].signatureValid).toBe(true);
+		expect(change(r.deliveries[0])).toEqual({
+			value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001001', phone_number_id: PHONE }, ...value },
+			field: 'group_status_update',
+		});
+		await control('POST', '/webhooks/send', { field: 'group_status_update', value, signature: 'invalid' });
+		expect(r.deliveries[1].signatureValid).toBe(false);
+		expect(r.deliveries[1].signature).toMatch(/^sha256=[0-9a-f]{64}$/);
+		await control('POST', '/webhooks/send', { field: 'messages', raw: '{"object":"x"}', signature: 'missing' });
+		expect(r.deliveries[2]).toMatchObject({ raw: '{"object":"x"}', signature: undefined, signatureValid: false });
+		expect((await control('POST', '/webhooks/send', { field: 'messages', signature: 'odd' })).status).toBe(400);
+	});
+
+	it('refuses to send when nothing is routed, unless given a url', async () => {
+		const r = await receiver();
+		const none = await control('POST', '/webhooks/send', { field: 'messages', value: {} });
+		expect(none.status).toBe(409);
+		const direct = await control('POST', '/webhooks/send', { field: 'messages', value: {}, url: r.url });
+		expect(direct.body.status).toBe(200);
+	});
+
+	it('redelivers a recorded webhook byte for byte', async () => {
+		const r = await receiver();
+		await subscribe(r.url);
+		await createGroup(sandbox, 'Twice');
+		const [first] = (await control('GET', '/deliveries')).body.deliveries;
+		const again = await control('POST', `/deliveries/${first.id}/redeliver`);
+		expect(again.body).toMatchObject({ redelivery_of: first.id, url: r.url, delivery: { status: 'delivered', attempts: 1 } });
+		expect(r.deliveries).toHaveLength(2);
+		expect(r.deliveries[1].raw).toBe(r.deliveries[0].raw);
+		expect(r.deliveries[1].signature).toBe(r.deliveries[0].signature);
+		expect((await control('POST', '/deliveries/999/redeliver')).status).toBe(404);
+	});
+});
