@@ -11,6 +11,7 @@ import { EVENT_FIELD, TRIGGER_EVENTS } from './webhook/events';
 import { deriveVerifyToken } from './webhook/verifyToken';
 
 export interface TriggerCredentials {
+	baseUrl: string;
 	accessToken: string;
 	businessAccountId: string;
 	appId: string;
@@ -23,11 +24,22 @@ export async function readTriggerCredentials(
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 	return {
+		baseUrl: text(credentials.baseUrl) || 'https://graph.facebook.com',
 		accessToken: text(credentials.accessToken),
 		businessAccountId: text(credentials.businessAccountId),
 		appId: text(credentials.appId),
 		appSecret: text(credentials.appSecret),
 	};
+}
+
+/** Whether the credential talks to Meta itself (and not to the sandbox or a test double). */
+export function talksToMeta(baseUrl: string): boolean {
+	try {
+		const host = new URL(baseUrl).hostname;
+		return host === 'facebook.com' || host.endsWith('.facebook.com');
+	} catch {
+		return true;
+	}
 }
 
 export function readDestinationName(context: IHookFunctions | IWebhookFunctions): DestinationName {
@@ -105,6 +117,7 @@ export async function resolveDestination(
 			appId: credentials.appId,
 			appSecret: credentials.appSecret,
 			phoneNumberId,
+			requirePublicHttps: talksToMeta(credentials.baseUrl),
 		},
 	};
 }

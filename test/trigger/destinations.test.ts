@@ -97,16 +97,47 @@ describe('activation guards', () => {
 		await expect(methods.create.call(context)).rejects.toThrow('no App Secret');
 	});
 
+	const META = { ...CREDENTIALS, baseUrl: 'https://graph.facebook.com' };
+
 	it('refuses an http URL before calling Meta', async () => {
-		const { context } = hook({ destination: 'phoneNumber', phoneNumberId: 'PHONE_1' }, {
+		const { context, requests } = hook({ destination: 'phoneNumber', phoneNumberId: 'PHONE_1' }, {
 			webhookUrl: 'http://n8n.example.com/webhook/5b0c/webhook',
+			credentials: META,
 		});
 		await expect(methods.create.call(context)).rejects.toThrow('Meta only sends webhooks to HTTPS URLs');
+		expect(requests).toEqual([]);
 	});
 
 	it('refuses a localhost URL before calling Meta', async () => {
-		const { context } = hook({ destination: 'businessAccount' }, { webhookUrl: 'https://localhost:5678/webhook/x/webhook' });
+		const { context, requests } = hook({ destination: 'app' }, {
+			webhookUrl: 'https://localhost:5678/webhook/x/webhook',
+			credentials: META,
+		});
 		await expect(methods.create.call(context)).rejects.toThrow('Meta cannot reach a localhost URL');
+		expect(requests).toEqual([]);
+	});
+
+	it('refuses an override URL longer than Meta accepts', async () => {
+		const { context } = hook({ destination: 'businessAccount' }, {
+			webhookUrl: `https://n8n.example.com/webhook/${'x'.repeat(200)}/webhook`,
+		});
+		await expect(methods.create.call(context)).rejects.toThrow(
+			'The webhook URL is longer than the 200 characters Meta accepts for an override',
+		);
+	});
+
+	it('lets a local http URL through when the credential points at the sandbox, not Meta', async () => {
+		subscribedApps([ownApp()]);
+		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
+		const localUrl = 'http://127.0.0.1:5678/webhook/5b0c/webhook';
+		const post = userApi()
+			.post(`${V}/WABA_1/subscribed_apps`, {
+				override_callback_uri: localUrl,
+				verify_token: deriveVerifyToken('app-secret', localUrl),
+			})
+			.reply(200, { success: true });
+		expect(await methods.create.call(hook({ destination: 'businessAccount' }, { webhookUrl: localUrl }).context)).toBe(true);
+		expect(post.isDone()).toBe(true);
 	});
 });
 

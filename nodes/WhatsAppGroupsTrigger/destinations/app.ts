@@ -6,7 +6,7 @@ import {
 	activationRequest,
 	APP_SUBSCRIPTION_OBJECT,
 	appAccessToken,
-	assertPublicHttpsUrl,
+	assertCallbackUrl,
 	fieldNames,
 	readAppSubscription,
 } from './common';
@@ -60,7 +60,7 @@ export const appDestination: WebhookDestination = {
 	async create(this: IHookFunctions, setup: DestinationSetup) {
 		const node = this.getNode();
 		assertAppCredential(this, setup);
-		assertPublicHttpsUrl(node, setup.webhookUrl);
+		assertCallbackUrl(node, setup);
 		const subscription = await readAppSubscription(this, setup, "read the app's webhook subscription");
 		const current = subscription?.callback_url || undefined;
 		if (current !== undefined && current !== setup.webhookUrl && !setup.replaceExisting) {

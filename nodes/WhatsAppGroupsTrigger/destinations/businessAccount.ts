@@ -5,7 +5,7 @@ import {
 	activationError,
 	activationRequest,
 	assertAppSubscribedToFields,
-	assertPublicHttpsUrl,
+	assertCallbackUrl,
 	findOwnApp,
 	OVERRIDE_URL_MAX_LENGTH,
 	readSubscribedApps,
@@ -29,7 +29,7 @@ export const businessAccountDestination: WebhookDestination = {
 
 	async create(this: IHookFunctions, setup: DestinationSetup) {
 		const node = this.getNode();
-		assertPublicHttpsUrl(node, setup.webhookUrl, OVERRIDE_URL_MAX_LENGTH);
+		assertCallbackUrl(node, setup, OVERRIDE_URL_MAX_LENGTH);
 		const apps = await readSubscribedApps(this, setup, 'read the account override callback');
 		const own = findOwnApp(apps, setup);
 		const current = own?.override_callback_uri || undefined;

@@ -17,6 +17,11 @@ export interface DestinationSetup {
 	appId: string;
 	appSecret: string;
 	phoneNumberId: string;
+	/**
+	 * Meta only calls public HTTPS URLs. Checked before calling Meta; not when the credential
+	 * points at another Base URL (the local sandbox or a test double), which may call anything.
+	 */
+	requirePublicHttps: boolean;
 }
 
 export interface WebhookDestination {
@@ -102,7 +107,8 @@ export async function activationRequest<T>(
 }
 
 /** Meta refuses callbacks it cannot reach; say so before it answers "Invalid parameter". */
-export function assertPublicHttpsUrl(node: INode, url: string, maxLength?: number): void {
+export function assertCallbackUrl(node: INode, setup: DestinationSetup, maxLength?: number): void {
+	const url = setup.webhookUrl;
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
@@ -113,14 +119,14 @@ export function assertPublicHttpsUrl(node: INode, url: string, maxLength?: numbe
 			`n8n gave "${url}" (${(error as Error).message}). Check n8n's WEBHOOK_URL setting.`,
 		);
 	}
-	if (parsed.protocol !== 'https:') {
+	if (setup.requirePublicHttps && parsed.protocol !== 'https:') {
 		throw activationError(
 			node,
 			'Meta only sends webhooks to HTTPS URLs',
 			`This trigger's URL is ${url}. Set n8n's WEBHOOK_URL to a public https:// address (a tunnel works for testing) and activate again.`,
 		);
 	}
-	if (/^(localhost|127\.|0\.0\.0\.0|\[::1\])/.test(parsed.hostname)) {
+	if (setup.requirePublicHttps && /^(localhost|127\.|0\.0\.0\.0|\[::1\])/.test(parsed.hostname)) {
 		throw activationError(
 			node,
 			'Meta cannot reach a localhost URL',

@@ -6,7 +6,7 @@ import {
 	activationError,
 	activationRequest,
 	assertAppSubscribedToFields,
-	assertPublicHttpsUrl,
+	assertCallbackUrl,
 	findOwnApp,
 	OVERRIDE_URL_MAX_LENGTH,
 	readSubscribedApps,
@@ -68,7 +68,7 @@ export const phoneNumberDestination: WebhookDestination = {
 		if (!setup.phoneNumberId) {
 			throw activationError(node, 'No business phone number chosen', 'Choose the Business Phone Number the trigger listens to.');
 		}
-		assertPublicHttpsUrl(node, setup.webhookUrl, OVERRIDE_URL_MAX_LENGTH);
+		assertCallbackUrl(node, setup, OVERRIDE_URL_MAX_LENGTH);
 		const current = await readPhoneOverride(this, setup);
 		if (current !== undefined && current !== setup.webhookUrl && !setup.replaceExisting) {
 			throw activationError(
