@@ -147,7 +147,7 @@ export function assertBuilt(packageDir: string, files: string[]): void {
 	if (missing.length > 0) {
 		throw new Error(
 			`The engine tests run the built package, but ${missing.join(', ')} ` +
-				`is missing under ${packageDir}. Run \`npm run build\` first (or \`npm run build && npx jest\`).`,
+				`${missing.length > 1 ? 'are' : 'is'} missing under ${packageDir}. Run \`npm run build\` first (or \`npm run build && npx jest\`).`,
 		);
 	}
 }
