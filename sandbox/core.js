@@ -203,7 +203,7 @@ class Sandbox {
 		this.groups = new Map();
 		/** @type {Map<string, string>} invite code → group id */
 		this.inviteCodes = new Map();
-		/** @type {Map<string, { request_id: string, type: string, group_id?: string, status: string }>} */
+		/** @type {Map<string, { request_id: string, type: string, group_id?: string, status: string }>} every operation's request_id (create, delete, removal, settings) */
 		this.requests = new Map();
 		/** @type {{ object: string, callback_url: string, verify_token: string, fields: string[] } | null} */
 		this.appSubscription = null;
@@ -461,6 +461,7 @@ class Sandbox {
 	 * @param {string} phoneId
 	 * @param {{ subject?: unknown, description?: unknown, join_approval_mode?: unknown }} input
 	 * @param {{ partial?: boolean }} [ctx]
+	 * @returns {import('../nodes/shared/types').CreateGroupResponse}
 	 */
 	createGroup(phoneId, input, ctx = {}) {
 		const phone = this.eligiblePhone(phoneId);
@@ -553,11 +554,13 @@ class Sandbox {
 	 * DELETE /<GROUP_ID>
 	 * @param {string} groupId
 	 * @param {{ partial?: boolean }} [ctx]
+	 * @returns {import('../nodes/shared/types').SuccessResponse}
 	 */
 	deleteGroup(groupId, ctx = {}) {
 		const group = this.group(groupId);
 		const requestId = this.newRequestId();
 		const fail = Boolean(ctx.partial);
+		this.requests.set(requestId, { request_id: requestId, type: 'group_delete', group_id: group.id, status: fail ? 'failed' : 'done' });
 		if (!fail) this.removeGroup(group);
 		this.later(this.asyncDelayMs, () => {
 			/** @type {WebhookGroupItem} */
@@ -579,6 +582,7 @@ class Sandbox {
 	 * GET /<GROUP_ID>?fields=…
 	 * @param {string} groupId
 	 * @param {string[]} fields
+	 * @returns {import('../nodes/shared/types').GroupInfoResponse}
 	 */
 	groupInfo(groupId, fields) {
 		const group = this.group(groupId);
@@ -624,6 +628,7 @@ class Sandbox {
 	 * @param {string} phoneId
 	 * @param {{ limit?: unknown, after?: unknown, before?: unknown }} query
 	 * @param {string} version
+	 * @returns {import('../nodes/shared/types').ActiveGroupsResponse}
 	 */
 	activeGroups(phoneId, query, version) {
 		this.eligiblePhone(phoneId);
@@ -648,6 +653,7 @@ class Sandbox {
 	/**
 	 * GET /<GROUP_ID>/invite_link
 	 * @param {string} groupId
+	 * @returns {import('../nodes/shared/types').InviteLinkResponse}
 	 */
 	getInviteLink(groupId) {
 		const group = this.group(groupId);
@@ -658,6 +664,7 @@ class Sandbox {
 	/**
 	 * POST /<GROUP_ID>/invite_link: a new link; every earlier one stops working.
 	 * @param {string} groupId
+	 * @returns {import('../nodes/shared/types').InviteLinkResponse}
 	 */
 	resetInviteLink(groupId) {
 		const group = this.group(groupId);
@@ -674,6 +681,7 @@ class Sandbox {
 	 * @param {string} groupId
 	 * @param {{ limit?: unknown, after?: unknown, before?: unknown }} query
 	 * @param {string} version
+	 * @returns {import('../nodes/shared/types').JoinRequestsResponse}
 	 */
 	listJoinRequests(groupId, query, version) {
 		const group = this.group(groupId);
@@ -704,6 +712,7 @@ class Sandbox {
 	 * @param {unknown} ids
 	 * @param {'approve' | 'reject'} action
 	 * @param {{ partial?: boolean }} [ctx]
+	 * @returns {import('../nodes/shared/types').JoinRequestsActionResponse}
 	 */
 	actOnJoinRequests(groupId, ids, action, ctx = {}) {
 		const group = this.group(groupId);
@@ -769,7 +778,7 @@ class Sandbox {
 	 * @param {string} groupId
 	 * @param {unknown} participants
 	 * @param {{ partial?: boolean }} [ctx]
-	 * @returns {{ status: number, body: any }}
+	 * @returns {{ status: number, body: import('../nodes/shared/types').RemoveParticipantsResponse }}
 	 */
 	removeParticipants(groupId, participants, ctx = {}) {
 		const group = this.group(groupId);
@@ -815,6 +824,12 @@ class Sandbox {
 			removed.push({ input });
 		});
 		const requestId = this.newRequestId();
+		this.requests.set(requestId, {
+			request_id: requestId,
+			type: 'group_participants_remove',
+			group_id: group.id,
+			status: failed.length === 0 ? 'done' : removed.length === 0 ? 'failed' : 'partial',
+		});
 		/** @type {WebhookGroupItem} */
 		const item = {
 			timestamp: String(nowSeconds()),
@@ -854,6 +869,7 @@ class Sandbox {
 	 * @param {{ subject?: unknown, description?: unknown }} input
 	 * @param {{ data: Buffer, contentType?: string } | undefined} picture
 	 * @param {{ partial?: boolean }} [ctx]
+	 * @returns {import('../nodes/shared/types').SuccessResponse}
 	 */
 	updateSettings(groupId, input, picture, ctx = {}) {
 		const group = this.group(groupId);
@@ -874,12 +890,14 @@ class Sandbox {
 		// An injected partial failure fails the last part of the update (all of it when only one).
 		const failing = ctx.partial ? parts[parts.length - 1] : undefined;
 		const failure = () => [itemError(131000, 'Update failed (fault injected by the sandbox)')];
+		const requestId = this.newRequestId();
+		this.requests.set(requestId, { request_id: requestId, type: 'group_settings_update', group_id: group.id, status: failing ? 'partial' : 'done' });
 		/** @type {WebhookGroupItem} */
 		const item = {
 			timestamp: String(nowSeconds()),
 			group_id: group.id,
 			type: 'group_settings_update',
-			request_id: this.newRequestId(),
+			request_id: requestId,
 		};
 		if (pictureInfo) {
 			const ok = failing !== 'picture';
@@ -911,6 +929,7 @@ class Sandbox {
 	 * @param {string} phoneId
 	 * @param {Record<string, unknown>} body
 	 * @param {{ partial?: boolean }} [ctx]
+	 * @returns {import('../nodes/shared/types').SendMessageResponse}
 	 */
 	sendMessage(phoneId, body, ctx = {}) {
 		const phone = this.phone(phoneId);
@@ -962,6 +981,7 @@ class Sandbox {
 	 * @param {string} to
 	 * @param {string} type
 	 * @param {Record<string, unknown>} body
+	 * @returns {import('../nodes/shared/types').SendMessageResponse}
 	 */
 	sendIndividual(phone, to, type, body) {
 		const allowed = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'template', 'interactive', 'location', 'contacts', 'reaction'];
@@ -1054,6 +1074,7 @@ class Sandbox {
 	 * @param {PhoneState} phone
 	 * @param {Group} group
 	 * @param {unknown} pinInput
+	 * @returns {import('../nodes/shared/types').SendMessageResponse}
 	 */
 	pin(phone, group, pinInput) {
 		const pin = pinInput && typeof pinInput === 'object' ? /** @type {Record<string, unknown>} */ (pinInput) : undefined;
@@ -1453,6 +1474,7 @@ class Sandbox {
 	/**
 	 * POST /<APP_ID>/subscriptions
 	 * @param {Record<string, unknown>} params
+	 * @returns {Promise<import('../nodes/shared/types').SuccessResponse>}
 	 */
 	async subscribeApp(params) {
 		const object = optString(params.object);
@@ -1472,6 +1494,7 @@ class Sandbox {
 		return { success: true };
 	}
 
+	/** @returns {import('../nodes/shared/types').AppSubscriptionsResponse} */
 	listAppSubscriptions() {
 		const s = this.appSubscription;
 		return {
@@ -1482,6 +1505,7 @@ class Sandbox {
 	/**
 	 * DELETE /<APP_ID>/subscriptions: the whole object, or only the listed fields.
 	 * @param {Record<string, unknown>} params
+	 * @returns {import('../nodes/shared/types').SuccessResponse}
 	 */
 	unsubscribeApp(params) {
 		const object = optString(params.object);
@@ -1499,6 +1523,7 @@ class Sandbox {
 	/**
 	 * POST /<WABA_ID>/subscribed_apps: subscribe the app, with or without an override callback.
 	 * @param {Record<string, unknown>} params
+	 * @returns {Promise<import('../nodes/shared/types').SuccessResponse>}
 	 */
 	async subscribeWaba(params) {
 		const uri = optString(params.override_callback_uri);
@@ -1515,6 +1540,7 @@ class Sandbox {
 		return { success: true };
 	}
 
+	/** @returns {import('../nodes/shared/types').SubscribedAppsResponse} */
 	listWabaSubscriptions() {
 		if (!this.waba.subscribed) return { data: [] };
 		/** @type {import('../nodes/shared/types').SubscribedApp} */
@@ -1523,6 +1549,7 @@ class Sandbox {
 		return { data: [app] };
 	}
 
+	/** @returns {import('../nodes/shared/types').SuccessResponse} */
 	unsubscribeWaba() {
 		this.waba.subscribed = false;
 		this.waba.override = null;
@@ -1533,6 +1560,7 @@ class Sandbox {
 	 * POST /<PHONE_NUMBER_ID> with webhook_configuration.
 	 * @param {string} phoneId
 	 * @param {unknown} config
+	 * @returns {Promise<import('../nodes/shared/types').SuccessResponse>}
 	 */
 	async setPhoneOverride(phoneId, config) {
 		const phone = this.phone(phoneId);
