@@ -88,13 +88,22 @@ function parseMultipart(raw, boundary) {
 			const headers = {};
 			for (const line of headerText.split('\r\n')) {
 				const colon = line.indexOf(':');
-				if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+				if (colon > 0)
+					headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
 			}
 			const disposition = headers['content-disposition'] ?? '';
 			const name = headerParam(disposition, 'name') ?? '';
 			const filename = headerParam(disposition, 'filename');
-			if (filename !== undefined || (headers['content-type'] && !headers['content-type'].startsWith('text/plain'))) {
-				files.push({ field: name, filename, contentType: headers['content-type'], data: Buffer.from(data) });
+			if (
+				filename !== undefined ||
+				(headers['content-type'] && !headers['content-type'].startsWith('text/plain'))
+			) {
+				files.push({
+					field: name,
+					filename,
+					contentType: headers['content-type'],
+					data: Buffer.from(data),
+				});
 			} else {
 				fields[name] = data.toString('utf8');
 			}
@@ -114,7 +123,14 @@ async function parseBody(req) {
 	if (raw.length === 0) return { fields: {}, files: [], raw, kind: 'empty' };
 	if (contentType.includes('multipart/form-data')) {
 		const boundary = headerParam(String(req.headers['content-type']), 'boundary');
-		if (!boundary) return { fields: {}, files: [], raw, kind: 'multipart', error: 'multipart body without a boundary' };
+		if (!boundary)
+			return {
+				fields: {},
+				files: [],
+				raw,
+				kind: 'multipart',
+				error: 'multipart body without a boundary',
+			};
 		return { ...parseMultipart(raw, boundary), raw, kind: 'multipart' };
 	}
 	if (contentType.includes('application/x-www-form-urlencoded')) {
@@ -128,7 +144,12 @@ async function parseBody(req) {
 		try {
 			const parsed = JSON.parse(text);
 			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-				return { fields: /** @type {Record<string, unknown>} */ (parsed), files: [], raw, kind: 'json' };
+				return {
+					fields: /** @type {Record<string, unknown>} */ (parsed),
+					files: [],
+					raw,
+					kind: 'json',
+				};
 			}
 			return { fields: {}, files: [], raw, kind: 'json', error: 'the JSON body must be an object' };
 		} catch {

@@ -64,7 +64,10 @@ async function main() {
 		process.stdout.write(HELP);
 		return;
 	}
-	const base = String(options.url || process.env.SANDBOX_URL || 'http://127.0.0.1:8787').replace(/\/+$/, '');
+	const base = String(options.url || process.env.SANDBOX_URL || 'http://127.0.0.1:8787').replace(
+		/\/+$/,
+		'',
+	);
 	/**
 	 * @param {string} method
 	 * @param {string} path
@@ -97,7 +100,9 @@ async function main() {
 	switch (command) {
 		case 'join': {
 			const target = need(args[0]);
-			const where = target.includes('chat.whatsapp.com') ? { invite_link: target } : { group_id: target };
+			const where = target.includes('chat.whatsapp.com')
+				? { invite_link: target }
+				: { group_id: target };
 			result = await call('POST', '/users/join', { ...where, ...user() });
 			break;
 		}
@@ -111,10 +116,19 @@ async function main() {
 			result = await call('POST', '/users/leave', { group_id: need(args[0]), ...user() });
 			break;
 		case 'say':
-			result = await call('POST', '/users/message', { group_id: need(args[0]), ...user(), text: need(args.slice(2).join(' ')) });
+			result = await call('POST', '/users/message', {
+				group_id: need(args[0]),
+				...user(),
+				text: need(args.slice(2).join(' ')),
+			});
 			break;
 		case 'send-image':
-			result = await call('POST', '/users/message', { group_id: need(args[0]), ...user(), type: 'image', caption: args.slice(2).join(' ') || undefined });
+			result = await call('POST', '/users/message', {
+				group_id: need(args[0]),
+				...user(),
+				type: 'image',
+				caption: args.slice(2).join(' ') || undefined,
+			});
 			break;
 		case 'suspend':
 			result = await call('POST', `/groups/${encodeURIComponent(need(args[0]))}/suspend`);
@@ -126,7 +140,9 @@ async function main() {
 			/** @type {{ groups: { id: string, subject: string, participants: unknown[], join_approval_mode: string, suspended: boolean, invite_link: string }[] }} */
 			const state = await call('GET', '/state');
 			for (const g of state.groups) {
-				process.stdout.write(`${g.id}  ${g.subject}  (${g.participants.length} participants, ${g.join_approval_mode}${g.suspended ? ', SUSPENDED' : ''})  ${g.invite_link}\n`);
+				process.stdout.write(
+					`${g.id}  ${g.subject}  (${g.participants.length} participants, ${g.join_approval_mode}${g.suspended ? ', SUSPENDED' : ''})  ${g.invite_link}\n`,
+				);
 			}
 			return;
 		}
@@ -134,7 +150,11 @@ async function main() {
 			result = await call('GET', '/state');
 			break;
 		case 'seed':
-			result = await call('POST', '/seed', { count: Number(need(args[0])), seed: options.seed || undefined, phone_number_id: options.phone || undefined });
+			result = await call('POST', '/seed', {
+				count: Number(need(args[0])),
+				seed: options.seed || undefined,
+				phone_number_id: options.phone || undefined,
+			});
 			break;
 		case 'fault':
 			result = await call('POST', '/faults', JSON.parse(need(args[0])));
@@ -143,7 +163,10 @@ async function main() {
 			result = args[0] === 'clear' ? await call('DELETE', '/faults') : await call('GET', '/faults');
 			break;
 		case 'deliveries':
-			result = await call('GET', `/deliveries${args[0] ? `?field=${encodeURIComponent(args[0])}` : ''}`);
+			result = await call(
+				'GET',
+				`/deliveries${args[0] ? `?field=${encodeURIComponent(args[0])}` : ''}`,
+			);
 			break;
 		case 'redeliver':
 			result = await call('POST', `/deliveries/${encodeURIComponent(need(args[0]))}/redeliver`);

@@ -10,7 +10,17 @@ const crypto = require('node:crypto');
 const http = require('node:http');
 const https = require('node:https');
 
-const { createRng, randomString, randomDigits, nowSeconds, waError, itemError, digitsOnly, delay } = require('./util');
+const { readJpegSize } = require('./jpeg');
+const {
+	createRng,
+	randomString,
+	randomDigits,
+	nowSeconds,
+	waError,
+	itemError,
+	digitsOnly,
+	delay,
+} = require('./util');
 
 /** @typedef {import('../nodes/shared/types').JoinApprovalMode} JoinApprovalMode */
 /** @typedef {import('../nodes/shared/types').GraphParticipant} GraphParticipant */
@@ -185,8 +195,16 @@ class Sandbox {
 		/** @type {Map<string, PhoneState>} */
 		this.phones = new Map();
 		const phoneConfigs = this.options.phoneNumbers ?? [
-			{ id: '100000000000002', display_phone_number: '15550001001', verified_name: 'Sandbox Business' },
-			{ id: '100000000000003', display_phone_number: '15550001002', verified_name: 'Sandbox Business Support' },
+			{
+				id: '100000000000002',
+				display_phone_number: '15550001001',
+				verified_name: 'Sandbox Business',
+			},
+			{
+				id: '100000000000003',
+				display_phone_number: '15550001002',
+				verified_name: 'Sandbox Business Support',
+			},
 		];
 		for (const config of phoneConfigs) {
 			this.phones.set(config.id, {
@@ -283,7 +301,11 @@ class Sandbox {
 		const generation = this.generation;
 		const promise = delay(ms)
 			.then(() => (generation === this.generation ? fn() : undefined))
-			.catch((error) => this.log(`sandbox: async step failed: ${error instanceof Error ? error.message : String(error)}`));
+			.catch((error) =>
+				this.log(
+					`sandbox: async step failed: ${error instanceof Error ? error.message : String(error)}`,
+				),
+			);
 		this.pending.add(promise);
 		void promise.finally(() => this.pending.delete(promise));
 	}
@@ -316,7 +338,10 @@ class Sandbox {
 		const phone = this.phones.get(id);
 		if (!phone) throw waError(100, `Unknown phone number ID ${id}`, { subcode: 33 });
 		if (!phone.groups_eligible) {
-			throw waError(131215, `Phone number ${phone.display_phone_number} is not eligible for the Groups API`);
+			throw waError(
+				131215,
+				`Phone number ${phone.display_phone_number} is not eligible for the Groups API`,
+			);
 		}
 		return phone;
 	}
@@ -327,18 +352,14 @@ class Sandbox {
 	 */
 	group(id) {
 		const group = this.groups.get(id);
-		if (!group) throw waError(131041, `Group ${id} does not exist or the business is not a member of it`);
+		if (!group)
+			throw waError(131041, `Group ${id} does not exist or the business is not a member of it`);
 		return group;
 	}
 
 	/** @param {Group} group */
 	notSuspended(group) {
 		if (group.suspended) throw waError(131207, `Group ${group.id} is suspended`);
-	}
-
-	/** @param {Participant | JoinRequest} p */
-	userKey(p) {
-		return p.user_id ?? p.wa_id ?? '';
 	}
 
 	/**
@@ -391,8 +412,14 @@ class Sandbox {
 	 * @param {(string | number)[]} key
 	 */
 	makeCursor(scope, key) {
-		const payload = Buffer.from(JSON.stringify({ s: scope, k: key, e: this.cursorEpoch, t: Date.now() })).toString('base64url');
-		const mac = crypto.createHmac('sha256', this.cursorSecret).update(payload).digest('base64url').slice(0, 16);
+		const payload = Buffer.from(
+			JSON.stringify({ s: scope, k: key, e: this.cursorEpoch, t: Date.now() }),
+		).toString('base64url');
+		const mac = crypto
+			.createHmac('sha256', this.cursorSecret)
+			.update(payload)
+			.digest('base64url')
+			.slice(0, 16);
 		return `${payload}.${mac}`;
 	}
 
@@ -403,11 +430,22 @@ class Sandbox {
 	 */
 	readCursor(scope, cursor) {
 		const [payload, mac] = String(cursor).split('.');
-		const expected = payload ? crypto.createHmac('sha256', this.cursorSecret).update(payload).digest('base64url').slice(0, 16) : '';
-		if (!payload || mac !== expected) throw waError(131059, 'The pagination cursor is invalid. Restart from the first page.');
+		const expected = payload
+			? crypto
+					.createHmac('sha256', this.cursorSecret)
+					.update(payload)
+					.digest('base64url')
+					.slice(0, 16)
+			: '';
+		if (!payload || mac !== expected)
+			throw waError(131059, 'The pagination cursor is invalid. Restart from the first page.');
 		/** @type {{ s: string, k: (string | number)[], e: number, t: number }} */
 		const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-		if (data.s !== scope) throw waError(131059, 'The pagination cursor belongs to another list. Restart from the first page.');
+		if (data.s !== scope)
+			throw waError(
+				131059,
+				'The pagination cursor belongs to another list. Restart from the first page.',
+			);
 		if (data.e !== this.cursorEpoch || Date.now() - data.t > this.cursorTtlMs) {
 			throw waError(131059, 'The pagination cursor has expired. Restart from the first page.');
 		}
@@ -466,7 +504,10 @@ class Sandbox {
 	createGroup(phoneId, input, ctx = {}) {
 		const phone = this.eligiblePhone(phoneId);
 		if (phone.group_creation_disabled) {
-			throw waError(131214, 'Group creation is disabled for 7 days: too many marketing messages were sent in service windows');
+			throw waError(
+				131214,
+				'Group creation is disabled for 7 days: too many marketing messages were sent in service windows',
+			);
 		}
 		const subject = checkSubject(input.subject, true);
 		const description = checkDescription(input.description);
@@ -475,11 +516,18 @@ class Sandbox {
 			throw waError(100, 'join_approval_mode must be auto_approve or approval_required');
 		}
 		if (this.sortedGroups(phoneId).length >= MAX_GROUPS_PER_NUMBER) {
-			throw waError(131211, `Phone number ${phone.display_phone_number} already has ${MAX_GROUPS_PER_NUMBER} groups`);
+			throw waError(
+				131211,
+				`Phone number ${phone.display_phone_number} already has ${MAX_GROUPS_PER_NUMBER} groups`,
+			);
 		}
 		const requestId = this.newRequestId();
 		const groupId = this.newGroupId();
-		this.requests.set(requestId, { request_id: requestId, type: 'group_create', status: 'pending' });
+		this.requests.set(requestId, {
+			request_id: requestId,
+			type: 'group_create',
+			status: 'pending',
+		});
 		const fail = Boolean(ctx.partial);
 		this.later(this.asyncDelayMs, () => {
 			const request = this.requests.get(requestId);
@@ -560,12 +608,23 @@ class Sandbox {
 		const group = this.group(groupId);
 		const requestId = this.newRequestId();
 		const fail = Boolean(ctx.partial);
-		this.requests.set(requestId, { request_id: requestId, type: 'group_delete', group_id: group.id, status: fail ? 'failed' : 'done' });
+		this.requests.set(requestId, {
+			request_id: requestId,
+			type: 'group_delete',
+			group_id: group.id,
+			status: fail ? 'failed' : 'done',
+		});
 		if (!fail) this.removeGroup(group);
 		this.later(this.asyncDelayMs, () => {
 			/** @type {WebhookGroupItem} */
-			const item = { timestamp: String(nowSeconds()), group_id: group.id, type: 'group_delete', request_id: requestId };
-			if (fail) item.errors = [itemError(131000, 'Group deletion failed (fault injected by the sandbox)')];
+			const item = {
+				timestamp: String(nowSeconds()),
+				group_id: group.id,
+				type: 'group_delete',
+				request_id: requestId,
+			};
+			if (fail)
+				item.errors = [itemError(131000, 'Group deletion failed (fault injected by the sandbox)')];
 			this.emitGroups(group.phone_number_id, 'group_lifecycle_update', [item]);
 		});
 		return { success: true };
@@ -615,9 +674,13 @@ class Sandbox {
 					out.total_participant_count = group.participants.length;
 					break;
 				default:
-					throw waError(100, `Tried accessing nonexisting field (${field}) on node type (WhatsAppGroup)`, {
-						message: `Tried accessing nonexisting field (${field}) on node type (WhatsAppGroup)`,
-					});
+					throw waError(
+						100,
+						`Tried accessing nonexisting field (${field}) on node type (WhatsAppGroup)`,
+						{
+							message: `Tried accessing nonexisting field (${field}) on node type (WhatsAppGroup)`,
+						},
+					);
 			}
 		}
 		return out;
@@ -644,7 +707,13 @@ class Sandbox {
 		);
 		/** @type {import('../nodes/shared/types').ActiveGroupsResponse} */
 		const out = {
-			data: { groups: items.map((g) => ({ id: g.id, subject: g.subject, created_at: g.creation_timestamp })) },
+			data: {
+				groups: items.map((g) => ({
+					id: g.id,
+					subject: g.subject,
+					created_at: g.creation_timestamp,
+				})),
+			},
 		};
 		if (paging) out.paging = paging;
 		return out;
@@ -692,13 +761,18 @@ class Sandbox {
 			(a, b) => Number(a[0]) - Number(b[0]),
 			`join_requests:${groupId}`,
 			{ limit, after: optString(query.after), before: optString(query.before) },
-			(params) => `${this.baseUrl}/${version}/${groupId}/join_requests?${new URLSearchParams(params)}`,
+			(params) =>
+				`${this.baseUrl}/${version}/${groupId}/join_requests?${new URLSearchParams(params)}`,
 		);
 		/** @type {import('../nodes/shared/types').JoinRequestsResponse} */
 		const out = {
 			data: items.map((r) => {
 				/** @type {GraphJoinRequest} */
-				const item = { join_request_id: r.join_request_id, ...this.participantRef(r), creation_timestamp: r.creation_timestamp };
+				const item = {
+					join_request_id: r.join_request_id,
+					...this.participantRef(r),
+					creation_timestamp: r.creation_timestamp,
+				};
 				return item;
 			}),
 		};
@@ -727,16 +801,25 @@ class Sandbox {
 		list.forEach((id, index) => {
 			const request = group.join_requests.find((r) => r.join_request_id === id);
 			if (!request) {
-				failed.push({ join_request_id: id, errors: [itemError(131213, `Join request ${id} does not exist`)] });
+				failed.push({
+					join_request_id: id,
+					errors: [itemError(131213, `Join request ${id} does not exist`)],
+				});
 				return;
 			}
 			if (ctx.partial && index === list.length - 1) {
 				const code = action === 'approve' ? 131203 : 131000;
-				failed.push({ join_request_id: id, errors: [itemError(code, 'Failed (fault injected by the sandbox)')] });
+				failed.push({
+					join_request_id: id,
+					errors: [itemError(code, 'Failed (fault injected by the sandbox)')],
+				});
 				return;
 			}
 			if (action === 'approve' && group.participants.length >= MAX_PARTICIPANTS) {
-				failed.push({ join_request_id: id, errors: [itemError(131204, `The group already has ${MAX_PARTICIPANTS} participants`)] });
+				failed.push({
+					join_request_id: id,
+					errors: [itemError(131204, `The group already has ${MAX_PARTICIPANTS} participants`)],
+				});
 				return;
 			}
 			group.join_requests = group.join_requests.filter((r) => r !== request);
@@ -760,7 +843,10 @@ class Sandbox {
 						group_id: group.id,
 						type: 'group_participants_add',
 						reason: 'invite_link',
-						added_participants: added.map((r) => ({ input: r.wa_id ?? r.user_id, ...this.participantRef(r) })),
+						added_participants: added.map((r) => ({
+							input: r.wa_id ?? r.user_id,
+							...this.participantRef(r),
+						})),
 					},
 				]);
 			});
@@ -793,16 +879,27 @@ class Sandbox {
 		const refs = [];
 		const seen = new Set();
 		for (const entry of participants) {
-			const ref = entry && typeof entry === 'object' ? /** @type {{ user?: unknown, user_id?: unknown }} */ (entry) : {};
+			const ref =
+				entry && typeof entry === 'object'
+					? /** @type {{ user?: unknown, user_id?: unknown }} */ (entry)
+					: {};
 			const user = typeof ref.user === 'string' && ref.user.trim() ? ref.user.trim() : undefined;
-			const userId = typeof ref.user_id === 'string' && ref.user_id.trim() ? ref.user_id.trim() : undefined;
+			const userId =
+				typeof ref.user_id === 'string' && ref.user_id.trim() ? ref.user_id.trim() : undefined;
 			if ((user === undefined) === (userId === undefined)) {
-				throw waError(100, 'each participant needs exactly one of user (phone number or WhatsApp ID) or user_id');
+				throw waError(
+					100,
+					'each participant needs exactly one of user (phone number or WhatsApp ID) or user_id',
+				);
 			}
 			const key = userId ? `id:${userId}` : `wa:${digitsOnly(user ?? '')}`;
-			if (seen.has(key)) throw waError(131202, `Participant ${user ?? userId} appears more than once`);
+			if (seen.has(key))
+				throw waError(131202, `Participant ${user ?? userId} appears more than once`);
 			seen.add(key);
-			refs.push({ input: /** @type {string} */ (user ?? userId), ref: userId ? { user_id: userId } : { user } });
+			refs.push({
+				input: /** @type {string} */ (user ?? userId),
+				ref: userId ? { user_id: userId } : { user },
+			});
 		}
 		/** @type {{ input: string }[]} */
 		const removed = [];
@@ -811,16 +908,23 @@ class Sandbox {
 		refs.forEach(({ input, ref }, index) => {
 			const participant = this.findParticipant(group, ref);
 			if (!participant) {
-				failed.push({ input, errors: [itemError(131212, `${input} is not a participant of the group`)] });
+				failed.push({
+					input,
+					errors: [itemError(131212, `${input} is not a participant of the group`)],
+				});
 				return;
 			}
 			if (ctx.partial && index === refs.length - 1) {
-				failed.push({ input, errors: [itemError(131000, 'Removal failed (fault injected by the sandbox)')] });
+				failed.push({
+					input,
+					errors: [itemError(131000, 'Removal failed (fault injected by the sandbox)')],
+				});
 				return;
 			}
 			group.participants = group.participants.filter((p) => p !== participant);
-			const key = this.userKey(participant);
-			if (!group.removed.includes(key)) group.removed.push(key);
+			for (const key of [participant.wa_id, participant.user_id]) {
+				if (key && !group.removed.includes(key)) group.removed.push(key);
+			}
 			removed.push({ input });
 		});
 		const requestId = this.newRequestId();
@@ -841,17 +945,36 @@ class Sandbox {
 		if (removed.length > 0) item.removed_participants = removed;
 		if (failed.length > 0) item.failed_participants = failed;
 		if (failed.length > 0 && removed.length > 0) {
-			item.errors = [itemError(131201, `${failed.length} of ${refs.length} participants were not removed`, 'Failed to remove some participants from the group')];
+			item.errors = [
+				itemError(
+					131201,
+					`${failed.length} of ${refs.length} participants were not removed`,
+					'Failed to remove some participants from the group',
+				),
+			];
 		} else if (failed.length > 0) {
 			item.errors = [failed[0].errors[0]];
 		}
-		this.later(this.asyncDelayMs, () => this.emitGroups(group.phone_number_id, 'group_participants_update', [item]));
+		this.later(this.asyncDelayMs, () =>
+			this.emitGroups(group.phone_number_id, 'group_participants_update', [item]),
+		);
 		if (failed.length === 0) return { status: 200, body: { success: true } };
 		if (removed.length === 0) {
 			const code = Number(failed[0].errors[0].code);
-			throw waError(code, failed.map((f) => `${f.input}: ${f.errors[0].error_data && typeof f.errors[0].error_data === 'object' ? f.errors[0].error_data.details : ''}`).join('; '));
+			throw waError(
+				code,
+				failed
+					.map(
+						(f) =>
+							`${f.input}: ${f.errors[0].error_data && typeof f.errors[0].error_data === 'object' ? f.errors[0].error_data.details : ''}`,
+					)
+					.join('; '),
+			);
 		}
-		const partial = waError(131201, `${failed.length} of ${refs.length} participants were not removed`);
+		const partial = waError(
+			131201,
+			`${failed.length} of ${refs.length} participants were not removed`,
+		);
 		return {
 			status: 206,
 			body: {
@@ -875,7 +998,8 @@ class Sandbox {
 		const group = this.group(groupId);
 		this.notSuspended(group);
 		const subject = input.subject !== undefined ? checkSubject(input.subject, true) : undefined;
-		const description = input.description !== undefined ? checkDescription(input.description) : undefined;
+		const description =
+			input.description !== undefined ? checkDescription(input.description) : undefined;
 		/** @type {{ sha256: string, mime_type: string, width: number, height: number } | undefined} */
 		let pictureInfo;
 		if (picture) pictureInfo = checkPicture(picture.data, picture.contentType);
@@ -891,7 +1015,12 @@ class Sandbox {
 		const failing = ctx.partial ? parts[parts.length - 1] : undefined;
 		const failure = () => [itemError(131000, 'Update failed (fault injected by the sandbox)')];
 		const requestId = this.newRequestId();
-		this.requests.set(requestId, { request_id: requestId, type: 'group_settings_update', group_id: group.id, status: failing ? 'partial' : 'done' });
+		this.requests.set(requestId, {
+			request_id: requestId,
+			type: 'group_settings_update',
+			group_id: group.id,
+			status: failing ? 'partial' : 'done',
+		});
 		/** @type {WebhookGroupItem} */
 		const item = {
 			timestamp: String(nowSeconds()),
@@ -902,7 +1031,11 @@ class Sandbox {
 		if (pictureInfo) {
 			const ok = failing !== 'picture';
 			if (ok) group.profile_picture = pictureInfo;
-			item.profile_picture = { mime_type: 'image/jpeg', sha256: pictureInfo.sha256, update_successful: ok };
+			item.profile_picture = {
+				mime_type: 'image/jpeg',
+				sha256: pictureInfo.sha256,
+				update_successful: ok,
+			};
 			if (!ok) item.profile_picture.errors = failure();
 		}
 		if (subject !== undefined) {
@@ -918,7 +1051,9 @@ class Sandbox {
 			if (!ok) item.group_description.errors = failure();
 		}
 		if (failing) item.errors = failure();
-		this.later(this.asyncDelayMs, () => this.emitGroups(group.phone_number_id, 'group_settings_update', [item]));
+		this.later(this.asyncDelayMs, () =>
+			this.emitGroups(group.phone_number_id, 'group_settings_update', [item]),
+		);
 		return { success: true };
 	}
 
@@ -939,19 +1074,26 @@ class Sandbox {
 		const type = optString(body.type) ?? 'text';
 		const recipientType = optString(body.recipient_type) ?? 'individual';
 		if (recipientType !== 'group') {
-			if (recipientType !== 'individual') throw waError(100, 'recipient_type must be individual or group');
+			if (recipientType !== 'individual')
+				throw waError(100, 'recipient_type must be individual or group');
 			return this.sendIndividual(phone, to, type, body);
 		}
 		if (!phone.groups_eligible) this.eligiblePhone(phoneId);
 		const group = this.groups.get(to);
 		if (!group || group.phone_number_id !== phoneId) {
-			throw waError(131041, `Group ${to} does not exist or the business number ${phone.display_phone_number} is not a member of it`);
+			throw waError(
+				131041,
+				`Group ${to} does not exist or the business number ${phone.display_phone_number} is not a member of it`,
+			);
 		}
 		this.notSuspended(group);
 		if (type === 'pin') return this.pin(phone, group, body.pin);
 		const allowed = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'template'];
 		if (!allowed.includes(type)) {
-			throw waError(131009, `Message type ${type} is not supported in groups. Supported: ${allowed.join(', ')}`);
+			throw waError(
+				131009,
+				`Message type ${type} is not supported in groups. Supported: ${allowed.join(', ')}`,
+			);
 		}
 		checkMessageContent(type, body[type]);
 		if (group.participants.length === 0) {
@@ -966,7 +1108,12 @@ class Sandbox {
 		const pricing =
 			type === 'template'
 				? { billable: true, pricing_model: 'PMP', type: 'regular', category: 'group_utility' }
-				: { billable: !inWindow, pricing_model: 'PMP', type: inWindow ? 'free_group_customer_service' : 'regular', category: 'group_service' };
+				: {
+						billable: !inWindow,
+						pricing_model: 'PMP',
+						type: inWindow ? 'free_group_customer_service' : 'regular',
+						category: 'group_service',
+					};
 		this.scheduleStatuses(phone.id, id, group, pricing, Boolean(ctx.partial));
 		return {
 			messaging_product: 'whatsapp',
@@ -984,9 +1131,22 @@ class Sandbox {
 	 * @returns {import('../nodes/shared/types').SendMessageResponse}
 	 */
 	sendIndividual(phone, to, type, body) {
-		const allowed = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'template', 'interactive', 'location', 'contacts', 'reaction'];
+		const allowed = [
+			'text',
+			'image',
+			'video',
+			'audio',
+			'document',
+			'sticker',
+			'template',
+			'interactive',
+			'location',
+			'contacts',
+			'reaction',
+		];
 		if (!allowed.includes(type)) throw waError(131009, `Unknown message type ${type}`);
-		if (['text', 'image', 'video', 'audio', 'document', 'sticker', 'template'].includes(type)) checkMessageContent(type, body[type]);
+		if (['text', 'image', 'video', 'audio', 'document', 'sticker', 'template'].includes(type))
+			checkMessageContent(type, body[type]);
 		const waId = digitsOnly(to);
 		if (!waId) throw waError(100, 'to must be a phone number for individual messages');
 		const id = this.newMessageId();
@@ -1010,7 +1170,11 @@ class Sandbox {
 				],
 			}),
 		);
-		return { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: waId }], messages: [{ id }] };
+		return {
+			messaging_product: 'whatsapp',
+			contacts: [{ input: to, wa_id: waId }],
+			messages: [{ id }],
+		};
 	}
 
 	/**
@@ -1027,7 +1191,15 @@ class Sandbox {
 		const recipients = partial ? all.slice(0, -1) : all;
 		this.later(this.statusDelayMs, () =>
 			this.emitMessages(phoneId, {
-				statuses: [{ id, status: 'sent', timestamp: String(nowSeconds()), recipient_id: group.id, recipient_type: 'group' }],
+				statuses: [
+					{
+						id,
+						status: 'sent',
+						timestamp: String(nowSeconds()),
+						recipient_id: group.id,
+						recipient_type: 'group',
+					},
+				],
 			}),
 		);
 		for (const [step, status] of /** @type {const} */ ([
@@ -1039,7 +1211,13 @@ class Sandbox {
 				this.emitMessages(phoneId, {
 					statuses: recipients.map((p) => {
 						/** @type {WebhookStatus} */
-						const s = { id, status, timestamp: String(nowSeconds()), recipient_id: group.id, recipient_type: 'group' };
+						const s = {
+							id,
+							status,
+							timestamp: String(nowSeconds()),
+							recipient_id: group.id,
+							recipient_type: 'group',
+						};
 						if (p.wa_id) s.recipient_participant_id = p.wa_id;
 						if (p.user_id) s.recipient_participant_user_id = p.user_id;
 						s.pricing = { ...pricing };
@@ -1060,7 +1238,10 @@ class Sandbox {
 							status: 'failed',
 							timestamp: String(nowSeconds()),
 							errors: [
-								itemError(131000, `Message not delivered to ${missed?.wa_id ?? missed?.user_id ?? 'a participant'} (fault injected by the sandbox)`),
+								itemError(
+									131000,
+									`Message not delivered to ${missed?.wa_id ?? missed?.user_id ?? 'a participant'} (fault injected by the sandbox)`,
+								),
 							],
 						},
 					],
@@ -1077,7 +1258,10 @@ class Sandbox {
 	 * @returns {import('../nodes/shared/types').SendMessageResponse}
 	 */
 	pin(phone, group, pinInput) {
-		const pin = pinInput && typeof pinInput === 'object' ? /** @type {Record<string, unknown>} */ (pinInput) : undefined;
+		const pin =
+			pinInput && typeof pinInput === 'object'
+				? /** @type {Record<string, unknown>} */ (pinInput)
+				: undefined;
 		if (!pin) throw waError(100, 'The parameter pin is required for type pin');
 		const action = pin.type;
 		const messageId = optString(pin.message_id);
@@ -1097,7 +1281,8 @@ class Sandbox {
 			group.pins.push({ message_id: messageId, pinned_at: now, expires_at: now + days * 86400 });
 			while (group.pins.length > MAX_PINS) group.pins.shift();
 		} else {
-			if (pin.expiration_days !== undefined) throw waError(100, 'pin.expiration_days is only allowed with type pin');
+			if (pin.expiration_days !== undefined)
+				throw waError(100, 'pin.expiration_days is only allowed with type pin');
 			if (!group.pins.some((p) => p.message_id === messageId)) {
 				throw waError(131009, `Message ${messageId} is not pinned`);
 			}
@@ -1107,10 +1292,22 @@ class Sandbox {
 		this.messageIndex.set(id, { group_id: group.id, from_business: true });
 		this.later(this.statusDelayMs, () =>
 			this.emitMessages(phone.id, {
-				statuses: [{ id, status: 'sent', timestamp: String(nowSeconds()), recipient_id: group.id, recipient_type: 'group' }],
+				statuses: [
+					{
+						id,
+						status: 'sent',
+						timestamp: String(nowSeconds()),
+						recipient_id: group.id,
+						recipient_type: 'group',
+					},
+				],
 			}),
 		);
-		return { messaging_product: 'whatsapp', contacts: [{ input: group.id, wa_id: group.id }], messages: [{ id }] };
+		return {
+			messaging_product: 'whatsapp',
+			contacts: [{ input: group.id, wa_id: group.id }],
+			messages: [{ id }],
+		};
 	}
 
 	// ---------------------------------------------------------------- simulated WhatsApp users
@@ -1140,11 +1337,19 @@ class Sandbox {
 		if (link) {
 			const code = link.replace(/^https?:\/\/chat\.whatsapp\.com\//, '').replace(/\/.*$/, '');
 			const groupId = this.inviteCodes.get(code);
-			if (!groupId) throw new ControlError(404, `The invite link ${link} is not valid (reset, or the group was deleted)`);
+			if (!groupId)
+				throw new ControlError(
+					404,
+					`The invite link ${link} is not valid (reset, or the group was deleted)`,
+				);
 			return /** @type {Group} */ (this.groups.get(groupId));
 		}
 		const groupId = optString(input.group_id);
-		if (!groupId) throw new ControlError(400, viaLink ? 'invite_link or group_id is required' : 'group_id is required');
+		if (!groupId)
+			throw new ControlError(
+				400,
+				viaLink ? 'invite_link or group_id is required' : 'group_id is required',
+			);
 		const group = this.groups.get(groupId);
 		if (!group) throw new ControlError(404, `No group ${groupId}`);
 		return group;
@@ -1155,7 +1360,9 @@ class Sandbox {
 	 * @param {{ wa_id?: string, user_id?: string }} user
 	 */
 	isMember(group, user) {
-		return group.participants.some((p) => (user.user_id && p.user_id === user.user_id) || (user.wa_id && p.wa_id === user.wa_id));
+		return group.participants.some(
+			(p) => (user.user_id && p.user_id === user.user_id) || (user.wa_id && p.wa_id === user.wa_id),
+		);
 	}
 
 	/**
@@ -1167,11 +1374,19 @@ class Sandbox {
 		const user = this.simUser(input);
 		if (group.suspended) throw new ControlError(409, 'The group is suspended');
 		if (this.isMember(group, user)) throw new ControlError(409, 'Already a participant');
-		if (group.removed.includes(user.user_id ?? user.wa_id ?? '') || (user.wa_id && group.removed.includes(user.wa_id))) {
-			throw new ControlError(403, 'The business removed this user; the invite link no longer works for them');
+		if (
+			(user.user_id && group.removed.includes(user.user_id)) ||
+			(user.wa_id && group.removed.includes(user.wa_id))
+		) {
+			throw new ControlError(
+				403,
+				'The business removed this user; the invite link no longer works for them',
+			);
 		}
-		if (group.join_approval_mode === 'approval_required' || input.request === true) return this.createJoinRequest(group, user);
-		if (group.participants.length >= MAX_PARTICIPANTS) throw new ControlError(409, `The group is full (${MAX_PARTICIPANTS} participants)`);
+		if (group.join_approval_mode === 'approval_required' || input.request === true)
+			return this.createJoinRequest(group, user);
+		if (group.participants.length >= MAX_PARTICIPANTS)
+			throw new ControlError(409, `The group is full (${MAX_PARTICIPANTS} participants)`);
 		group.participants.push({ ...user, joined_at: nowSeconds() });
 		this.emitGroups(group.phone_number_id, 'group_participants_update', [
 			{
@@ -1190,10 +1405,18 @@ class Sandbox {
 	 * @param {{ wa_id?: string, user_id?: string, username?: string, name: string }} user
 	 */
 	createJoinRequest(group, user) {
-		const existing = group.join_requests.find((r) => (user.user_id && r.user_id === user.user_id) || (user.wa_id && r.wa_id === user.wa_id));
-		if (existing) throw new ControlError(409, `A join request is already pending: ${existing.join_request_id}`);
+		const existing = group.join_requests.find(
+			(r) => (user.user_id && r.user_id === user.user_id) || (user.wa_id && r.wa_id === user.wa_id),
+		);
+		if (existing)
+			throw new ControlError(409, `A join request is already pending: ${existing.join_request_id}`);
 		/** @type {JoinRequest} */
-		const request = { join_request_id: this.newJoinRequestId(), ...user, creation_timestamp: nowSeconds(), seq: ++this.groupSeq };
+		const request = {
+			join_request_id: this.newJoinRequestId(),
+			...user,
+			creation_timestamp: nowSeconds(),
+			seq: ++this.groupSeq,
+		};
 		group.join_requests.push(request);
 		this.emitGroups(group.phone_number_id, 'group_participants_update', [
 			{
@@ -1223,7 +1446,9 @@ class Sandbox {
 	simWithdraw(input) {
 		const group = this.simGroup(input, false);
 		const user = this.simUser(input);
-		const request = group.join_requests.find((r) => (user.user_id && r.user_id === user.user_id) || (user.wa_id && r.wa_id === user.wa_id));
+		const request = group.join_requests.find(
+			(r) => (user.user_id && r.user_id === user.user_id) || (user.wa_id && r.wa_id === user.wa_id),
+		);
 		if (!request) throw new ControlError(404, 'No pending join request from this user');
 		group.join_requests = group.join_requests.filter((r) => r !== request);
 		this.emitGroups(group.phone_number_id, 'group_participants_update', [
@@ -1246,7 +1471,9 @@ class Sandbox {
 	simLeave(input) {
 		const group = this.simGroup(input, false);
 		const user = this.simUser(input);
-		const participant = group.participants.find((p) => (user.user_id && p.user_id === user.user_id) || (user.wa_id && p.wa_id === user.wa_id));
+		const participant = group.participants.find(
+			(p) => (user.user_id && p.user_id === user.user_id) || (user.wa_id && p.wa_id === user.wa_id),
+		);
 		if (!participant) throw new ControlError(404, 'Not a participant of this group');
 		group.participants = group.participants.filter((p) => p !== participant);
 		this.emitGroups(group.phone_number_id, 'group_participants_update', [
@@ -1268,7 +1495,9 @@ class Sandbox {
 	simMessage(input) {
 		const group = this.simGroup(input, false);
 		const user = this.simUser(input);
-		const participant = group.participants.find((p) => (user.user_id && p.user_id === user.user_id) || (user.wa_id && p.wa_id === user.wa_id));
+		const participant = group.participants.find(
+			(p) => (user.user_id && p.user_id === user.user_id) || (user.wa_id && p.wa_id === user.wa_id),
+		);
 		if (!participant) throw new ControlError(404, 'Only participants can write in the group');
 		const type = optString(input.type) ?? 'text';
 		const id = this.newMessageId();
@@ -1296,10 +1525,18 @@ class Sandbox {
 			message[type] = media;
 		} else if (type === 'unsupported') {
 			message.errors = [
-				{ code: 130501, message: 'Message type is not currently supported', title: 'Unsupported message type', error_data: { details: 'Message type is not currently supported' } },
+				{
+					code: 130501,
+					message: 'Message type is not currently supported',
+					title: 'Unsupported message type',
+					error_data: { details: 'Message type is not currently supported' },
+				},
 			];
 		} else {
-			throw new ControlError(400, `type must be text, image, video, audio, document, sticker or unsupported`);
+			throw new ControlError(
+				400,
+				`type must be text, image, video, audio, document, sticker or unsupported`,
+			);
 		}
 		message.type = type;
 		group.messages.push(id);
@@ -1322,10 +1559,15 @@ class Sandbox {
 	simSuspend(groupId, suspended) {
 		const group = this.groups.get(groupId);
 		if (!group) throw new ControlError(404, `No group ${groupId}`);
-		if (group.suspended === suspended) throw new ControlError(409, suspended ? 'Already suspended' : 'Not suspended');
+		if (group.suspended === suspended)
+			throw new ControlError(409, suspended ? 'Already suspended' : 'Not suspended');
 		group.suspended = suspended;
 		this.emitGroups(group.phone_number_id, 'group_status_update', [
-			{ timestamp: String(nowSeconds()), type: suspended ? 'group_suspend' : 'group_suspend_cleared', group_id: group.id },
+			{
+				timestamp: String(nowSeconds()),
+				type: suspended ? 'group_suspend' : 'group_suspend_cleared',
+				group_id: group.id,
+			},
 		]);
 		return { group_id: group.id, suspended };
 	}
@@ -1346,7 +1588,8 @@ class Sandbox {
 			throw new ControlError(400, `count must be an integer from 0 to ${MAX_GROUPS_PER_NUMBER}`);
 		}
 		if (!input.append) {
-			for (const group of [...this.groups.values()]) if (group.phone_number_id === phoneId) this.removeGroup(group);
+			for (const group of [...this.groups.values()])
+				if (group.phone_number_id === phoneId) this.removeGroup(group);
 		}
 		if (this.sortedGroups(phoneId).length + count > MAX_GROUPS_PER_NUMBER) {
 			throw new ControlError(400, `A phone number holds at most ${MAX_GROUPS_PER_NUMBER} groups`);
@@ -1370,7 +1613,11 @@ class Sandbox {
 				const participants = Math.floor(rng() * (MAX_PARTICIPANTS + 1));
 				for (let p = 0; p < participants; p++) {
 					const waId = `1555${randomDigits(rng, 7)}`;
-					group.participants.push({ wa_id: waId, name: `Seed User ${waId.slice(-4)}`, joined_at: group.creation_timestamp + p });
+					group.participants.push({
+						wa_id: waId,
+						name: `Seed User ${waId.slice(-4)}`,
+						joined_at: group.creation_timestamp + p,
+					});
 				}
 				if (group.join_approval_mode === 'approval_required' && rng() < 0.5) {
 					const waId = `1555${randomDigits(rng, 7)}`;
@@ -1394,9 +1641,12 @@ class Sandbox {
 	/** @param {FaultRule} rule */
 	addFault(rule) {
 		const kinds = ['latency', 'rate_limit', 'server_error', 'partial'];
-		if (!rule || !kinds.includes(rule.kind)) throw new ControlError(400, `kind must be one of ${kinds.join(', ')}`);
-		if (rule.ratio !== undefined && !(rule.ratio >= 0 && rule.ratio <= 1)) throw new ControlError(400, 'ratio must be between 0 and 1');
-		if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0)) throw new ControlError(400, 'count must be a positive integer');
+		if (!rule || !kinds.includes(rule.kind))
+			throw new ControlError(400, `kind must be one of ${kinds.join(', ')}`);
+		if (rule.ratio !== undefined && !(rule.ratio >= 0 && rule.ratio <= 1))
+			throw new ControlError(400, 'ratio must be between 0 and 1');
+		if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0))
+			throw new ControlError(400, 'count must be a positive integer');
 		if (rule.path !== undefined) {
 			try {
 				new RegExp(rule.path);
@@ -1405,7 +1655,10 @@ class Sandbox {
 			}
 		}
 		/** @type {FaultRule} */
-		const stored = { ...rule, id: rule.id ?? `fault-${this.faults.length + 1}-${randomString(this.faultRng, 6)}` };
+		const stored = {
+			...rule,
+			id: rule.id ?? `fault-${this.faults.length + 1}-${randomString(this.faultRng, 6)}`,
+		};
 		this.faults.push(stored);
 		return stored;
 	}
@@ -1446,7 +1699,8 @@ class Sandbox {
 		} catch {
 			throw waError(100, `Invalid callback URL ${url}`);
 		}
-		if (target.protocol !== 'http:' && target.protocol !== 'https:') throw waError(100, 'The callback URL must be http or https');
+		if (target.protocol !== 'http:' && target.protocol !== 'https:')
+			throw waError(100, 'The callback URL must be http or https');
 		const challenge = String(Math.floor(this.rng() * 1e9) + 1);
 		target.searchParams.set('hub.mode', 'subscribe');
 		target.searchParams.set('hub.challenge', challenge);
@@ -1478,7 +1732,8 @@ class Sandbox {
 	 */
 	async subscribeApp(params) {
 		const object = optString(params.object);
-		if (object !== 'whatsapp_business_account') throw waError(100, 'object must be whatsapp_business_account');
+		if (object !== 'whatsapp_business_account')
+			throw waError(100, 'object must be whatsapp_business_account');
 		const callbackUrl = optString(params.callback_url);
 		const verifyToken = optString(params.verify_token);
 		if (!callbackUrl) throw waError(100, 'callback_url is required');
@@ -1490,7 +1745,12 @@ class Sandbox {
 		await this.verifyCallback(callbackUrl, verifyToken);
 		const previous = this.appSubscription;
 		const merged = previous ? [...new Set([...previous.fields, ...fields])] : fields;
-		this.appSubscription = { object, callback_url: callbackUrl, verify_token: verifyToken, fields: merged };
+		this.appSubscription = {
+			object,
+			callback_url: callbackUrl,
+			verify_token: verifyToken,
+			fields: merged,
+		};
 		return { success: true };
 	}
 
@@ -1498,7 +1758,16 @@ class Sandbox {
 	listAppSubscriptions() {
 		const s = this.appSubscription;
 		return {
-			data: s ? [{ object: s.object, callback_url: s.callback_url, active: true, fields: s.fields.map((name) => ({ name, version: 'v26.0' })) }] : [],
+			data: s
+				? [
+						{
+							object: s.object,
+							callback_url: s.callback_url,
+							active: true,
+							fields: s.fields.map((name) => ({ name, version: 'v26.0' })),
+						},
+					]
+				: [],
 		};
 	}
 
@@ -1509,7 +1778,8 @@ class Sandbox {
 	 */
 	unsubscribeApp(params) {
 		const object = optString(params.object);
-		if (object && object !== 'whatsapp_business_account') throw waError(100, 'object must be whatsapp_business_account');
+		if (object && object !== 'whatsapp_business_account')
+			throw waError(100, 'object must be whatsapp_business_account');
 		const fields = parseFields(params.fields);
 		if (this.appSubscription && fields.length > 0) {
 			this.appSubscription.fields = this.appSubscription.fields.filter((f) => !fields.includes(f));
@@ -1528,7 +1798,8 @@ class Sandbox {
 	async subscribeWaba(params) {
 		const uri = optString(params.override_callback_uri);
 		if (uri) {
-			if (uri.length > 200) throw waError(100, 'override_callback_uri is limited to 200 characters');
+			if (uri.length > 200)
+				throw waError(100, 'override_callback_uri is limited to 200 characters');
 			const verifyToken = optString(params.verify_token);
 			if (!verifyToken) throw waError(100, 'verify_token is required with override_callback_uri');
 			await this.verifyCallback(uri, verifyToken);
@@ -1544,7 +1815,13 @@ class Sandbox {
 	listWabaSubscriptions() {
 		if (!this.waba.subscribed) return { data: [] };
 		/** @type {import('../nodes/shared/types').SubscribedApp} */
-		const app = { whatsapp_business_api_data: { id: this.appId, name: 'Sandbox App', link: `https://www.facebook.com/games/?app_id=${this.appId}` } };
+		const app = {
+			whatsapp_business_api_data: {
+				id: this.appId,
+				name: 'Sandbox App',
+				link: `https://www.facebook.com/games/?app_id=${this.appId}`,
+			},
+		};
 		if (this.waba.override) app.override_callback_uri = this.waba.override.uri;
 		return { data: [app] };
 	}
@@ -1565,10 +1842,13 @@ class Sandbox {
 	async setPhoneOverride(phoneId, config) {
 		const phone = this.phone(phoneId);
 		if (!phone) throw waError(100, `Unknown phone number ID ${phoneId}`, { subcode: 33 });
-		if (!config || typeof config !== 'object') throw waError(100, 'webhook_configuration must be an object');
+		if (!config || typeof config !== 'object')
+			throw waError(100, 'webhook_configuration must be an object');
 		const c = /** @type {Record<string, unknown>} */ (config);
-		const uri = typeof c.override_callback_uri === 'string' ? c.override_callback_uri.trim() : undefined;
-		if (uri === undefined) throw waError(100, 'webhook_configuration.override_callback_uri is required');
+		const uri =
+			typeof c.override_callback_uri === 'string' ? c.override_callback_uri.trim() : undefined;
+		if (uri === undefined)
+			throw waError(100, 'webhook_configuration.override_callback_uri is required');
 		if (uri === '') {
 			phone.override = null;
 			return { success: true };
@@ -1600,9 +1880,12 @@ class Sandbox {
 	 * @returns {{ url: string | null, reason?: string }}
 	 */
 	route(phoneId, field) {
-		if (!this.appSubscription) return { url: null, reason: 'the app has no whatsapp_business_account subscription' };
-		if (!this.appSubscription.fields.includes(field)) return { url: null, reason: `the app is not subscribed to ${field}` };
-		if (!this.waba.subscribed) return { url: null, reason: 'the app is not subscribed to the WABA (subscribed_apps)' };
+		if (!this.appSubscription)
+			return { url: null, reason: 'the app has no whatsapp_business_account subscription' };
+		if (!this.appSubscription.fields.includes(field))
+			return { url: null, reason: `the app is not subscribed to ${field}` };
+		if (!this.waba.subscribed)
+			return { url: null, reason: 'the app is not subscribed to the WABA (subscribed_apps)' };
 		const phone = this.phone(phoneId);
 		if (phone?.override) return { url: phone.override.uri };
 		if (this.waba.override) return { url: this.waba.override.uri };
@@ -1639,11 +1922,17 @@ class Sandbox {
 		/** @type {WebhookChangeValue} */
 		const value = {
 			messaging_product: 'whatsapp',
-			metadata: { display_phone_number: phone?.display_phone_number ?? '', phone_number_id: phoneId },
+			metadata: {
+				display_phone_number: phone?.display_phone_number ?? '',
+				phone_number_id: phoneId,
+			},
 			...parts,
 		};
 		/** @type {WebhookDelivery} */
-		const body = { object: 'whatsapp_business_account', entry: [{ id: this.wabaId, changes: [{ value, field }] }] };
+		const body = {
+			object: 'whatsapp_business_account',
+			entry: [{ id: this.wabaId, changes: [{ value, field }] }],
+		};
 		const raw = JSON.stringify(body);
 		const signature = `sha256=${crypto.createHmac('sha256', this.appSecret).update(raw).digest('hex')}`;
 		const { url, reason } = this.route(phoneId, field);
@@ -1685,7 +1974,13 @@ class Sandbox {
 		for (let attempt = 1; attempt <= this.deliveryAttempts; attempt++) {
 			record.attempts = attempt;
 			try {
-				const response = await rawRequest(/** @type {string} */ (record.url), 'POST', Buffer.from(raw), headers, this.deliveryTimeoutMs);
+				const response = await rawRequest(
+					/** @type {string} */ (record.url),
+					'POST',
+					Buffer.from(raw),
+					headers,
+					this.deliveryTimeoutMs,
+				);
 				record.response_statuses.push(response.status);
 				if (response.status === 200) {
 					record.status = 'delivered';
@@ -1729,7 +2024,10 @@ class Sandbox {
 							{
 								value: {
 									messaging_product: 'whatsapp',
-									metadata: { display_phone_number: phone.display_phone_number, phone_number_id: phoneId },
+									metadata: {
+										display_phone_number: phone.display_phone_number,
+										phone_number_id: phoneId,
+									},
 									...value,
 								},
 								field,
@@ -1740,18 +2038,41 @@ class Sandbox {
 			});
 		}
 		const url = optString(input.url) ?? this.route(phoneId, field).url;
-		if (!url) throw new ControlError(409, `No destination for ${field}: ${this.route(phoneId, field).reason}`);
+		if (!url)
+			throw new ControlError(
+				409,
+				`No destination for ${field}: ${this.route(phoneId, field).reason}`,
+			);
 		const mode = optString(input.signature) ?? 'valid';
 		/** @type {Record<string, string>} */
 		const headers = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua' };
-		if (mode === 'valid') headers['x-hub-signature-256'] = `sha256=${crypto.createHmac('sha256', this.appSecret).update(raw).digest('hex')}`;
-		else if (mode === 'invalid') headers['x-hub-signature-256'] = `sha256=${crypto.createHmac('sha256', 'not-the-app-secret').update(raw).digest('hex')}`;
-		else if (mode !== 'missing') throw new ControlError(400, 'signature must be valid, invalid or missing');
+		if (mode === 'valid')
+			headers['x-hub-signature-256'] =
+				`sha256=${crypto.createHmac('sha256', this.appSecret).update(raw).digest('hex')}`;
+		else if (mode === 'invalid')
+			headers['x-hub-signature-256'] =
+				`sha256=${crypto.createHmac('sha256', 'not-the-app-secret').update(raw).digest('hex')}`;
+		else if (mode !== 'missing')
+			throw new ControlError(400, 'signature must be valid, invalid or missing');
 		try {
-			const response = await rawRequest(url, 'POST', Buffer.from(raw), headers, this.deliveryTimeoutMs);
-			return { url, signature: mode, status: response.status, response: response.text.slice(0, 2000) };
+			const response = await rawRequest(
+				url,
+				'POST',
+				Buffer.from(raw),
+				headers,
+				this.deliveryTimeoutMs,
+			);
+			return {
+				url,
+				signature: mode,
+				status: response.status,
+				response: response.text.slice(0, 2000),
+			};
 		} catch (error) {
-			throw new ControlError(502, `Could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`);
+			throw new ControlError(
+				502,
+				`Could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`,
+			);
 		}
 	}
 
@@ -1765,9 +2086,19 @@ class Sandbox {
 		const url = record.url ?? this.route(record.phone_number_id, record.field).url;
 		if (!url) throw new ControlError(409, `No destination for ${record.field}`);
 		/** @type {DeliveryRecord} */
-		const copy = { ...record, id: ++this.deliverySeq, url, status: 'pending', attempts: 0, response_statuses: [], created_at: new Date().toISOString() };
+		const copy = {
+			...record,
+			id: ++this.deliverySeq,
+			url,
+			status: 'pending',
+			attempts: 0,
+			response_statuses: [],
+			created_at: new Date().toISOString(),
+		};
 		this.deliveries.push(copy);
-		this.deliveryChain = this.deliveryChain.then(() => this.deliver(copy, JSON.stringify(record.body)));
+		this.deliveryChain = this.deliveryChain.then(() =>
+			this.deliver(copy, JSON.stringify(record.body)),
+		);
 		return { id: copy.id, redelivery_of: id, url };
 	}
 
@@ -1776,7 +2107,12 @@ class Sandbox {
 	/** A JSON-friendly picture of the whole state, for tests and the CLI. */
 	dump() {
 		return {
-			waba: { id: this.wabaId, name: this.wabaName, subscribed_app: this.waba.subscribed, override: this.waba.override },
+			waba: {
+				id: this.wabaId,
+				name: this.wabaName,
+				subscribed_app: this.waba.subscribed,
+				override: this.waba.override,
+			},
 			app: { id: this.appId, subscription: this.appSubscription },
 			phone_numbers: [...this.phones.values()],
 			groups: [...this.groups.values()].map((g) => ({
@@ -1798,7 +2134,10 @@ class Sandbox {
 			})),
 			requests: [...this.requests.values()],
 			faults: this.faults,
-			deliveries: { total: this.deliveries.length, pending: this.deliveries.filter((d) => d.status === 'pending').length },
+			deliveries: {
+				total: this.deliveries.length,
+				pending: this.deliveries.filter((d) => d.status === 'pending').length,
+			},
 		};
 	}
 }
@@ -1836,7 +2175,8 @@ function checkSubject(value, required) {
 	if (typeof value !== 'string') throw waError(100, 'subject is required and must be a string');
 	const subject = value.trim();
 	if (!subject) throw waError(100, 'subject must not be empty');
-	if ([...subject].length > 128) throw waError(100, `subject is limited to 128 characters (got ${[...subject].length})`);
+	if ([...subject].length > 128)
+		throw waError(100, `subject is limited to 128 characters (got ${[...subject].length})`);
 	return subject;
 }
 
@@ -1844,7 +2184,8 @@ function checkSubject(value, required) {
 function checkDescription(value) {
 	if (value === undefined || value === null) return '';
 	if (typeof value !== 'string') throw waError(100, 'description must be a string');
-	if ([...value].length > 2048) throw waError(100, `description is limited to 2048 characters (got ${[...value].length})`);
+	if ([...value].length > 2048)
+		throw waError(100, `description is limited to 2048 characters (got ${[...value].length})`);
 	return value;
 }
 
@@ -1856,7 +2197,8 @@ function checkDescription(value) {
 function checkLimit(value, fallback, max) {
 	if (value === undefined || value === '') return fallback;
 	const limit = Number(value);
-	if (!Number.isInteger(limit) || limit < 1 || limit > max) throw waError(100, `limit must be an integer from 1 to ${max}`);
+	if (!Number.isInteger(limit) || limit < 1 || limit > max)
+		throw waError(100, `limit must be an integer from 1 to ${max}`);
 	return limit;
 }
 
@@ -1866,7 +2208,11 @@ function checkLimit(value, fallback, max) {
  * @returns {string[]}
  */
 function checkIdList(value, name) {
-	if (!Array.isArray(value) || value.length === 0 || value.some((v) => (typeof v !== 'string' && typeof v !== 'number') || String(v) === '')) {
+	if (
+		!Array.isArray(value) ||
+		value.length === 0 ||
+		value.some((v) => (typeof v !== 'string' && typeof v !== 'number') || String(v) === '')
+	) {
 		throw waError(100, `${name} must be a non-empty array of IDs`);
 	}
 	return value.map(String);
@@ -1875,7 +2221,11 @@ function checkIdList(value, name) {
 /** @param {unknown} value */
 function parseFields(value) {
 	if (Array.isArray(value)) return value.map((f) => String(f).trim()).filter(Boolean);
-	if (typeof value === 'string') return value.split(',').map((f) => f.trim()).filter(Boolean);
+	if (typeof value === 'string')
+		return value
+			.split(',')
+			.map((f) => f.trim())
+			.filter(Boolean);
 	return [];
 }
 
@@ -1884,15 +2234,22 @@ function parseFields(value) {
  * @param {unknown} content
  */
 function checkMessageContent(type, content) {
-	const c = content && typeof content === 'object' ? /** @type {Record<string, unknown>} */ (content) : undefined;
+	const c =
+		content && typeof content === 'object'
+			? /** @type {Record<string, unknown>} */ (content)
+			: undefined;
 	if (!c) throw waError(100, `The parameter ${type} is required for type ${type}`);
 	if (type === 'text') {
 		if (typeof c.body !== 'string' || c.body === '') throw waError(100, 'text.body is required');
 		if ([...c.body].length > 4096) throw waError(100, 'text.body is limited to 4096 characters');
 	} else if (type === 'template') {
-		const language = c.language && typeof c.language === 'object' ? /** @type {Record<string, unknown>} */ (c.language) : undefined;
+		const language =
+			c.language && typeof c.language === 'object'
+				? /** @type {Record<string, unknown>} */ (c.language)
+				: undefined;
 		if (typeof c.name !== 'string' || !c.name) throw waError(100, 'template.name is required');
-		if (!language || typeof language.code !== 'string') throw waError(100, 'template.language.code is required');
+		if (!language || typeof language.code !== 'string')
+			throw waError(100, 'template.language.code is required');
 	} else if (!optString(c.id) && !optString(c.link)) {
 		throw waError(100, `${type}.id or ${type}.link is required`);
 	}
@@ -1904,21 +2261,40 @@ function checkMessageContent(type, content) {
  * @param {string | undefined} contentType
  */
 function checkPicture(data, contentType) {
-	const { readJpegSize } = require('./jpeg');
 	if (contentType && !/^image\/(jpeg|jpg|pjpeg)$/i.test(contentType.split(';')[0].trim())) {
 		throw waError(100, `The profile picture must be a JPEG image (got ${contentType})`);
 	}
-	if (data.length > 5 * 1024 * 1024) throw waError(100, `The profile picture is limited to 5 MB (got ${data.length} bytes)`);
+	if (data.length > 5 * 1024 * 1024)
+		throw waError(100, `The profile picture is limited to 5 MB (got ${data.length} bytes)`);
 	const size = readJpegSize(data);
-	if (!size) throw waError(100, 'The profile picture must be a JPEG image (no JPEG frame header found)');
-	if (size.width !== size.height) throw waError(131209, `The profile picture is ${size.width}x${size.height}; it must be square`);
-	if (size.width < 192) throw waError(131210, `The profile picture is ${size.width}x${size.height}; it must be at least 192x192`);
-	return { sha256: crypto.createHash('sha256').update(data).digest('hex'), mime_type: 'image/jpeg', width: size.width, height: size.height };
+	if (!size)
+		throw waError(100, 'The profile picture must be a JPEG image (no JPEG frame header found)');
+	if (size.width !== size.height)
+		throw waError(131209, `The profile picture is ${size.width}x${size.height}; it must be square`);
+	if (size.width < 192)
+		throw waError(
+			131210,
+			`The profile picture is ${size.width}x${size.height}; it must be at least 192x192`,
+		);
+	return {
+		sha256: crypto.createHash('sha256').update(data).digest('hex'),
+		mime_type: 'image/jpeg',
+		width: size.width,
+		height: size.height,
+	};
 }
 
 /** @param {string} type */
 function defaultMime(type) {
-	return { image: 'image/jpeg', video: 'video/mp4', audio: 'audio/ogg', document: 'application/pdf', sticker: 'image/webp' }[type] ?? 'application/octet-stream';
+	return (
+		{
+			image: 'image/jpeg',
+			video: 'video/mp4',
+			audio: 'audio/ogg',
+			document: 'application/pdf',
+			sticker: 'image/webp',
+		}[type] ?? 'application/octet-stream'
+	);
 }
 
 /**
@@ -1953,12 +2329,18 @@ function rawRequest(url, method, body, headers, timeoutMs) {
 	return new Promise((resolve, reject) => {
 		const req = lib.request(
 			target,
-			{ method, headers: body ? { ...headers, 'content-length': String(body.length) } : headers, timeout: timeoutMs },
+			{
+				method,
+				headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
+				timeout: timeoutMs,
+			},
 			(res) => {
 				/** @type {Buffer[]} */
 				const chunks = [];
 				res.on('data', (/** @type {Buffer} */ chunk) => chunks.push(chunk));
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+				res.on('end', () =>
+					resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+				);
 				res.on('error', reject);
 			},
 		);
@@ -1969,4 +2351,11 @@ function rawRequest(url, method, body, headers, timeoutMs) {
 	});
 }
 
-module.exports = { Sandbox, ControlError, ALL_FIELDS, MAX_PARTICIPANTS, MAX_GROUPS_PER_NUMBER, checkPicture };
+module.exports = {
+	Sandbox,
+	ControlError,
+	ALL_FIELDS,
+	MAX_PARTICIPANTS,
+	MAX_GROUPS_PER_NUMBER,
+	checkPicture,
+};

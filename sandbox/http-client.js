@@ -39,7 +39,8 @@ function request(url, options = {}) {
 	let payload;
 	if (options.json !== undefined) {
 		payload = Buffer.from(JSON.stringify(options.json));
-		if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+		if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+			headers['content-type'] = 'application/json';
 	} else if (options.body !== undefined) {
 		payload = Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
 	}
@@ -65,7 +66,9 @@ function request(url, options = {}) {
 				res.on('error', reject);
 			},
 		);
-		req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+		req.on('timeout', () =>
+			req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
+		);
 		req.on('error', reject);
 		if (payload) req.write(payload);
 		req.end();
@@ -83,7 +86,11 @@ function multipart(fields, file, boundary = 'sandbox-boundary-7MA4YWxkTrZu0gW') 
 	/** @type {Buffer[]} */
 	const parts = [];
 	for (const [name, value] of Object.entries(fields)) {
-		parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+		parts.push(
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+			),
+		);
 	}
 	if (file) {
 		parts.push(

@@ -49,7 +49,12 @@ function sendJson(res, status, body, headers = {}) {
  * @param {GraphError} error
  */
 function sendGraphError(sandbox, res, error) {
-	sendJson(res, error.status, { error: { ...error.error, fbtrace_id: sandbox.newFbtraceId() } }, error.headers);
+	sendJson(
+		res,
+		error.status,
+		{ error: { ...error.error, fbtrace_id: sandbox.newFbtraceId() } },
+		error.headers,
+	);
 }
 
 /**
@@ -72,8 +77,16 @@ function createHandler(sandbox) {
 				return;
 			}
 			const status = typeof error?.statusCode === 'number' ? error.statusCode : 500;
-			sandbox.log(`sandbox: ${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`);
-			sendJson(res, status, { error: { message: error instanceof Error ? error.message : String(error), type: 'SandboxError', code: 1 } });
+			sandbox.log(
+				`sandbox: ${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`,
+			);
+			sendJson(res, status, {
+				error: {
+					message: error instanceof Error ? error.message : String(error),
+					type: 'SandboxError',
+					code: 1,
+				},
+			});
 		});
 	};
 }
@@ -108,7 +121,8 @@ async function handle(sandbox, req, res) {
 	if (body.error) throw waError(100, `Invalid request body: ${body.error}`);
 	/** @type {Record<string, unknown>} */
 	const params = {};
-	for (const [key, value] of url.searchParams) if (key !== 'access_token') params[key] = parseMaybeJson(value);
+	for (const [key, value] of url.searchParams)
+		if (key !== 'access_token') params[key] = parseMaybeJson(value);
 	for (const [key, value] of Object.entries(body.fields)) params[key] = parseMaybeJson(value);
 
 	const path = `/${parts.join('/')}`;
@@ -123,10 +137,14 @@ async function handle(sandbox, req, res) {
 		if (fault.kind === 'rate_limit') {
 			const code = fault.code ?? 131208;
 			const retryAfter = String(fault.retryAfter ?? 1);
-			throw waError(code, `Rate limited by the sandbox (fault ${fault.id}). Retry after ${retryAfter} s.`, {
-				status: fault.status ?? 429,
-				headers: { 'retry-after': retryAfter },
-			});
+			throw waError(
+				code,
+				`Rate limited by the sandbox (fault ${fault.id}). Retry after ${retryAfter} s.`,
+				{
+					status: fault.status ?? 429,
+					headers: { 'retry-after': retryAfter },
+				},
+			);
 		}
 		if (fault.kind === 'server_error') {
 			if (fault.after) {
@@ -150,9 +168,13 @@ async function handle(sandbox, req, res) {
 function serverError(fault) {
 	const status = fault.status ?? 500;
 	const code = fault.code ?? (status === 503 ? 2 : 1);
-	const error = waError(code, `Server error injected by the sandbox (fault ${fault.id})`, { status, transient: true });
+	const error = waError(code, `Server error injected by the sandbox (fault ${fault.id})`, {
+		status,
+		transient: true,
+	});
 	delete error.error.error_data;
-	error.error.message = code === 2 ? 'Service temporarily unavailable' : 'An unknown error has occurred.';
+	error.error.message =
+		code === 2 ? 'Service temporarily unavailable' : 'An unknown error has occurred.';
 	return error;
 }
 
@@ -166,13 +188,17 @@ function serverError(fault) {
 function authenticate(sandbox, req, query) {
 	const header = String(req.headers.authorization ?? '');
 	const match = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header.trim());
-	const token = match ? match[1].trim() : query.get('access_token') ?? '';
+	const token = match ? match[1].trim() : (query.get('access_token') ?? '');
 	if (!token) {
-		throw waError(190, undefined, { message: 'An active access token must be used to query information about the current user.' });
+		throw waError(190, undefined, {
+			message: 'An active access token must be used to query information about the current user.',
+		});
 	}
 	if (token === sandbox.token) return 'user';
 	if (token === `${sandbox.appId}|${sandbox.appSecret}`) return 'app';
-	throw waError(190, undefined, { message: 'Invalid OAuth access token - Cannot parse access token' });
+	throw waError(190, undefined, {
+		message: 'Invalid OAuth access token - Cannot parse access token',
+	});
 }
 
 /** @param {GraphContext} ctx */
@@ -213,7 +239,10 @@ function unsupported(ctx) {
 /** @param {GraphContext} ctx */
 function requireUserToken(ctx) {
 	if (ctx.tokenKind !== 'user') {
-		throw waError(200, undefined, { status: 403, message: 'Permissions error: use a system-user access token with whatsapp_business_messaging' });
+		throw waError(200, undefined, {
+			status: 403,
+			message: 'Permissions error: use a system-user access token with whatsapp_business_messaging',
+		});
 	}
 }
 
@@ -237,9 +266,13 @@ async function graph(sandbox, ctx) {
 
 	// The app: webhook subscriptions, app token only.
 	if (id === sandbox.appId) {
-		if (edge === undefined && method === 'GET') return { body: { id: sandbox.appId, name: 'Sandbox App' } };
+		if (edge === undefined && method === 'GET')
+			return { body: { id: sandbox.appId, name: 'Sandbox App' } };
 		if (edge !== 'subscriptions') unknownEdge(ctx);
-		if (ctx.tokenKind !== 'app') throw waError(15, undefined, { message: 'This method must be called with an app access_token.' });
+		if (ctx.tokenKind !== 'app')
+			throw waError(15, undefined, {
+				message: 'This method must be called with an app access_token.',
+			});
 		if (method === 'GET') return { body: sandbox.listAppSubscriptions() };
 		if (method === 'POST') return { body: await sandbox.subscribeApp(ctx.params) };
 		if (method === 'DELETE') return { body: sandbox.unsubscribeApp(ctx.params) };
@@ -259,8 +292,12 @@ async function graph(sandbox, ctx) {
 				if (field === 'name') out.name = sandbox.wabaName;
 				else if (field === 'currency') out.currency = 'USD';
 				else if (field === 'timezone_id') out.timezone_id = '1';
-				else if (field === 'message_template_namespace') out.message_template_namespace = 'sandbox_namespace';
-				else throw waError(100, undefined, { message: `Tried accessing nonexisting field (${field}) on node type (WhatsAppBusinessAccount)` });
+				else if (field === 'message_template_namespace')
+					out.message_template_namespace = 'sandbox_namespace';
+				else
+					throw waError(100, undefined, {
+						message: `Tried accessing nonexisting field (${field}) on node type (WhatsAppBusinessAccount)`,
+					});
 			}
 			return { body: out };
 		}
@@ -270,19 +307,32 @@ async function graph(sandbox, ctx) {
 			const asked = fieldsOf(ctx);
 			const unknownField = asked.find((f) => !known.includes(f));
 			if (unknownField) {
-				throw waError(100, undefined, { message: `Tried accessing nonexisting field (${unknownField}) on node type (WhatsAppBusinessPhoneNumber)` });
+				throw waError(100, undefined, {
+					message: `Tried accessing nonexisting field (${unknownField}) on node type (WhatsAppBusinessPhoneNumber)`,
+				});
 			}
 			const wanted = asked.length ? ['id', ...asked.filter((f) => f !== 'id')] : known;
 			const phones = [...sandbox.phones.values()].map((p) => {
 				/** @type {Record<string, string>} */
 				const row = {};
-				for (const field of wanted) row[field] = p[/** @type {'id' | 'display_phone_number' | 'verified_name' | 'quality_rating'} */ (field)];
+				for (const field of wanted)
+					row[field] =
+						p[
+							/** @type {'id' | 'display_phone_number' | 'verified_name' | 'quality_rating'} */ (
+								field
+							)
+						];
 				return row;
 			});
 			return {
 				body: {
 					data: phones,
-					paging: { cursors: { before: Buffer.from(phones[0]?.id ?? '').toString('base64url'), after: Buffer.from(phones[phones.length - 1]?.id ?? '').toString('base64url') } },
+					paging: {
+						cursors: {
+							before: Buffer.from(phones[0]?.id ?? '').toString('base64url'),
+							after: Buffer.from(phones[phones.length - 1]?.id ?? '').toString('base64url'),
+						},
+					},
 				},
 			};
 		}
@@ -292,10 +342,12 @@ async function graph(sandbox, ctx) {
 			if (method === 'DELETE') return { body: sandbox.unsubscribeWaba() };
 			unsupported(ctx);
 		}
-		if (edge === 'message_template_library' && method === 'GET') return { body: templateLibrary(ctx) };
+		if (edge === 'message_template_library' && method === 'GET')
+			return { body: templateLibrary(ctx) };
 		unknownEdge(ctx);
 	}
-	if (id === 'message_template_library' && edge === undefined && method === 'GET') return { body: templateLibrary(ctx) };
+	if (id === 'message_template_library' && edge === undefined && method === 'GET')
+		return { body: templateLibrary(ctx) };
 
 	// A business phone number.
 	const phone = sandbox.phone(id);
@@ -305,18 +357,30 @@ async function graph(sandbox, ctx) {
 				/** @type {Record<string, unknown>} */
 				const out = {};
 				const fields = fieldsOf(ctx);
-				const wanted = fields.length ? fields : ['display_phone_number', 'verified_name', 'quality_rating'];
+				const wanted = fields.length
+					? fields
+					: ['display_phone_number', 'verified_name', 'quality_rating'];
 				for (const field of wanted) {
 					if (field === 'id') continue;
-					if (field === 'webhook_configuration') out.webhook_configuration = sandbox.phoneWebhookConfiguration(id);
-					else if (field === 'display_phone_number' || field === 'verified_name' || field === 'quality_rating') out[field] = phone[field];
-					else throw waError(100, undefined, { message: `Tried accessing nonexisting field (${field}) on node type (WhatsAppBusinessPhoneNumber)` });
+					if (field === 'webhook_configuration')
+						out.webhook_configuration = sandbox.phoneWebhookConfiguration(id);
+					else if (
+						field === 'display_phone_number' ||
+						field === 'verified_name' ||
+						field === 'quality_rating'
+					)
+						out[field] = phone[field];
+					else
+						throw waError(100, undefined, {
+							message: `Tried accessing nonexisting field (${field}) on node type (WhatsAppBusinessPhoneNumber)`,
+						});
 				}
 				out.id = phone.id;
 				return { body: out };
 			}
 			if (method === 'POST') {
-				if (ctx.params.webhook_configuration === undefined) throw waError(100, 'Nothing to update: send webhook_configuration');
+				if (ctx.params.webhook_configuration === undefined)
+					throw waError(100, 'Nothing to update: send webhook_configuration');
 				return { body: await sandbox.setPhoneOverride(id, ctx.params.webhook_configuration) };
 			}
 			unsupported(ctx);
@@ -344,8 +408,15 @@ async function graph(sandbox, ctx) {
 		if (method === 'POST') {
 			sandbox.group(id);
 			requireMessagingProduct(ctx);
-			const file = ctx.body.files.find((f) => f.field === 'file' || f.field === 'profile_picture_file') ?? ctx.body.files[0];
-			if (ctx.body.kind === 'multipart' && !file && ctx.params.subject === undefined && ctx.params.description === undefined) {
+			const file =
+				ctx.body.files.find((f) => f.field === 'file' || f.field === 'profile_picture_file') ??
+				ctx.body.files[0];
+			if (
+				ctx.body.kind === 'multipart' &&
+				!file &&
+				ctx.params.subject === undefined &&
+				ctx.params.description === undefined
+			) {
 				throw waError(100, 'The multipart body has no file part (name it "file")');
 			}
 			return { body: sandbox.updateSettings(id, ctx.params, file, ctx) };
@@ -366,7 +437,14 @@ async function graph(sandbox, ctx) {
 		if (method === 'POST' || method === 'DELETE') {
 			sandbox.group(id);
 			requireMessagingProduct(ctx);
-			return { body: sandbox.actOnJoinRequests(id, ctx.params.join_requests, method === 'POST' ? 'approve' : 'reject', ctx) };
+			return {
+				body: sandbox.actOnJoinRequests(
+					id,
+					ctx.params.join_requests,
+					method === 'POST' ? 'approve' : 'reject',
+					ctx,
+				),
+			};
 		}
 		unsupported(ctx);
 	}
@@ -446,7 +524,11 @@ async function control(sandbox, method, parts, query, body) {
 		if (method === 'GET' && !second) return { body: { faults: sandbox.faults } };
 		if (method === 'POST' && !second) {
 			const rules = Array.isArray(body.fields.faults) ? body.fields.faults : [input];
-			return { body: { faults: rules.map((rule) => sandbox.addFault(/** @type {any} */ (normalizeFault(rule)))) } };
+			return {
+				body: {
+					faults: rules.map((rule) => sandbox.addFault(/** @type {any} */ (normalizeFault(rule)))),
+				},
+			};
 		}
 		if (method === 'DELETE' && !second) {
 			sandbox.faults = [];
@@ -495,14 +577,17 @@ async function control(sandbox, method, parts, query, body) {
 	}
 	if (first === 'groups' && second && method === 'POST') {
 		if (third === 'suspend') return { body: sandbox.simSuspend(second, true) };
-		if (third === 'clear-suspension' || third === 'unsuspend') return { body: sandbox.simSuspend(second, false) };
+		if (third === 'clear-suspension' || third === 'unsuspend')
+			return { body: sandbox.simSuspend(second, false) };
 	}
 	if (first === 'phone_numbers' && second && method === 'POST') {
 		const phone = sandbox.phone(second);
 		if (!phone) throw new ControlError(404, `No phone number ${second}`);
-		if (input.groups_eligible !== undefined) phone.groups_eligible = input.groups_eligible === true || input.groups_eligible === 'true';
+		if (input.groups_eligible !== undefined)
+			phone.groups_eligible = input.groups_eligible === true || input.groups_eligible === 'true';
 		if (input.group_creation_disabled !== undefined) {
-			phone.group_creation_disabled = input.group_creation_disabled === true || input.group_creation_disabled === 'true';
+			phone.group_creation_disabled =
+				input.group_creation_disabled === true || input.group_creation_disabled === 'true';
 		}
 		return { body: phone };
 	}
@@ -514,7 +599,8 @@ async function control(sandbox, method, parts, query, body) {
  * @param {unknown} rule
  */
 function normalizeFault(rule) {
-	const r = rule && typeof rule === 'object' ? /** @type {Record<string, unknown>} */ ({ ...rule }) : {};
+	const r =
+		rule && typeof rule === 'object' ? /** @type {Record<string, unknown>} */ ({ ...rule }) : {};
 	for (const key of ['ms', 'status', 'code', 'retryAfter', 'ratio', 'count']) {
 		if (typeof r[key] === 'string' && r[key] !== '') r[key] = Number(r[key]);
 	}

@@ -59,7 +59,8 @@ async function main() {
 		return;
 	}
 	/** @param {string} name */
-	const str = (name) => (typeof args[name] === 'string' ? /** @type {string} */ (args[name]) : undefined);
+	const str = (name) =>
+		typeof args[name] === 'string' ? /** @type {string} */ (args[name]) : undefined;
 	/** @param {string} name */
 	const num = (name) => (str(name) !== undefined ? Number(str(name)) : undefined);
 	/** @type {import('./core').FaultRule[]} */
@@ -80,7 +81,9 @@ async function main() {
 		cursorTtlMs: num('cursor-ttl'),
 		wabaSubscribed: !args['no-waba-subscription'],
 		faults,
-		log: quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+		log: quiet
+			? undefined
+			: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
 	});
 	const c = sandbox.config;
 	process.stdout.write(
@@ -91,7 +94,10 @@ async function main() {
 			`  Graph API version       v26.0 (any vN.N is accepted)`,
 			`  Access token            ${c.access_token}`,
 			`  WABA ID                 ${c.waba_id}`,
-			...c.phone_numbers.map((p, i) => `  Phone number ID ${i === 0 ? '(main)' : '      '}  ${p.id}  (+${p.display_phone_number})`),
+			...c.phone_numbers.map(
+				(p, i) =>
+					`  Phone number ID ${i === 0 ? '(main)' : '      '}  ${p.id}  (+${p.display_phone_number})`,
+			),
 			`  App ID                  ${c.app_id}`,
 			`  App secret              ${c.app_secret}`,
 			`  App access token        ${c.app_access_token}`,

@@ -55,7 +55,7 @@ async function startReceiver(options = {}) {
 			const token = url.searchParams.get('hub.verify_token');
 			const challenge = url.searchParams.get('hub.challenge');
 			const ok = mode === 'subscribe' && token === verifyToken && challenge !== null;
-			const answered = ok ? options.challengeStatus ?? 200 : 403;
+			const answered = ok ? (options.challengeStatus ?? 200) : 403;
 			challenges.push({ mode, token, challenge, answered });
 			res.writeHead(answered, { 'content-type': 'text/plain' });
 			res.end(ok ? challenge : 'verification failed');
@@ -81,12 +81,22 @@ async function startReceiver(options = {}) {
 			} catch {
 				body = {};
 			}
-			if (status === 200) deliveries.push({ headers: req.headers, raw, body, signature, signatureValid, path: url.pathname });
+			if (status === 200)
+				deliveries.push({
+					headers: req.headers,
+					raw,
+					body,
+					signature,
+					signatureValid,
+					path: url.pathname,
+				});
 			res.writeHead(status, { 'content-type': 'text/plain' });
 			res.end(status === 200 ? 'EVENT_RECEIVED' : 'refused');
 		});
 	});
-	await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)));
+	await new Promise((resolve) =>
+		server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)),
+	);
 	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
 	return {
 		url: `http://127.0.0.1:${address.port}/webhook`,
@@ -95,7 +105,8 @@ async function startReceiver(options = {}) {
 		setStatus: (next) => {
 			status = next;
 		},
-		byField: (field) => deliveries.filter((d) => !field || d.body.entry?.[0]?.changes?.[0]?.field === field),
+		byField: (field) =>
+			deliveries.filter((d) => !field || d.body.entry?.[0]?.changes?.[0]?.field === field),
 		waitFor: (predicate, timeoutMs = 5000) =>
 			new Promise((resolve, reject) => {
 				const deadline = Date.now() + timeoutMs;
@@ -106,7 +117,11 @@ async function startReceiver(options = {}) {
 						return;
 					}
 					if (Date.now() > deadline) {
-						reject(new Error(`no matching delivery within ${timeoutMs} ms (${deliveries.length} received)`));
+						reject(
+							new Error(
+								`no matching delivery within ${timeoutMs} ms (${deliveries.length} received)`,
+							),
+						);
 						return;
 					}
 					setTimeout(check, 10);
@@ -146,9 +161,17 @@ function runCli(args, url) {
 	const { execFile } = require('node:child_process');
 	const path = require('node:path');
 	return new Promise((resolve) => {
-		execFile(process.execPath, [path.join(__dirname, 'cli.js'), ...args, '--url', url], (error, stdout, stderr) => {
-			resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-		});
+		execFile(
+			process.execPath,
+			[path.join(__dirname, 'cli.js'), ...args, '--url', url],
+			(error, stdout, stderr) => {
+				resolve({
+					code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+					stdout,
+					stderr,
+				});
+			},
+		);
 	});
 }
 
@@ -174,7 +197,9 @@ module.exports.firstChange = firstChange;
 function spawnServer(args) {
 	const { spawn } = require('node:child_process');
 	const path = require('node:path');
-	const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), ...args], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	return new Promise((resolve, reject) => {
 		let out = '';
 		let err = '';

@@ -75,7 +75,11 @@ const CODES = {
 	2: [503, 'Service temporarily unavailable', 'Service temporarily unavailable'],
 	15: [400, 'Requires app access token', 'This method must be called with an app access_token'],
 	100: [400, 'Invalid parameter', 'Invalid parameter'],
-	190: [401, 'Invalid OAuth access token', 'Invalid OAuth access token - Cannot parse access token'],
+	190: [
+		401,
+		'Invalid OAuth access token',
+		'Invalid OAuth access token - Cannot parse access token',
+	],
 	2200: [400, 'Callback verification failed', 'Callback verification failed'],
 	2500: [400, 'Unknown path components', 'Unknown path components'],
 	80007: [429, 'Rate limit issues', 'The WhatsApp Business Account has reached its rate limit'],
@@ -96,8 +100,16 @@ const CODES = {
 	131211: [400, 'Group create limit reached', 'This phone number has reached its group limit'],
 	131212: [400, 'Participant not in group', 'The participant is not part of the group'],
 	131213: [400, 'Join request does not exist', 'The join request does not exist'],
-	131214: [400, 'Group creation temporarily disabled', 'Group creation is temporarily disabled for this phone number'],
-	131215: [400, 'Phone number not eligible', 'This phone number is not eligible for the Groups API'],
+	131214: [
+		400,
+		'Group creation temporarily disabled',
+		'Group creation is temporarily disabled for this phone number',
+	],
+	131215: [
+		400,
+		'Phone number not eligible',
+		'This phone number is not eligible for the Groups API',
+	],
 };
 
 class GraphError extends Error {
@@ -162,7 +174,10 @@ function digitsOnly(value) {
 function parseMaybeJson(value) {
 	if (typeof value !== 'string') return value;
 	const text = value.trim();
-	if ((text.startsWith('{') && text.endsWith('}')) || (text.startsWith('[') && text.endsWith(']'))) {
+	if (
+		(text.startsWith('{') && text.endsWith('}')) ||
+		(text.startsWith('[') && text.endsWith(']'))
+	) {
 		try {
 			return JSON.parse(text);
 		} catch {

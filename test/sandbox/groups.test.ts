@@ -47,14 +47,18 @@ describe('sandbox: authentication and routing', () => {
 	});
 
 	it('accepts the token as bearer header or access_token query, under any vN.N', async () => {
-		expect((await api('GET', `/${PHONE}/groups`, undefined, { token: 'secret-token' })).status).toBe(200);
+		expect(
+			(await api('GET', `/${PHONE}/groups`, undefined, { token: 'secret-token' })).status,
+		).toBe(200);
 		const res = await request(`${sandbox.url}/v23.0/${PHONE}/groups?access_token=secret-token`);
 		expect(res.status).toBe(200);
 		expect(res.body).toEqual({ data: { groups: [] } });
 	});
 
 	it('answers 404 outside a version path', async () => {
-		const res = await request(`${sandbox.url}/${PHONE}/groups`, { headers: { authorization: 'Bearer secret-token' } });
+		const res = await request(`${sandbox.url}/${PHONE}/groups`, {
+			headers: { authorization: 'Bearer secret-token' },
+		});
 		expect(res.status).toBe(404);
 		expect(res.body.error.code).toBe(2500);
 	});
@@ -66,13 +70,37 @@ describe('sandbox: authentication and routing', () => {
 		const phones = await api('GET', `/${WABA}/phone_numbers`, undefined, { token: 'secret-token' });
 		expect(phones.status).toBe(200);
 		expect(phones.body.data).toEqual([
-			{ id: PHONE, display_phone_number: '15550001001', verified_name: 'Sandbox Business', quality_rating: 'GREEN' },
-			{ id: PHONE2, display_phone_number: '15550001002', verified_name: 'Sandbox Business Support', quality_rating: 'GREEN' },
+			{
+				id: PHONE,
+				display_phone_number: '15550001001',
+				verified_name: 'Sandbox Business',
+				quality_rating: 'GREEN',
+			},
+			{
+				id: PHONE2,
+				display_phone_number: '15550001002',
+				verified_name: 'Sandbox Business Support',
+				quality_rating: 'GREEN',
+			},
 		]);
-		expect(phones.body.paging.cursors).toEqual({ before: expect.any(String), after: expect.any(String) });
-		const some = await api('GET', `/${WABA}/phone_numbers?fields=id,display_phone_number,verified_name`, undefined, { token: 'secret-token' });
-		expect(some.body.data[0]).toEqual({ id: PHONE, display_phone_number: '15550001001', verified_name: 'Sandbox Business' });
-		const bad = await api('GET', `/${WABA}/phone_numbers?fields=colour`, undefined, { token: 'secret-token' });
+		expect(phones.body.paging.cursors).toEqual({
+			before: expect.any(String),
+			after: expect.any(String),
+		});
+		const some = await api(
+			'GET',
+			`/${WABA}/phone_numbers?fields=id,display_phone_number,verified_name`,
+			undefined,
+			{ token: 'secret-token' },
+		);
+		expect(some.body.data[0]).toEqual({
+			id: PHONE,
+			display_phone_number: '15550001001',
+			verified_name: 'Sandbox Business',
+		});
+		const bad = await api('GET', `/${WABA}/phone_numbers?fields=colour`, undefined, {
+			token: 'secret-token',
+		});
 		expect(bad.body.error.code).toBe(100);
 	});
 
@@ -80,9 +108,14 @@ describe('sandbox: authentication and routing', () => {
 		const edge = await api('GET', `/${PHONE}/nothing`, undefined, { token: 'secret-token' });
 		expect(edge.status).toBe(400);
 		expect(edge.body.error.code).toBe(2500);
-		const unknown = await api('GET', '/Tm9Hcm91cA?fields=subject', undefined, { token: 'secret-token' });
+		const unknown = await api('GET', '/Tm9Hcm91cA?fields=subject', undefined, {
+			token: 'secret-token',
+		});
 		expect(unknown.status).toBe(400);
-		expect(unknown.body.error).toMatchObject({ code: 131041, error_data: { messaging_product: 'whatsapp' } });
+		expect(unknown.body.error).toMatchObject({
+			code: 131041,
+			error_data: { messaging_product: 'whatsapp' },
+		});
 		expect(unknown.body.error.message).toMatch(/^\(#131041\)/);
 	});
 });
@@ -133,7 +166,10 @@ describe('sandbox: group lifecycle', () => {
 		expect(item.description).toBeUndefined();
 		expect(created.signatureValid).toBe(true);
 
-		const info = await api('GET', `/${item.group_id}?fields=subject,description,join_approval_mode,suspended,total_participant_count,participants,creation_timestamp`);
+		const info = await api(
+			'GET',
+			`/${item.group_id}?fields=subject,description,join_approval_mode,suspended,total_participant_count,participants,creation_timestamp`,
+		);
 		expect(info.status).toBe(200);
 		expect(info.body).toEqual({
 			messaging_product: 'whatsapp',
@@ -168,7 +204,10 @@ describe('sandbox: group lifecycle', () => {
 			hide_phone: true,
 		});
 		const info = await api('GET', `/${groupId}?fields=participants,total_participant_count`);
-		expect(info.body.participants).toEqual([{ wa_id: '15551230001' }, { user_id: 'US.13491208655302741918', username: 'ana' }]);
+		expect(info.body.participants).toEqual([
+			{ wa_id: '15551230001' },
+			{ user_id: 'US.13491208655302741918', username: 'ana' },
+		]);
 		expect(info.body.total_participant_count).toBe(2);
 	});
 
@@ -179,7 +218,10 @@ describe('sandbox: group lifecycle', () => {
 			[{ messaging_product: 'whatsapp', subject: '    ' }, 'subject'],
 			[{ messaging_product: 'whatsapp', subject: 'a'.repeat(129) }, '128'],
 			[{ messaging_product: 'whatsapp', subject: 'ok', description: 'd'.repeat(2049) }, '2048'],
-			[{ messaging_product: 'whatsapp', subject: 'ok', join_approval_mode: 'maybe' }, 'join_approval_mode'],
+			[
+				{ messaging_product: 'whatsapp', subject: 'ok', join_approval_mode: 'maybe' },
+				'join_approval_mode',
+			],
 		];
 		for (const [body, mention] of cases) {
 			const res = await api('POST', `/${PHONE}/groups`, body);
@@ -198,7 +240,10 @@ describe('sandbox: group lifecycle', () => {
 	it('accepts form-encoded parameters as Graph does', async () => {
 		const res = await request(`${sandbox.graphUrl}/${PHONE}/groups`, {
 			method: 'POST',
-			headers: { authorization: 'Bearer sandbox-token', 'content-type': 'application/x-www-form-urlencoded' },
+			headers: {
+				authorization: 'Bearer sandbox-token',
+				'content-type': 'application/x-www-form-urlencoded',
+			},
 			body: 'messaging_product=whatsapp&subject=Form%20group',
 		});
 		expect(res.status).toBe(200);
@@ -211,7 +256,9 @@ describe('sandbox: group lifecycle', () => {
 		const res = await api('DELETE', `/${groupId}`);
 		expect(res.status).toBe(200);
 		expect(res.body).toEqual({ success: true });
-		const deleted = await receiver.waitFor((d) => change(d).value.groups?.[0]?.type === 'group_delete');
+		const deleted = await receiver.waitFor(
+			(d) => change(d).value.groups?.[0]?.type === 'group_delete',
+		);
 		expect(change(deleted).value.groups[0]).toEqual({
 			timestamp: expect.any(String),
 			group_id: groupId,
@@ -227,12 +274,21 @@ describe('sandbox: group lifecycle', () => {
 	it('refuses numbers not eligible (131215) and creation disabled (131214)', async () => {
 		const control = controlApi(sandbox);
 		await control('POST', `/phone_numbers/${PHONE2}`, { groups_eligible: false });
-		const ineligible = await api('POST', `/${PHONE2}/groups`, { messaging_product: 'whatsapp', subject: 'x' });
+		const ineligible = await api('POST', `/${PHONE2}/groups`, {
+			messaging_product: 'whatsapp',
+			subject: 'x',
+		});
 		expect(ineligible.status).toBe(400);
 		expect(ineligible.body.error.code).toBe(131215);
 		expect((await api('GET', `/${PHONE2}/groups`)).body.error.code).toBe(131215);
-		await control('POST', `/phone_numbers/${PHONE2}`, { groups_eligible: true, group_creation_disabled: true });
-		const disabled = await api('POST', `/${PHONE2}/groups`, { messaging_product: 'whatsapp', subject: 'x' });
+		await control('POST', `/phone_numbers/${PHONE2}`, {
+			groups_eligible: true,
+			group_creation_disabled: true,
+		});
+		const disabled = await api('POST', `/${PHONE2}/groups`, {
+			messaging_product: 'whatsapp',
+			subject: 'x',
+		});
 		expect(disabled.body.error.code).toBe(131214);
 		await control('POST', `/phone_numbers/${PHONE2}`, { group_creation_disabled: false });
 	});
@@ -251,7 +307,11 @@ describe('sandbox: active groups paging', () => {
 		const res = await api('GET', `/${PHONE}/groups`);
 		expect(res.status).toBe(200);
 		expect(res.body.data.groups).toHaveLength(25);
-		expect(res.body.data.groups[0]).toEqual({ id: expect.any(String), subject: 'Seeded group 60', created_at: expect.any(Number) });
+		expect(res.body.data.groups[0]).toEqual({
+			id: expect.any(String),
+			subject: 'Seeded group 60',
+			created_at: expect.any(Number),
+		});
 		const times = res.body.data.groups.map((g: { created_at: number }) => g.created_at);
 		expect([...times].sort((a, b) => b - a)).toEqual(times);
 		expect(res.body.paging.next).toContain(`/v26.0/${PHONE}/groups?limit=25&after=`);
@@ -264,18 +324,25 @@ describe('sandbox: active groups paging', () => {
 		let pages = 0;
 		let previousPage: { groups: Array<{ id: string }>; before: string } | undefined;
 		for (;;) {
-			const res = await api('GET', `/${PHONE}/groups?limit=7${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+			const res = await api(
+				'GET',
+				`/${PHONE}/groups?limit=7${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+			);
 			expect(res.status).toBe(200);
 			pages++;
 			seen.push(...res.body.data.groups.map((g: { id: string }) => g.id));
-			if (pages === 2) previousPage = { groups: res.body.data.groups, before: res.body.paging.cursors.before };
+			if (pages === 2)
+				previousPage = { groups: res.body.data.groups, before: res.body.paging.cursors.before };
 			if (!res.body.paging.next) break;
 			after = res.body.paging.cursors.after;
 		}
 		expect(pages).toBe(9);
 		expect(seen).toHaveLength(60);
 		expect(new Set(seen).size).toBe(60);
-		const back = await api('GET', `/${PHONE}/groups?limit=7&before=${encodeURIComponent(previousPage!.before)}`);
+		const back = await api(
+			'GET',
+			`/${PHONE}/groups?limit=7&before=${encodeURIComponent(previousPage!.before)}`,
+		);
 		expect(back.body.data.groups.map((g: { id: string }) => g.id)).toEqual(seen.slice(0, 7));
 		expect(back.body.paging.next).toBeDefined();
 		expect(back.body.paging.previous).toBeUndefined();
@@ -302,11 +369,16 @@ describe('sandbox: active groups paging', () => {
 		const tampered = await api('GET', `/${PHONE}/groups?after=${encodeURIComponent(`x${after}`)}`);
 		expect(tampered.status).toBe(400);
 		expect(tampered.body.error.code).toBe(131059);
-		expect((await api('GET', `/${PHONE}/groups?after=${encodeURIComponent(after)}`)).status).toBe(200);
+		expect((await api('GET', `/${PHONE}/groups?after=${encodeURIComponent(after)}`)).status).toBe(
+			200,
+		);
 		await controlApi(sandbox)('POST', '/cursors/expire');
 		const expired = await api('GET', `/${PHONE}/groups?after=${encodeURIComponent(after)}`);
 		expect(expired.status).toBe(400);
-		expect(expired.body.error).toMatchObject({ code: 131059, error_data: { details: expect.stringContaining('expired') } });
+		expect(expired.body.error).toMatchObject({
+			code: 131059,
+			error_data: { details: expect.stringContaining('expired') },
+		});
 	});
 
 	it('expires cursors after the configured time to live', async () => {
@@ -315,7 +387,10 @@ describe('sandbox: active groups paging', () => {
 			const a = graphApi(short);
 			const first = await a('GET', `/${PHONE}/groups?limit=1`);
 			await new Promise((resolve) => short.state.later(60, () => resolve(undefined)));
-			const res = await a('GET', `/${PHONE}/groups?limit=1&after=${encodeURIComponent(first.body.paging.cursors.after)}`);
+			const res = await a(
+				'GET',
+				`/${PHONE}/groups?limit=1&after=${encodeURIComponent(first.body.paging.cursors.after)}`,
+			);
 			expect(res.status).toBe(400);
 			expect(res.body.error.code).toBe(131059);
 		} finally {
@@ -326,7 +401,10 @@ describe('sandbox: active groups paging', () => {
 	it('refuses a 10,001st group with 131211', async () => {
 		const full = await startSandbox({ ...FAST, seedGroups: 10000 });
 		try {
-			const res = await graphApi(full)('POST', `/${PHONE}/groups`, { messaging_product: 'whatsapp', subject: 'one more' });
+			const res = await graphApi(full)('POST', `/${PHONE}/groups`, {
+				messaging_product: 'whatsapp',
+				subject: 'one more',
+			});
 			expect(res.status).toBe(400);
 			expect(res.body.error.code).toBe(131211);
 		} finally {
@@ -355,17 +433,28 @@ describe('sandbox: invite links and settings', () => {
 		const { groupId } = await createGroup(sandbox, 'Links');
 		const first = await api('GET', `/${groupId}/invite_link`);
 		expect(first.status).toBe(200);
-		expect(first.body).toEqual({ messaging_product: 'whatsapp', invite_link: expect.stringMatching(/^https:\/\/chat\.whatsapp\.com\//) });
+		expect(first.body).toEqual({
+			messaging_product: 'whatsapp',
+			invite_link: expect.stringMatching(/^https:\/\/chat\.whatsapp\.com\//),
+		});
 		const noProduct = await api('POST', `/${groupId}/invite_link`, {});
 		expect(noProduct.body.error.code).toBe(100);
 		const reset = await api('POST', `/${groupId}/invite_link`, { messaging_product: 'whatsapp' });
 		expect(reset.status).toBe(200);
 		expect(reset.body.invite_link).not.toBe(first.body.invite_link);
-		expect((await api('GET', `/${groupId}/invite_link`)).body.invite_link).toBe(reset.body.invite_link);
+		expect((await api('GET', `/${groupId}/invite_link`)).body.invite_link).toBe(
+			reset.body.invite_link,
+		);
 		const control = controlApi(sandbox);
-		const old = await control('POST', '/users/join', { invite_link: first.body.invite_link, phone: '15550009999' });
+		const old = await control('POST', '/users/join', {
+			invite_link: first.body.invite_link,
+			phone: '15550009999',
+		});
 		expect(old.status).toBe(404);
-		const fresh = await control('POST', '/users/join', { invite_link: reset.body.invite_link, phone: '15550009999' });
+		const fresh = await control('POST', '/users/join', {
+			invite_link: reset.body.invite_link,
+			phone: '15550009999',
+		});
 		expect(fresh.status).toBe(200);
 		expect(fresh.body).toEqual({ group_id: groupId, joined: true });
 	});
@@ -373,7 +462,11 @@ describe('sandbox: invite links and settings', () => {
 	it('updates subject and description with a group_settings_update webhook', async () => {
 		const { groupId } = await createGroup(sandbox, 'Before');
 		receiver.clear();
-		const res = await api('POST', `/${groupId}`, { messaging_product: 'whatsapp', subject: '  After  ', description: 'New text' });
+		const res = await api('POST', `/${groupId}`, {
+			messaging_product: 'whatsapp',
+			subject: '  After  ',
+			description: 'New text',
+		});
 		expect(res.status).toBe(200);
 		expect(res.body).toEqual({ success: true });
 		const d = await receiver.waitFor((x) => change(x).field === 'group_settings_update');
@@ -391,19 +484,34 @@ describe('sandbox: invite links and settings', () => {
 
 	it('validates settings: limits, nothing to update, unknown group', async () => {
 		const { groupId } = await createGroup(sandbox, 'Limits');
-		const long = await api('POST', `/${groupId}`, { messaging_product: 'whatsapp', subject: 's'.repeat(129) });
+		const long = await api('POST', `/${groupId}`, {
+			messaging_product: 'whatsapp',
+			subject: 's'.repeat(129),
+		});
 		expect(long.body.error.code).toBe(100);
-		const longDescription = await api('POST', `/${groupId}`, { messaging_product: 'whatsapp', description: 'd'.repeat(2049) });
+		const longDescription = await api('POST', `/${groupId}`, {
+			messaging_product: 'whatsapp',
+			description: 'd'.repeat(2049),
+		});
 		expect(longDescription.body.error.code).toBe(100);
 		const nothing = await api('POST', `/${groupId}`, { messaging_product: 'whatsapp' });
 		expect(nothing.body.error.code).toBe(100);
-		const unknown = await api('POST', '/Tm9Hcm91cA', { messaging_product: 'whatsapp', subject: 'x' });
+		const unknown = await api('POST', '/Tm9Hcm91cA', {
+			messaging_product: 'whatsapp',
+			subject: 'x',
+		});
 		expect(unknown.body.error.code).toBe(131041);
 	});
 
 	async function upload(groupId: string, data: Buffer, contentType = 'image/jpeg', field = 'file') {
-		const form = multipart({ messaging_product: 'whatsapp' }, { field, filename: 'p.jpg', contentType, data });
-		return api('POST', `/${groupId}`, undefined, { raw: form.body, headers: { 'content-type': form.contentType } });
+		const form = multipart(
+			{ messaging_product: 'whatsapp' },
+			{ field, filename: 'p.jpg', contentType, data },
+		);
+		return api('POST', `/${groupId}`, undefined, {
+			raw: form.body,
+			headers: { 'content-type': form.contentType },
+		});
 	}
 
 	it('takes a square JPEG profile picture (multipart, part "file" or "profile_picture_file")', async () => {
@@ -415,10 +523,19 @@ describe('sandbox: invite links and settings', () => {
 		expect(res.body).toEqual({ success: true });
 		const d = await receiver.waitFor((x) => change(x).field === 'group_settings_update');
 		const item = change(d).value.groups[0];
-		expect(item.profile_picture).toEqual({ mime_type: 'image/jpeg', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), update_successful: true });
+		expect(item.profile_picture).toEqual({
+			mime_type: 'image/jpeg',
+			sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+			update_successful: true,
+		});
 		expect(item.group_subject).toBeUndefined();
-		expect((await upload(groupId, makeJpeg(192, 192), 'image/jpeg', 'profile_picture_file')).status).toBe(200);
-		expect(sandbox.state.groups.get(groupId)!.profile_picture).toMatchObject({ width: 192, height: 192 });
+		expect(
+			(await upload(groupId, makeJpeg(192, 192), 'image/jpeg', 'profile_picture_file')).status,
+		).toBe(200);
+		expect(sandbox.state.groups.get(groupId)!.profile_picture).toMatchObject({
+			width: 192,
+			height: 192,
+		});
 	});
 
 	it('checks the picture: JPEG only, ≤5 MB, square (131209), ≥192 px (131210)', async () => {
@@ -436,7 +553,10 @@ describe('sandbox: invite links and settings', () => {
 		expect(atLimit.status).toBe(200);
 		const wide = await upload(groupId, makeJpeg(400, 300));
 		expect(wide.status).toBe(400);
-		expect(wide.body.error).toMatchObject({ code: 131209, message: expect.stringMatching(/^\(#131209\)/) });
+		expect(wide.body.error).toMatchObject({
+			code: 131209,
+			message: expect.stringMatching(/^\(#131209\)/),
+		});
 		const small = await upload(groupId, makeJpeg(191, 191));
 		expect(small.status).toBe(400);
 		expect(small.body.error.code).toBe(131210);
@@ -454,8 +574,22 @@ describe('sandbox: invite links and settings', () => {
 			['POST', `/${groupId}`, { messaging_product: 'whatsapp', subject: 'x' }],
 			['GET', `/${groupId}/invite_link`, undefined],
 			['POST', `/${groupId}/invite_link`, { messaging_product: 'whatsapp' }],
-			['DELETE', `/${groupId}/participants`, { messaging_product: 'whatsapp', participants: [{ user: '1' }] }],
-			['POST', `/${PHONE}/messages`, { messaging_product: 'whatsapp', recipient_type: 'group', to: groupId, type: 'text', text: { body: 'hi' } }],
+			[
+				'DELETE',
+				`/${groupId}/participants`,
+				{ messaging_product: 'whatsapp', participants: [{ user: '1' }] },
+			],
+			[
+				'POST',
+				`/${PHONE}/messages`,
+				{
+					messaging_product: 'whatsapp',
+					recipient_type: 'group',
+					to: groupId,
+					type: 'text',
+					text: { body: 'hi' },
+				},
+			],
 		] as Array<[string, string, unknown]>) {
 			const res = await api(method, path, body);
 			expect(res.status).toBe(403);

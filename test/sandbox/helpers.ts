@@ -1,7 +1,26 @@
 import { startSandbox } from '../../sandbox/index';
-import { startReceiver, request, multipart, makeJpeg, sign, runCli, spawnServer, firstChange } from '../../sandbox/testing';
+import {
+	startReceiver,
+	request,
+	multipart,
+	makeJpeg,
+	sign,
+	runCli,
+	spawnServer,
+	firstChange,
+} from '../../sandbox/testing';
 
-export { startSandbox, startReceiver, request, multipart, makeJpeg, sign, runCli, spawnServer, firstChange as change };
+export {
+	startSandbox,
+	startReceiver,
+	request,
+	multipart,
+	makeJpeg,
+	sign,
+	runCli,
+	spawnServer,
+	firstChange as change,
+};
 
 export type RunningSandbox = Awaited<ReturnType<typeof startSandbox>>;
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -42,7 +61,8 @@ export function graphApi(sandbox: RunningSandbox, version = 'v26.0'): Api {
 
 /** Calls a /_sandbox control endpoint. */
 export function controlApi(sandbox: RunningSandbox): Api {
-	return async (method, path, body) => request(`${sandbox.url}/_sandbox${path}`, { method, json: body });
+	return async (method, path, body) =>
+		request(`${sandbox.url}/_sandbox${path}`, { method, json: body });
 }
 
 /** Creates a group and waits until it exists; returns its id and the create webhook item. */
@@ -53,7 +73,11 @@ export async function createGroup(
 	phone = PHONE,
 ): Promise<{ groupId: string; requestId: string }> {
 	const api = graphApi(sandbox);
-	const res = await api('POST', `/${phone}/groups`, { messaging_product: 'whatsapp', subject, ...extra });
+	const res = await api('POST', `/${phone}/groups`, {
+		messaging_product: 'whatsapp',
+		subject,
+		...extra,
+	});
 	if (res.status !== 200) throw new Error(`create failed: ${res.text}`);
 	await sandbox.idle();
 	const request = sandbox.state.requests.get(res.body.request_id);
@@ -62,7 +86,11 @@ export async function createGroup(
 }
 
 /** Subscribes the app (after the challenge) to every group field and messages at the receiver. */
-export async function subscribeApp(sandbox: RunningSandbox, receiver: Receiver, verifyToken = 'verify-me'): Promise<void> {
+export async function subscribeApp(
+	sandbox: RunningSandbox,
+	receiver: Receiver,
+	verifyToken = 'verify-me',
+): Promise<void> {
 	const api = graphApi(sandbox);
 	const res = await api(
 		'POST',
@@ -71,7 +99,13 @@ export async function subscribeApp(sandbox: RunningSandbox, receiver: Receiver, 
 			object: 'whatsapp_business_account',
 			callback_url: receiver.url,
 			verify_token: verifyToken,
-			fields: ['group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update', 'messages'],
+			fields: [
+				'group_lifecycle_update',
+				'group_participants_update',
+				'group_settings_update',
+				'group_status_update',
+				'messages',
+			],
 		},
 		{ token: APP_TOKEN },
 	);
@@ -79,10 +113,18 @@ export async function subscribeApp(sandbox: RunningSandbox, receiver: Receiver, 
 }
 
 /** Joins users (auto_approve group) through the sandbox's simulation endpoint. */
-export async function addMembers(sandbox: RunningSandbox, groupId: string, phones: string[]): Promise<void> {
+export async function addMembers(
+	sandbox: RunningSandbox,
+	groupId: string,
+	phones: string[],
+): Promise<void> {
 	const control = controlApi(sandbox);
 	for (const phone of phones) {
-		const res = await control('POST', '/users/join', { group_id: groupId, phone, name: `User ${phone}` });
+		const res = await control('POST', '/users/join', {
+			group_id: groupId,
+			phone,
+			name: `User ${phone}`,
+		});
 		if (res.status !== 200) throw new Error(`join failed: ${res.text}`);
 	}
 	await sandbox.idle();
