@@ -1,6 +1,15 @@
 import nock from 'nock';
 
-import { graph, graphError, GROUP_ID, GROUP_ID_2, groupLocator, PHONE_ID, rows, run } from './helpers';
+import {
+	graph,
+	graphError,
+	GROUP_ID,
+	GROUP_ID_2,
+	groupLocator,
+	PHONE_ID,
+	rows,
+	run,
+} from './helpers';
 
 const approveBase = { resource: 'joinRequest', operation: 'approve', phoneNumberId: PHONE_ID };
 
@@ -13,37 +22,91 @@ describe('Join Request', () => {
 		const scope = graph()
 			.get(`/v26.0/${GROUP_ID}/join_requests`)
 			.reply(200, {
-				data: [{ join_request_id: 'JR1', wa_id: '4915100000001', creation_timestamp: '1700000000' }],
+				data: [
+					{ join_request_id: 'JR1', wa_id: '4915100000001', creation_timestamp: '1700000000' },
+				],
 				paging: { cursors: { after: 'C1' }, next: 'https://graph.facebook.com/next' },
 			})
 			.get(`/v26.0/${GROUP_ID}/join_requests`)
 			.query({ after: 'C1' })
 			.reply(200, {
-				data: [{ join_request_id: 'JR2', user_id: 'US.1', username: 'bo', creation_timestamp: 1700000100 }],
+				data: [
+					{
+						join_request_id: 'JR2',
+						user_id: 'US.1',
+						username: 'bo',
+						creation_timestamp: 1700000100,
+					},
+				],
 				paging: { cursors: { after: 'C2' } },
 			});
-		const result = await run({ resource: 'joinRequest', operation: 'getMany', phoneNumberId: PHONE_ID, groupId: groupLocator(), returnAll: true });
+		const result = await run({
+			resource: 'joinRequest',
+			operation: 'getMany',
+			phoneNumberId: PHONE_ID,
+			groupId: groupLocator(),
+			returnAll: true,
+		});
 		expect(rows(result)).toEqual([
-			{ json: { groupId: GROUP_ID, joinRequestId: 'JR1', waId: '4915100000001', createdAt: '2023-11-14T22:13:20.000Z', createdAtUnix: 1700000000 }, item: 0 },
-			{ json: { groupId: GROUP_ID, joinRequestId: 'JR2', userId: 'US.1', username: 'bo', createdAt: '2023-11-14T22:15:00.000Z', createdAtUnix: 1700000100 }, item: 0 },
+			{
+				json: {
+					groupId: GROUP_ID,
+					joinRequestId: 'JR1',
+					waId: '4915100000001',
+					createdAt: '2023-11-14T22:13:20.000Z',
+					createdAtUnix: 1700000000,
+				},
+				item: 0,
+			},
+			{
+				json: {
+					groupId: GROUP_ID,
+					joinRequestId: 'JR2',
+					userId: 'US.1',
+					username: 'bo',
+					createdAt: '2023-11-14T22:15:00.000Z',
+					createdAtUnix: 1700000100,
+				},
+				item: 0,
+			},
 		]);
 		scope.done();
 	});
 
 	it('combines the IDs of items for the same group into one request and reports each ID', async () => {
 		const scope = graph()
-			.post(`/v26.0/${GROUP_ID}/join_requests`, { messaging_product: 'whatsapp', join_requests: ['JR1', 'JR2', 'JR3'] })
+			.post(`/v26.0/${GROUP_ID}/join_requests`, {
+				messaging_product: 'whatsapp',
+				join_requests: ['JR1', 'JR2', 'JR3'],
+			})
 			.reply(200, {
 				messaging_product: 'whatsapp',
 				approved_join_requests: ['JR1', 'JR3'],
 				failed_join_requests: [
-					{ join_request_id: 'JR2', errors: [{ code: 131213, message: 'Join request does not exist', title: 'Not found', error_data: { details: 'gone' } }] },
+					{
+						join_request_id: 'JR2',
+						errors: [
+							{
+								code: 131213,
+								message: 'Join request does not exist',
+								title: 'Not found',
+								error_data: { details: 'gone' },
+							},
+						],
+					},
 				],
 			})
-			.post(`/v26.0/${GROUP_ID_2}/join_requests`, { messaging_product: 'whatsapp', join_requests: ['JR9'] })
+			.post(`/v26.0/${GROUP_ID_2}/join_requests`, {
+				messaging_product: 'whatsapp',
+				join_requests: ['JR9'],
+			})
 			.reply(200, { messaging_product: 'whatsapp', approved_join_requests: ['JR9'] });
 		const result = await run(
-			{ ...approveBase, groupId: '={{ { __rl: true, mode: "id", value: $json.group } }}', joinRequestIds: '={{ $json.ids }}' },
+			{
+				...approveBase,
+				groupId: '={{ { __rl: true, mode: "id", value: $json.group } }}',
+				joinRequestIds: '={{ $json.ids }}',
+			},
 			[
 				{ group: GROUP_ID, ids: ['JR1'] },
 				{ group: GROUP_ID_2, ids: 'JR9' },
@@ -77,17 +140,27 @@ describe('Join Request', () => {
 		scope.done();
 	});
 
-	it('splits one group\'s IDs by the batch size', async () => {
+	it("splits one group's IDs by the batch size", async () => {
 		const scope = graph()
-			.post(`/v26.0/${GROUP_ID}/join_requests`, { messaging_product: 'whatsapp', join_requests: ['A', 'B'] })
+			.post(`/v26.0/${GROUP_ID}/join_requests`, {
+				messaging_product: 'whatsapp',
+				join_requests: ['A', 'B'],
+			})
 			.reply(200, { approved_join_requests: ['A', 'B'] })
-			.post(`/v26.0/${GROUP_ID}/join_requests`, { messaging_product: 'whatsapp', join_requests: ['C'] })
+			.post(`/v26.0/${GROUP_ID}/join_requests`, {
+				messaging_product: 'whatsapp',
+				join_requests: ['C'],
+			})
 			.reply(200, { approved_join_requests: ['C'] });
-		const result = await run({ ...approveBase, groupId: groupLocator(), joinRequestIds: '={{ $json.id }}', options: { batchSize: 2 } }, [
-			{ id: 'A' },
-			{ id: 'B' },
-			{ id: 'C' },
-		]);
+		const result = await run(
+			{
+				...approveBase,
+				groupId: groupLocator(),
+				joinRequestIds: '={{ $json.id }}',
+				options: { batchSize: 2 },
+			},
+			[{ id: 'A' }, { id: 'B' }, { id: 'C' }],
+		);
 		expect(rows(result).map((row) => [row.json.joinRequestId, row.json.status, row.item])).toEqual([
 			['A', 'approved', 0],
 			['B', 'approved', 1],
@@ -98,9 +171,18 @@ describe('Join Request', () => {
 
 	it('rejects with DELETE and says when Meta confirmed neither way', async () => {
 		const scope = graph()
-			.delete(`/v26.0/${GROUP_ID}/join_requests`, { messaging_product: 'whatsapp', join_requests: ['JR1', 'JR2'] })
+			.delete(`/v26.0/${GROUP_ID}/join_requests`, {
+				messaging_product: 'whatsapp',
+				join_requests: ['JR1', 'JR2'],
+			})
 			.reply(200, { messaging_product: 'whatsapp', rejected_join_requests: ['JR1'] });
-		const result = await run({ resource: 'joinRequest', operation: 'reject', phoneNumberId: PHONE_ID, groupId: groupLocator(), joinRequestIds: 'JR1,JR2' });
+		const result = await run({
+			resource: 'joinRequest',
+			operation: 'reject',
+			phoneNumberId: PHONE_ID,
+			groupId: groupLocator(),
+			joinRequestIds: 'JR1,JR2',
+		});
 		expect(rows(result)).toEqual([
 			{ json: { groupId: GROUP_ID, joinRequestId: 'JR1', status: 'rejected' }, item: 0 },
 			{ json: { groupId: GROUP_ID, joinRequestId: 'JR2', status: 'unconfirmed' }, item: 0 },
@@ -115,7 +197,11 @@ describe('Join Request', () => {
 			.post(`/v26.0/${GROUP_ID_2}/join_requests`)
 			.reply(200, { approved_join_requests: ['JR9'] });
 		const result = await run(
-			{ ...approveBase, groupId: '={{ { __rl: true, mode: "id", value: $json.group } }}', joinRequestIds: '={{ $json.id }}' },
+			{
+				...approveBase,
+				groupId: '={{ { __rl: true, mode: "id", value: $json.group } }}',
+				joinRequestIds: '={{ $json.id }}',
+			},
 			[
 				{ group: GROUP_ID, id: 'JR1' },
 				{ group: GROUP_ID_2, id: 'JR9' },
@@ -143,7 +229,12 @@ describe('Participant Remove', () => {
 	afterEach(() => nock.cleanAll());
 	afterAll(() => nock.enableNetConnect());
 
-	const removeBase = { resource: 'participant', operation: 'remove', phoneNumberId: PHONE_ID, groupId: groupLocator() };
+	const removeBase = {
+		resource: 'participant',
+		operation: 'remove',
+		phoneNumberId: PHONE_ID,
+		groupId: groupLocator(),
+	};
 
 	it('sends phone numbers as user and business-scoped IDs as user_id', async () => {
 		const scope = graph()
@@ -152,16 +243,25 @@ describe('Participant Remove', () => {
 				participants: [{ user: '4915112345678' }, { user_id: 'US.13491208655302741918' }],
 			})
 			.reply(200, { success: true });
-		const result = await run({ ...removeBase, participants: '+49 151 12345678, US.13491208655302741918' });
+		const result = await run({
+			...removeBase,
+			participants: '+49 151 12345678, US.13491208655302741918',
+		});
 		expect(rows(result)).toEqual([
 			{ json: { groupId: GROUP_ID, participant: '4915112345678', status: 'removed' }, item: 0 },
-			{ json: { groupId: GROUP_ID, userId: 'US.13491208655302741918', status: 'removed' }, item: 0 },
+			{
+				json: { groupId: GROUP_ID, userId: 'US.13491208655302741918', status: 'removed' },
+				item: 0,
+			},
 		]);
 		scope.done();
 	});
 
 	it('combines 80 items of one group into 10 requests of 8', async () => {
-		const numbers = Array.from({ length: 80 }, (_, index) => `49151000${String(index).padStart(4, '0')}`);
+		const numbers = Array.from(
+			{ length: 80 },
+			(_, index) => `49151000${String(index).padStart(4, '0')}`,
+		);
 		let scope = graph();
 		for (let start = 0; start < 80; start += 8) {
 			scope = scope
@@ -171,10 +271,16 @@ describe('Participant Remove', () => {
 				})
 				.reply(200, { success: true });
 		}
-		const result = await run({ ...removeBase, participants: '={{ $json.phone }}' }, numbers.map((phone) => ({ phone })));
+		const result = await run(
+			{ ...removeBase, participants: '={{ $json.phone }}' },
+			numbers.map((phone) => ({ phone })),
+		);
 		expect(result.error).toBeUndefined();
 		expect(rows(result)).toEqual(
-			numbers.map((phone, index) => ({ json: { groupId: GROUP_ID, participant: phone, status: 'removed' }, item: index })),
+			numbers.map((phone, index) => ({
+				json: { groupId: GROUP_ID, participant: phone, status: 'removed' },
+				item: index,
+			})),
 		);
 		scope.done();
 	});
@@ -185,9 +291,20 @@ describe('Participant Remove', () => {
 			.reply(206, {
 				messaging_product: 'whatsapp',
 				failed_participants: [
-					{ input: '4915100000002', errors: [{ code: 131212, message: 'Participant is not part of the group', title: 'Not a participant' }] },
+					{
+						input: '4915100000002',
+						errors: [
+							{
+								code: 131212,
+								message: 'Participant is not part of the group',
+								title: 'Not a participant',
+							},
+						],
+					},
 				],
-				errors: [{ code: 131201, message: 'Request partially succeeded', title: 'Partial success' }],
+				errors: [
+					{ code: 131201, message: 'Request partially succeeded', title: 'Partial success' },
+				],
 			});
 		const result = await run({ ...removeBase, participants: '4915100000001,4915100000002' });
 		expect(rows(result)).toEqual([
@@ -216,7 +333,13 @@ describe('Participant Remove', () => {
 	it('marks every participant unconfirmed when a 206 does not name the failures', async () => {
 		const scope = graph()
 			.delete(`/v26.0/${GROUP_ID}/participants`)
-			.reply(206, { error: { code: 131201, message: 'Request partially succeeded', error_data: { details: 'some failed' } } });
+			.reply(206, {
+				error: {
+					code: 131201,
+					message: 'Request partially succeeded',
+					error_data: { details: 'some failed' },
+				},
+			});
 		const result = await run({ ...removeBase, participants: '4915100000001' });
 		expect(rows(result)).toEqual([
 			{

@@ -1,6 +1,15 @@
 import nock from 'nock';
 
-import { graph, graphError, GROUP_ID, GROUP_ID_2, groupLocator, PHONE_ID, rows, run } from './helpers';
+import {
+	graph,
+	graphError,
+	GROUP_ID,
+	GROUP_ID_2,
+	groupLocator,
+	PHONE_ID,
+	rows,
+	run,
+} from './helpers';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
@@ -32,7 +41,10 @@ describe('Group', () => {
 				operation: 'create',
 				phoneNumberId: PHONE_ID,
 				subject: '  Cohort 7  ',
-				additionalFields: { description: 'Weekly check-ins', joinApprovalMode: 'approval_required' },
+				additionalFields: {
+					description: 'Weekly check-ins',
+					joinApprovalMode: 'approval_required',
+				},
 			});
 			expect(result.error).toBeUndefined();
 			expect(rows(result)).toEqual([
@@ -58,7 +70,10 @@ describe('Group', () => {
 				// First poll: not there yet.
 				.get(`/v26.0/${PHONE_ID}/groups`)
 				.query({ limit: 1024 })
-				.reply(200, { data: { groups: [{ id: 'OLD', subject: 'Cohort 8', created_at: now - 86400 }] }, paging: { cursors: { before: 'b', after: 'a' } } })
+				.reply(200, {
+					data: { groups: [{ id: 'OLD', subject: 'Cohort 8', created_at: now - 86400 }] },
+					paging: { cursors: { before: 'b', after: 'a' } },
+				})
 				// Second poll: it appeared.
 				.get(`/v26.0/${PHONE_ID}/groups`)
 				.query({ limit: 1024 })
@@ -72,7 +87,10 @@ describe('Group', () => {
 					paging: { cursors: { before: 'b', after: 'a' } },
 				})
 				.get(`/v26.0/${GROUP_ID}/invite_link`)
-				.reply(200, { messaging_product: 'whatsapp', invite_link: 'https://chat.whatsapp.com/LINK' });
+				.reply(200, {
+					messaging_product: 'whatsapp',
+					invite_link: 'https://chat.whatsapp.com/LINK',
+				});
 			const result = await run({
 				resource: 'group',
 				operation: 'create',
@@ -165,7 +183,12 @@ describe('Group', () => {
 	describe('Delete', () => {
 		it('deletes the group', async () => {
 			const scope = graph().delete(`/v26.0/${GROUP_ID}`).reply(200, { success: true });
-			const result = await run({ resource: 'group', operation: 'delete', phoneNumberId: PHONE_ID, groupId: groupLocator() });
+			const result = await run({
+				resource: 'group',
+				operation: 'delete',
+				phoneNumberId: PHONE_ID,
+				groupId: groupLocator(),
+			});
 			expect(rows(result)).toEqual([{ json: { groupId: GROUP_ID, deleted: true }, item: 0 }]);
 			scope.done();
 		});
@@ -185,9 +208,17 @@ describe('Group', () => {
 					creation_timestamp: 1700000000,
 					total_participant_count: 2,
 					join_approval_mode: 'auto_approve',
-					participants: [{ wa_id: '4915112345678' }, { user_id: 'US.13491208655302741918', username: 'ana' }],
+					participants: [
+						{ wa_id: '4915112345678' },
+						{ user_id: 'US.13491208655302741918', username: 'ana' },
+					],
 				});
-			const result = await run({ resource: 'group', operation: 'get', phoneNumberId: PHONE_ID, groupId: groupLocator() });
+			const result = await run({
+				resource: 'group',
+				operation: 'get',
+				phoneNumberId: PHONE_ID,
+				groupId: groupLocator(),
+			});
 			expect(rows(result)).toEqual([
 				{
 					json: {
@@ -199,7 +230,10 @@ describe('Group', () => {
 						createdAt: '2023-11-14T22:13:20.000Z',
 						createdAtUnix: 1700000000,
 						totalParticipantCount: 2,
-						participants: [{ waId: '4915112345678' }, { userId: 'US.13491208655302741918', username: 'ana' }],
+						participants: [
+							{ waId: '4915112345678' },
+							{ userId: 'US.13491208655302741918', username: 'ana' },
+						],
 					},
 					item: 0,
 				},
@@ -219,16 +253,27 @@ describe('Group', () => {
 				groupId: groupLocator(),
 				fields: ['subject', 'suspended'],
 			});
-			expect(rows(result)).toEqual([{ json: { groupId: GROUP_ID, subject: 'S', suspended: true }, item: 0 }]);
+			expect(rows(result)).toEqual([
+				{ json: { groupId: GROUP_ID, subject: 'S', suspended: true }, item: 0 },
+			]);
 			scope.done();
 		});
 	});
 
 	describe('Get Many', () => {
 		const page = (ids: string[], after?: string) => ({
-			data: { groups: ids.map((id, index) => ({ id, subject: `S-${id}`, created_at: 1700000000 + index })) },
+			data: {
+				groups: ids.map((id, index) => ({
+					id,
+					subject: `S-${id}`,
+					created_at: 1700000000 + index,
+				})),
+			},
 			paging: after
-				? { cursors: { before: 'B', after }, next: `https://graph.facebook.com/v26.0/${PHONE_ID}/groups?after=${after}` }
+				? {
+						cursors: { before: 'B', after },
+						next: `https://graph.facebook.com/v26.0/${PHONE_ID}/groups?after=${after}`,
+					}
 				: { cursors: { before: 'B', after: 'END' } },
 		});
 
@@ -240,11 +285,43 @@ describe('Group', () => {
 				.get(`/v26.0/${PHONE_ID}/groups`)
 				.query({ limit: 1024, after: 'CUR1' })
 				.reply(200, page(['g3']));
-			const result = await run({ resource: 'group', operation: 'getMany', phoneNumberId: PHONE_ID, returnAll: true });
+			const result = await run({
+				resource: 'group',
+				operation: 'getMany',
+				phoneNumberId: PHONE_ID,
+				returnAll: true,
+			});
 			expect(rows(result)).toEqual([
-				{ json: { groupId: 'g1', subject: 'S-g1', createdAt: '2023-11-14T22:13:20.000Z', createdAtUnix: 1700000000, phoneNumberId: PHONE_ID }, item: 0 },
-				{ json: { groupId: 'g2', subject: 'S-g2', createdAt: '2023-11-14T22:13:21.000Z', createdAtUnix: 1700000001, phoneNumberId: PHONE_ID }, item: 0 },
-				{ json: { groupId: 'g3', subject: 'S-g3', createdAt: '2023-11-14T22:13:20.000Z', createdAtUnix: 1700000000, phoneNumberId: PHONE_ID }, item: 0 },
+				{
+					json: {
+						groupId: 'g1',
+						subject: 'S-g1',
+						createdAt: '2023-11-14T22:13:20.000Z',
+						createdAtUnix: 1700000000,
+						phoneNumberId: PHONE_ID,
+					},
+					item: 0,
+				},
+				{
+					json: {
+						groupId: 'g2',
+						subject: 'S-g2',
+						createdAt: '2023-11-14T22:13:21.000Z',
+						createdAtUnix: 1700000001,
+						phoneNumberId: PHONE_ID,
+					},
+					item: 0,
+				},
+				{
+					json: {
+						groupId: 'g3',
+						subject: 'S-g3',
+						createdAt: '2023-11-14T22:13:20.000Z',
+						createdAtUnix: 1700000000,
+						phoneNumberId: PHONE_ID,
+					},
+					item: 0,
+				},
 			]);
 			scope.done();
 		});
@@ -254,7 +331,13 @@ describe('Group', () => {
 				.get(`/v26.0/${PHONE_ID}/groups`)
 				.query({ limit: 2 })
 				.reply(200, page(['g1', 'g2'], 'CUR1'));
-			const result = await run({ resource: 'group', operation: 'getMany', phoneNumberId: PHONE_ID, returnAll: false, limit: 2 });
+			const result = await run({
+				resource: 'group',
+				operation: 'getMany',
+				phoneNumberId: PHONE_ID,
+				returnAll: false,
+				limit: 2,
+			});
 			expect(result.items.map((item) => item.json.groupId)).toEqual(['g1', 'g2']);
 			scope.done();
 		});
@@ -273,7 +356,12 @@ describe('Group', () => {
 				.get(`/v26.0/${PHONE_ID}/groups`)
 				.query({ limit: 1024, after: 'CUR2' })
 				.reply(200, page(['g4']));
-			const result = await run({ resource: 'group', operation: 'getMany', phoneNumberId: PHONE_ID, returnAll: true });
+			const result = await run({
+				resource: 'group',
+				operation: 'getMany',
+				phoneNumberId: PHONE_ID,
+				returnAll: true,
+			});
 			expect(result.error).toBeUndefined();
 			expect(result.items.map((item) => item.json.groupId)).toEqual(['g1', 'g2', 'g3', 'g4']);
 			scope.done();
@@ -289,7 +377,12 @@ describe('Group', () => {
 				.query({ limit: 1024, after: 'CUR1' })
 				.twice()
 				.reply(400, graphError(131059, 'Invalid pagination cursor'));
-			const result = await run({ resource: 'group', operation: 'getMany', phoneNumberId: PHONE_ID, returnAll: true });
+			const result = await run({
+				resource: 'group',
+				operation: 'getMany',
+				phoneNumberId: PHONE_ID,
+				returnAll: true,
+			});
 			expect(result.error?.message).toBe('Invalid or expired pagination cursor (code 131059)');
 			scope.done();
 		});
@@ -298,7 +391,11 @@ describe('Group', () => {
 	describe('Update', () => {
 		it('posts subject and description as JSON', async () => {
 			const scope = graph()
-				.post(`/v26.0/${GROUP_ID}`, { messaging_product: 'whatsapp', subject: 'New name', description: 'New text' })
+				.post(`/v26.0/${GROUP_ID}`, {
+					messaging_product: 'whatsapp',
+					subject: 'New name',
+					description: 'New text',
+				})
 				.reply(200, { success: true });
 			const result = await run({
 				resource: 'group',
@@ -308,7 +405,15 @@ describe('Group', () => {
 				updateFields: { subject: 'New name', description: 'New text' },
 			});
 			expect(rows(result)).toEqual([
-				{ json: { groupId: GROUP_ID, updated: ['subject', 'description'], subject: 'New name', description: 'New text' }, item: 0 },
+				{
+					json: {
+						groupId: GROUP_ID,
+						updated: ['subject', 'description'],
+						subject: 'New name',
+						description: 'New text',
+					},
+					item: 0,
+				},
 			]);
 			scope.done();
 		});

@@ -43,11 +43,19 @@ export async function run(
 	inputItems: Array<INodeExecutionData | IDataObject> = [{}],
 	continueOnFail = false,
 ): Promise<RunNodeResult> {
-	return runNode({ nodeType: 'whatsAppGroups', parameters, inputItems, credentials, continueOnFail });
+	return runNode({
+		nodeType: 'whatsAppGroups',
+		parameters,
+		inputItems,
+		credentials,
+		continueOnFail,
+	});
 }
 
 /** The output items' JSON and pairing, for exact comparisons. */
-export function rows(result: RunNodeResult): Array<{ json: IDataObject; item: number | undefined }> {
+export function rows(
+	result: RunNodeResult,
+): Array<{ json: IDataObject; item: number | undefined }> {
 	return result.items.map((entry) => ({
 		json: entry.json,
 		item: Array.isArray(entry.pairedItem)
@@ -63,11 +71,19 @@ export function everything(result: RunNodeResult): string {
 	return JSON.stringify({
 		items: result.items,
 		error: result.error,
-		reported: result.reportedErrors.map((error) => ({ ...error, message: error.message, stack: error.stack })),
+		reported: result.reportedErrors.map((error) => ({
+			...error,
+			message: error.message,
+			stack: error.stack,
+		})),
 	});
 }
 
-export function graphError(code: number, message = 'Meta error', extra: IDataObject = {}): IDataObject {
+export function graphError(
+	code: number,
+	message = 'Meta error',
+	extra: IDataObject = {},
+): IDataObject {
 	return {
 		error: {
 			message,

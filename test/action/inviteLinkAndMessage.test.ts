@@ -17,8 +17,15 @@ describe('Invite Link', () => {
 		const scope = graph()
 			.get(`/v26.0/${GROUP_ID}/invite_link`)
 			.reply(200, { messaging_product: 'whatsapp', invite_link: 'https://chat.whatsapp.com/AAA' });
-		const result = await run({ resource: 'inviteLink', operation: 'get', phoneNumberId: PHONE_ID, groupId: groupLocator() });
-		expect(rows(result)).toEqual([{ json: { groupId: GROUP_ID, inviteLink: 'https://chat.whatsapp.com/AAA' }, item: 0 }]);
+		const result = await run({
+			resource: 'inviteLink',
+			operation: 'get',
+			phoneNumberId: PHONE_ID,
+			groupId: groupLocator(),
+		});
+		expect(rows(result)).toEqual([
+			{ json: { groupId: GROUP_ID, inviteLink: 'https://chat.whatsapp.com/AAA' }, item: 0 },
+		]);
 		scope.done();
 	});
 
@@ -26,9 +33,21 @@ describe('Invite Link', () => {
 		const scope = graph()
 			.post(`/v26.0/${GROUP_ID}/invite_link`, { messaging_product: 'whatsapp' })
 			.reply(200, { messaging_product: 'whatsapp', invite_link: 'https://chat.whatsapp.com/BBB' });
-		const result = await run({ resource: 'inviteLink', operation: 'reset', phoneNumberId: PHONE_ID, groupId: groupLocator() });
+		const result = await run({
+			resource: 'inviteLink',
+			operation: 'reset',
+			phoneNumberId: PHONE_ID,
+			groupId: groupLocator(),
+		});
 		expect(rows(result)).toEqual([
-			{ json: { groupId: GROUP_ID, inviteLink: 'https://chat.whatsapp.com/BBB', previousLinksRevoked: true }, item: 0 },
+			{
+				json: {
+					groupId: GROUP_ID,
+					inviteLink: 'https://chat.whatsapp.com/BBB',
+					previousLinksRevoked: true,
+				},
+				item: 0,
+			},
 		]);
 		scope.done();
 	});
@@ -54,7 +73,11 @@ describe('Invite Link', () => {
 					],
 				},
 			})
-			.reply(200, { messaging_product: 'whatsapp', contacts: [{ input: '4915112345678', wa_id: '4915112345678' }], messages: [{ id: 'wamid.INV' }] });
+			.reply(200, {
+				messaging_product: 'whatsapp',
+				contacts: [{ input: '4915112345678', wa_id: '4915112345678' }],
+				messages: [{ id: 'wamid.INV' }],
+			});
 		const result = await run({
 			resource: 'inviteLink',
 			operation: 'send',
@@ -68,7 +91,13 @@ describe('Invite Link', () => {
 		});
 		expect(rows(result)).toEqual([
 			{
-				json: { groupId: GROUP_ID, recipient: '4915112345678', waId: '4915112345678', messageId: 'wamid.INV', templateName: 'group_invite_link' },
+				json: {
+					groupId: GROUP_ID,
+					recipient: '4915112345678',
+					waId: '4915112345678',
+					messageId: 'wamid.INV',
+					templateName: 'group_invite_link',
+				},
 				item: 0,
 			},
 		]);
@@ -81,7 +110,12 @@ describe('Message', () => {
 	afterEach(() => nock.cleanAll());
 	afterAll(() => nock.enableNetConnect());
 
-	const base = { resource: 'message', operation: 'send', phoneNumberId: PHONE_ID, groupId: groupLocator() };
+	const base = {
+		resource: 'message',
+		operation: 'send',
+		phoneNumberId: PHONE_ID,
+		groupId: groupLocator(),
+	};
 
 	it('sends text with link preview to the group', async () => {
 		const scope = graph()
@@ -93,16 +127,40 @@ describe('Message', () => {
 				text: { body: 'See https://example.com', preview_url: true },
 			})
 			.reply(200, sendResponse('wamid.T1'));
-		const result = await run({ ...base, messageType: 'text', text: 'See https://example.com', previewUrl: true });
-		expect(rows(result)).toEqual([{ json: { groupId: GROUP_ID, messageId: 'wamid.T1', type: 'text' }, item: 0 }]);
+		const result = await run({
+			...base,
+			messageType: 'text',
+			text: 'See https://example.com',
+			previewUrl: true,
+		});
+		expect(rows(result)).toEqual([
+			{ json: { groupId: GROUP_ID, messageId: 'wamid.T1', type: 'text' }, item: 0 },
+		]);
 		scope.done();
 	});
 
 	it.each([
-		['image', { mediaSource: 'id', mediaId: 'MEDIA1', caption: 'Look' }, { id: 'MEDIA1', caption: 'Look' }],
-		['video', { mediaSource: 'link', mediaLink: 'https://cdn.example.com/v.mp4', caption: 'Clip' }, { link: 'https://cdn.example.com/v.mp4', caption: 'Clip' }],
+		[
+			'image',
+			{ mediaSource: 'id', mediaId: 'MEDIA1', caption: 'Look' },
+			{ id: 'MEDIA1', caption: 'Look' },
+		],
+		[
+			'video',
+			{ mediaSource: 'link', mediaLink: 'https://cdn.example.com/v.mp4', caption: 'Clip' },
+			{ link: 'https://cdn.example.com/v.mp4', caption: 'Clip' },
+		],
 		['audio', { mediaSource: 'id', mediaId: 'AUD' }, { id: 'AUD' }],
-		['document', { mediaSource: 'link', mediaLink: 'https://cdn.example.com/a.pdf', caption: 'Agenda', filename: 'agenda.pdf' }, { link: 'https://cdn.example.com/a.pdf', caption: 'Agenda', filename: 'agenda.pdf' }],
+		[
+			'document',
+			{
+				mediaSource: 'link',
+				mediaLink: 'https://cdn.example.com/a.pdf',
+				caption: 'Agenda',
+				filename: 'agenda.pdf',
+			},
+			{ link: 'https://cdn.example.com/a.pdf', caption: 'Agenda', filename: 'agenda.pdf' },
+		],
 		['sticker', { mediaSource: 'id', mediaId: 'STK' }, { id: 'STK' }],
 	])('sends %s media with the fields that type has', async (type, parameters, expected) => {
 		const scope = graph()
@@ -115,7 +173,9 @@ describe('Message', () => {
 			})
 			.reply(200, sendResponse(`wamid.${type}`));
 		const result = await run({ ...base, messageType: type, ...parameters });
-		expect(rows(result)).toEqual([{ json: { groupId: GROUP_ID, messageId: `wamid.${type}`, type }, item: 0 }]);
+		expect(rows(result)).toEqual([
+			{ json: { groupId: GROUP_ID, messageId: `wamid.${type}`, type }, item: 0 },
+		]);
 		scope.done();
 	});
 
@@ -137,7 +197,9 @@ describe('Message', () => {
 			languageCode: 'en_US',
 			components: JSON.stringify(components),
 		});
-		expect(rows(result)).toEqual([{ json: { groupId: GROUP_ID, messageId: 'wamid.TPL', type: 'template' }, item: 0 }]);
+		expect(rows(result)).toEqual([
+			{ json: { groupId: GROUP_ID, messageId: 'wamid.TPL', type: 'template' }, item: 0 },
+		]);
 		scope.done();
 	});
 
@@ -151,9 +213,23 @@ describe('Message', () => {
 				pin: { type: 'pin', message_id: 'wamid.X', expiration_days: 30 },
 			})
 			.reply(200, sendResponse('wamid.PIN'));
-		const result = await run({ ...base, operation: 'pin', messageId: 'wamid.X', expirationDays: 30 });
+		const result = await run({
+			...base,
+			operation: 'pin',
+			messageId: 'wamid.X',
+			expirationDays: 30,
+		});
 		expect(rows(result)).toEqual([
-			{ json: { groupId: GROUP_ID, messageId: 'wamid.PIN', type: 'pin', pinnedMessageId: 'wamid.X', expirationDays: 30 }, item: 0 },
+			{
+				json: {
+					groupId: GROUP_ID,
+					messageId: 'wamid.PIN',
+					type: 'pin',
+					pinnedMessageId: 'wamid.X',
+					expirationDays: 30,
+				},
+				item: 0,
+			},
 		]);
 		scope.done();
 	});
@@ -170,7 +246,15 @@ describe('Message', () => {
 			.reply(200, sendResponse('wamid.UNPIN'));
 		const result = await run({ ...base, operation: 'unpin', messageId: 'wamid.X' });
 		expect(rows(result)).toEqual([
-			{ json: { groupId: GROUP_ID, messageId: 'wamid.UNPIN', type: 'pin', unpinnedMessageId: 'wamid.X' }, item: 0 },
+			{
+				json: {
+					groupId: GROUP_ID,
+					messageId: 'wamid.UNPIN',
+					type: 'pin',
+					unpinnedMessageId: 'wamid.X',
+				},
+				item: 0,
+			},
 		]);
 		scope.done();
 	});
@@ -181,7 +265,10 @@ describe('Message', () => {
 			.reply(200, sendResponse('wamid.A'))
 			.post(`/v26.0/${PHONE_ID}/messages`, (body) => body.text?.body === 'Hello Bo')
 			.reply(200, sendResponse('wamid.B'));
-		const result = await run({ ...base, messageType: 'text', text: '=Hello {{ $json.name }}' }, [{ name: 'Ana' }, { name: 'Bo' }]);
+		const result = await run({ ...base, messageType: 'text', text: '=Hello {{ $json.name }}' }, [
+			{ name: 'Ana' },
+			{ name: 'Bo' },
+		]);
 		expect(rows(result)).toEqual([
 			{ json: { groupId: GROUP_ID, messageId: 'wamid.A', type: 'text' }, item: 0 },
 			{ json: { groupId: GROUP_ID, messageId: 'wamid.B', type: 'text' }, item: 1 },

@@ -40,7 +40,10 @@ describe('Group > Update profile picture', () => {
 		const scope = graph()
 			.post(`/v26.0/${GROUP_ID}`, (body) => {
 				// nock hands over binary bodies hex-encoded.
-				received = typeof body === 'string' && /^[0-9a-f]+$/.test(body) ? Buffer.from(body, 'hex') : Buffer.from(JSON.stringify(body));
+				received =
+					typeof body === 'string' && /^[0-9a-f]+$/.test(body)
+						? Buffer.from(body, 'hex')
+						: Buffer.from(JSON.stringify(body));
 				return true;
 			})
 			.reply(function reply() {
@@ -49,12 +52,18 @@ describe('Group > Update profile picture', () => {
 			});
 		const result = await run(updatePicture, [binaryItem(jpeg)]);
 		expect(result.error).toBeUndefined();
-		expect(rows(result)).toEqual([{ json: { groupId: GROUP_ID, updated: ['profilePicture'] }, item: 0 }]);
+		expect(rows(result)).toEqual([
+			{ json: { groupId: GROUP_ID, updated: ['profilePicture'] }, item: 0 },
+		]);
 		const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(contentType)?.[1];
 		expect(boundary).toBeDefined();
 		const text = received.toString('binary');
-		expect(text).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="messaging_product"\r\n\r\nwhatsapp\r\n`);
-		expect(text).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="logo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
+		expect(text).toContain(
+			`--${boundary}\r\nContent-Disposition: form-data; name="messaging_product"\r\n\r\nwhatsapp\r\n`,
+		);
+		expect(text).toContain(
+			`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="logo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+		);
 		expect(text.endsWith(`\r\n--${boundary}--\r\n`)).toBe(true);
 		// The file bytes travel unchanged.
 		expect(text).toContain(jpeg.toString('binary'));
@@ -62,15 +71,35 @@ describe('Group > Update profile picture', () => {
 	});
 
 	it.each([
-		['not a JPEG', Buffer.from('\x89PNG\r\n\x1a\n' + 'x'.repeat(100), 'binary'), 'image/png', '"data" is not a JPEG image (mime type image/png); only JPEG is accepted'],
+		[
+			'not a JPEG',
+			Buffer.from('\x89PNG\r\n\x1a\n' + 'x'.repeat(100), 'binary'),
+			'image/png',
+			'"data" is not a JPEG image (mime type image/png); only JPEG is accepted',
+		],
 		['not square', makeJpeg(640, 480), 'image/jpeg', 'the picture must be square (it is 640×480)'],
-		['too small', makeJpeg(191, 191), 'image/jpeg', 'the picture must be at least 192×192 pixels (it is 191×191)'],
-		['over 5 MB', makeJpeg(800, 800, 5 * 1024 * 1024 + 1), 'image/jpeg', 'the picture is 5.0 MB; at most 5 MB is allowed'],
-	])('refuses a picture that is %s, naming the field and the item, and sends nothing', async (_label, data, mimeType, problem) => {
-		const result = await run(updatePicture, [binaryItem(data, mimeType)]);
-		expect(result.error?.message).toBe(`Invalid "Profile Picture (Binary Property)" in item 0: ${problem}`);
-		expect(nock.pendingMocks()).toEqual([]);
-	});
+		[
+			'too small',
+			makeJpeg(191, 191),
+			'image/jpeg',
+			'the picture must be at least 192×192 pixels (it is 191×191)',
+		],
+		[
+			'over 5 MB',
+			makeJpeg(800, 800, 5 * 1024 * 1024 + 1),
+			'image/jpeg',
+			'the picture is 5.0 MB; at most 5 MB is allowed',
+		],
+	])(
+		'refuses a picture that is %s, naming the field and the item, and sends nothing',
+		async (_label, data, mimeType, problem) => {
+			const result = await run(updatePicture, [binaryItem(data, mimeType)]);
+			expect(result.error?.message).toBe(
+				`Invalid "Profile Picture (Binary Property)" in item 0: ${problem}`,
+			);
+			expect(nock.pendingMocks()).toEqual([]);
+		},
+	);
 
 	it('accepts exactly 192×192 and exactly 5 MB', async () => {
 		const scope = graph().post(`/v26.0/${GROUP_ID}`).twice().reply(200, { success: true });
@@ -83,6 +112,8 @@ describe('Group > Update profile picture', () => {
 
 	it('refuses a missing binary property', async () => {
 		const result = await run(updatePicture, [{ json: {} }]);
-		expect(result.error?.message).toBe('Invalid "Profile Picture (Binary Property)" in item 0: the item has no binary property "data"');
+		expect(result.error?.message).toBe(
+			'Invalid "Profile Picture (Binary Property)" in item 0: the item has no binary property "data"',
+		);
 	});
 });

@@ -247,18 +247,19 @@ export async function graphRequestFull<T>(
 							: 'fatal';
 			const rawMessage = error instanceof Error ? error.message : String(error);
 			const message = redactSecrets(rawMessage, connection.secrets);
-			failure = {
-				kind,
-				error: new NodeApiError(
-					node,
-					{ message, code: code ?? 'UNKNOWN' },
-					{
-						message: `Could not reach the WhatsApp API${code ? ` (${code})` : ''}`,
-						description: `${message}. Check the credential's Base URL and the network.`,
-						itemIndex: request.itemIndex,
-					},
-				),
-			};
+			const headline = `Could not reach the WhatsApp API${code ? ` (${code})` : ''}`;
+			const networkError = new NodeApiError(
+				node,
+				{ message, networkErrorCode: code ?? 'UNKNOWN' },
+				{
+					message: headline,
+					description: `${message}. Check the credential's Base URL and the network.`,
+					itemIndex: request.itemIndex,
+				},
+			);
+			// n8n swaps any message naming ECONNRESET & co. for a generic text; keep ours.
+			networkError.message = headline;
+			failure = { kind, error: networkError };
 		}
 
 		const retryable =
