@@ -20,7 +20,8 @@ export class WhatsAppGroupsTrigger implements INodeType {
 		icon: { light: 'file:whatsappGroups.svg', dark: 'file:whatsappGroups.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"to " + $parameter["destination"]}}',
+		subtitle:
+			'={{ {"phoneNumber": "Phone number override", "businessAccount": "Business account override", "app": "App subscription", "manual": "Manual setup"}[$parameter["destination"]] }}',
 		description:
 			'Starts the workflow on WhatsApp group events (Cloud API Groups API): lifecycle, participants, join requests, settings, suspensions, messages and statuses',
 		defaults: { name: 'WhatsApp Groups Trigger' },
