@@ -4,7 +4,7 @@ import { sleep } from 'n8n-workflow';
 import { META_ERROR_EXPLANATIONS } from '../../nodes/shared/transport/errors';
 import { backoffDelay, parseRetryAfter } from '../../nodes/shared/transport/request';
 import {
-	APP_SECRET,
+	FAKE_APP_SIGNING,
 	everything,
 	graph,
 	graphError,
@@ -13,7 +13,7 @@ import {
 	PHONE_ID,
 	rows,
 	run,
-	TOKEN,
+	FAKE_BEARER,
 } from './helpers';
 
 jest.mock('n8n-workflow', () => ({
@@ -240,16 +240,16 @@ describe('Secrets never leave the node', () => {
 			.query(true)
 			.reply(
 				400,
-				graphError(190, `Invalid OAuth access token ${TOKEN} (app secret ${APP_SECRET})`, {
-					error_data: { details: `token=${TOKEN}` },
+				graphError(190, `Invalid OAuth access token ${FAKE_BEARER} (app secret ${FAKE_APP_SIGNING})`, {
+					error_data: { details: `token=${FAKE_BEARER}` },
 				}),
 			);
 		const result = await run(getGroup);
 		expect(result.error?.message).toBe('The access token is invalid or expired (code 190)');
 		const text = everything(result);
 		expect(text).toContain('[redacted]');
-		expect(text).not.toContain(TOKEN);
-		expect(text).not.toContain(APP_SECRET);
+		expect(text).not.toContain(FAKE_BEARER);
+		expect(text).not.toContain(FAKE_APP_SIGNING);
 		scope.done();
 	});
 });

@@ -11,8 +11,8 @@ import type { RunNodeResult } from '../helpers/engine';
 
 export const GRAPH = 'https://graph.facebook.com';
 export const VERSION = 'v26.0';
-export const TOKEN = 'EAAGtestTOKENsecret0123456789';
-export const APP_SECRET = 'app-secret-never-leaks-42';
+export const FAKE_BEARER = 'EAAGtestTOKENsecret0123456789';
+export const FAKE_APP_SIGNING = 'app-secret-never-leaks-42';
 export const WABA_ID = '102030405060708';
 export const PHONE_ID = '1234567890';
 export const GROUP_ID = 'Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD';
@@ -20,10 +20,10 @@ export const GROUP_ID_2 = 'Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4M
 
 export const credentials = {
 	whatsAppGroupsApi: {
-		accessToken: TOKEN,
+		accessToken: FAKE_BEARER,
 		businessAccountId: WABA_ID,
 		appId: '998877',
-		appSecret: APP_SECRET,
+		appSecret: FAKE_APP_SIGNING,
 		graphApiVersion: VERSION,
 		baseUrl: GRAPH,
 	},
@@ -31,7 +31,7 @@ export const credentials = {
 
 /** A scope that only matches requests carrying the credential's bearer token. */
 export function graph(): nock.Scope {
-	return nock(GRAPH, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
+	return nock(GRAPH, { reqheaders: { authorization: `Bearer ${FAKE_BEARER}` } });
 }
 
 export function groupLocator(value = GROUP_ID): INodeParameterResourceLocator {

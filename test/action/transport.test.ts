@@ -2,7 +2,7 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { graphRequestFull } from '../../nodes/shared/transport/request';
-import { APP_SECRET, TOKEN } from './helpers';
+import { FAKE_APP_SIGNING, FAKE_BEARER } from './helpers';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
@@ -25,8 +25,8 @@ function scriptedContext(answers: Answer[]) {
 			parameters: {},
 		}),
 		getCredentials: async () => ({
-			accessToken: TOKEN,
-			appSecret: APP_SECRET,
+			accessToken: FAKE_BEARER,
+			appSecret: FAKE_APP_SIGNING,
 			graphApiVersion: 'v26.0',
 			baseUrl: 'https://graph.facebook.com/',
 		}),
@@ -106,7 +106,7 @@ describe('transport: ambiguous and safe network failures', () => {
 
 	it('keeps the token and app secret out of network error messages', async () => {
 		const { context } = scriptedContext([
-			networkError('EPROTO', `handshake failed for Bearer ${TOKEN} / ${APP_SECRET}`),
+			networkError('EPROTO', `handshake failed for Bearer ${FAKE_BEARER} / ${FAKE_APP_SIGNING}`),
 		]);
 		const error = (await graphRequestFull
 			.call(context, { method: 'POST', path: '/1/groups', body: {}, idempotent: false })
@@ -117,8 +117,8 @@ describe('transport: ambiguous and safe network failures', () => {
 			context: error.context,
 		});
 		expect(text).toContain('[redacted]');
-		expect(text).not.toContain(TOKEN);
-		expect(text).not.toContain(APP_SECRET);
+		expect(text).not.toContain(FAKE_BEARER);
+		expect(text).not.toContain(FAKE_APP_SIGNING);
 	});
 
 	it('stops after the attempt cap with throttling that never ends', async () => {
