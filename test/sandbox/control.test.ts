@@ -34,6 +34,7 @@ describe('sandbox: fault injection', () => {
 	});
 	beforeEach(async () => {
 		await control('DELETE', '/faults');
+		await sandbox.idle();
 		receiver.clear();
 	});
 

@@ -134,7 +134,11 @@ describe('sandbox: group lifecycle', () => {
 		await sandbox.stop();
 		await receiver.stop();
 	});
-	beforeEach(() => receiver.clear());
+	beforeEach(async () => {
+		// Statuses and webhooks of the previous test must not leak into this one.
+		await sandbox.idle();
+		receiver.clear();
+	});
 
 	it('creates asynchronously: request_id first, then the group and a group_create webhook', async () => {
 		const res = await api('POST', `/${PHONE}/groups`, {
@@ -427,7 +431,11 @@ describe('sandbox: invite links and settings', () => {
 		await sandbox.stop();
 		await receiver.stop();
 	});
-	beforeEach(() => receiver.clear());
+	beforeEach(async () => {
+		// Statuses and webhooks of the previous test must not leak into this one.
+		await sandbox.idle();
+		receiver.clear();
+	});
 
 	it('gets and resets the invite link; the old link stops working', async () => {
 		const { groupId } = await createGroup(sandbox, 'Links');

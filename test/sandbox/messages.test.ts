@@ -34,7 +34,11 @@ afterAll(async () => {
 	await sandbox.stop();
 	await receiver.stop();
 });
-beforeEach(() => receiver.clear());
+beforeEach(async () => {
+	// Statuses and webhooks of the previous test must not leak into this one.
+	await sandbox.idle();
+	receiver.clear();
+});
 
 const send = (body: Record<string, unknown>, phone = PHONE) =>
 	api('POST', `/${phone}/messages`, {

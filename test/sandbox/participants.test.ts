@@ -29,7 +29,11 @@ afterAll(async () => {
 	await sandbox.stop();
 	await receiver.stop();
 });
-beforeEach(() => receiver.clear());
+beforeEach(async () => {
+	// Statuses and webhooks of the previous test must not leak into this one.
+	await sandbox.idle();
+	receiver.clear();
+});
 
 const groupItems = (type: string) =>
 	receiver.deliveries
