@@ -11,7 +11,7 @@
  *   npm run dev -- --no-build         skip `npm run build`
  *   npm run dev -- --reset            forget the local n8n data (.n8n-dev/) first
  *   npm run dev -- --clean-cache      remove the cached Node 24 + n8n install and exit
- *   npm run dev -- --port 5678 --sandbox-port 8787 --seed-groups 20 --verbose
+ *   npm run dev -- --port 5678 --sandbox-port 8787 --seed-groups 20 --verbose --log-level debug
  */
 
 const fs = require('node:fs');
@@ -26,6 +26,7 @@ const {
 	sandboxCredential,
 	buildPackage,
 	sandboxModule,
+	configureMetaApp,
 } = require('./lib/stack');
 
 const USER_FOLDER = process.env.N8N_DEV_USER_FOLDER
@@ -89,13 +90,23 @@ async function main() {
 	const [mainPhone, secondPhone] = sandbox.config.phone_numbers.map((/** @type {{id: string}} */ p) => p.id);
 	sandbox.state.seed({ count: seedCount, phone_number_id: mainPhone, seed: 'dev' });
 	if (secondPhone) sandbox.state.seed({ count: 3, phone_number_id: secondPhone, seed: 'dev' });
+	// Like a real Meta app: its own default callback, subscribed to the group fields.
+	const appCallback = await configureMetaApp(sandbox);
 
 	say(bold('4/4 Starting n8n'));
 	const n8nPort = await freePort(Number(args.port ?? 5678));
 	const logFile = path.join(USER_FOLDER, 'n8n.log');
 	fs.mkdirSync(USER_FOLDER, { recursive: true });
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
-	const n8n = new N8n(install, { userFolder: USER_FOLDER, port: n8nPort, extensions: REPO });
+	// n8n loads the package from the working tree (package.json + dist/): rebuild and restart to
+	// see your changes. N8N_DEV_EXTENSIONS points it at another folder.
+	const extensions = process.env.N8N_DEV_EXTENSIONS ? path.resolve(process.env.N8N_DEV_EXTENSIONS) : REPO;
+	const n8n = new N8n(install, {
+		userFolder: USER_FOLDER,
+		port: n8nPort,
+		extensions,
+		logLevel: typeof args['log-level'] === 'string' ? args['log-level'] : undefined,
+	});
 
 	let stopping = false;
 	const stopAll = async (/** @type {number} */ code) => {
@@ -104,6 +115,7 @@ async function main() {
 		say('\nStopping n8n and the sandbox…');
 		await n8n.stop().catch(() => undefined);
 		await sandbox.stop().catch(() => undefined);
+		await appCallback.stop().catch(() => undefined);
 		logStream.end();
 		process.exit(code);
 	};

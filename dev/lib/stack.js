@@ -73,6 +73,47 @@ function isBuilt() {
 	return files.length > 0 && files.every((f) => fs.existsSync(path.join(REPO, f)));
 }
 
+/**
+ * Copies the built package (package.json and dist/) to `dest`, so that a running n8n is not
+ * disturbed by a rebuild in the working tree. Returns `dest`.
+ * @param {string} dest
+ */
+function snapshotPackage(dest) {
+	fs.rmSync(dest, { recursive: true, force: true });
+	fs.mkdirSync(dest, { recursive: true });
+	fs.copyFileSync(path.join(REPO, 'package.json'), path.join(dest, 'package.json'));
+	fs.cpSync(path.join(REPO, 'dist'), path.join(dest, 'dist'), { recursive: true });
+	return dest;
+}
+
+const APP_FIELDS = [
+	'group_lifecycle_update',
+	'group_participants_update',
+	'group_settings_update',
+	'group_status_update',
+	'messages',
+];
+
+/**
+ * Sets the sandbox up like a Meta app that is already configured for groups: the app has its
+ * own default webhook callback (here a local receiver that records what reaches it) subscribed to
+ * the four group fields and messages. Phone-number and WABA overrides - which the trigger's
+ * default destinations set - only redirect fields the app is subscribed to.
+ * @param {any} sandbox a running sandbox from startSandbox()
+ */
+async function configureMetaApp(sandbox) {
+	const { startReceiver } = sandboxModule();
+	const verifyToken = 'app-default-callback';
+	const receiver = await startReceiver({ verifyToken, appSecret: sandbox.config.app_secret });
+	await sandbox.state.subscribeApp({
+		object: 'whatsapp_business_account',
+		callback_url: receiver.url,
+		verify_token: verifyToken,
+		fields: APP_FIELDS.join(','),
+	});
+	return receiver;
+}
+
 /** The sandbox's programmatic API (sandbox/index.js). */
 function sandboxModule() {
 	return require(path.join(REPO, 'sandbox', 'index.js'));
@@ -87,5 +128,8 @@ module.exports = {
 	sandboxCredential,
 	buildPackage,
 	isBuilt,
+	snapshotPackage,
 	sandboxModule,
+	configureMetaApp,
+	APP_FIELDS,
 };
