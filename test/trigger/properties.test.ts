@@ -1,0 +1,207 @@
+/**
+ * Properties that must hold for any input, checked on generated data: the parser never throws and
+ * never loses an event, timestamps read the same from strings and numbers, any change to a signed
+ * body is caught, and the redelivery memory stays bounded.
+ */
+import fc from 'fast-check';
+import type { IDataObject } from 'n8n-workflow';
+
+import { parseDelivery, parseTimestamp, TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import type { ParsedEvent } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import { dropRedeliveries, SEEN_KEYS_PROPERTY } from '../../nodes/WhatsAppGroupsTrigger/webhook/filters';
+import { checkSignature, signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
+
+const COMMON_KEYS = [
+	'event',
+	'field',
+	'groupId',
+	'businessAccountId',
+	'phoneNumberId',
+	'displayPhoneNumber',
+	'timestamp',
+	'timestampUnix',
+];
+
+const timestampArb = fc.oneof(
+	fc.integer({ min: 0, max: 4_000_000_000 }),
+	fc.integer({ min: 0, max: 4_000_000_000 }).map(String),
+	fc.constant('TIMESTAMP'),
+);
+const idArb = fc.stringMatching(/^[A-Za-z0-9_.]{1,12}$/);
+const participantArb = fc.record(
+	{ wa_id: idArb, user_id: idArb.map((id) => `US.${id}`), username: idArb, input: idArb },
+	{ requiredKeys: [] },
+);
+const errorArb = fc.record({ code: fc.oneof(fc.integer(), idArb), title: idArb, message: idArb });
+const groupItemArb = fc.record(
+	{
+		timestamp: timestampArb,
+		group_id: idArb,
+		type: fc.constantFrom(
+			'group_create',
+			'group_delete',
+			'group_participants_add',
+			'group_participants_remove',
+			'group_join_request_created',
+			'group_join_request_revoked',
+			'group_settings_update',
+			'group_suspend',
+			'group_suspend_cleared',
+			'something_new',
+		),
+		request_id: idArb,
+		initiated_by: fc.constantFrom('business', 'participant'),
+		errors: fc.array(errorArb, { maxLength: 2 }),
+		added_participants: fc.array(participantArb, { maxLength: 3 }),
+		removed_participants: fc.array(participantArb, { maxLength: 3 }),
+		failed_participants: fc.array(participantArb, { maxLength: 3 }),
+		group_subject: fc.record({ text: idArb, update_successful: fc.boolean() }),
+	},
+	{ requiredKeys: ['type'] },
+);
+const messageArb = fc.record(
+	{ from: idArb, group_id: idArb, id: idArb, timestamp: timestampArb, type: fc.constant('text'), text: fc.record({ body: fc.string() }) },
+	{ requiredKeys: ['id'] },
+);
+const statusArb = fc.record(
+	{
+		id: idArb,
+		status: fc.constantFrom('sent', 'delivered', 'read', 'failed', 'played'),
+		timestamp: timestampArb,
+		recipient_id: idArb,
+		recipient_type: fc.constantFrom('group', 'individual'),
+		recipient_participant_id: idArb,
+	},
+	{ requiredKeys: ['id', 'status'] },
+);
+const metadata = { display_phone_number: '1555', phone_number_id: 'P1' };
+const changeArb = fc.oneof(
+	fc.record({
+		field: fc.constantFrom('group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update'),
+		value: fc.record({ metadata: fc.constant(metadata), groups: fc.array(groupItemArb, { maxLength: 4 }) }),
+	}),
+	fc.record({
+		field: fc.constant('messages'),
+		value: fc.record({
+			metadata: fc.constant(metadata),
+			messages: fc.array(messageArb, { maxLength: 3 }),
+			statuses: fc.array(statusArb, { maxLength: 3 }),
+		}),
+	}),
+	fc.record({ field: idArb, value: fc.object() }),
+);
+const deliveryArb = fc.record({
+	object: fc.constant('whatsapp_business_account'),
+	entry: fc.array(fc.record({ id: idArb, changes: fc.array(changeArb, { minLength: 1, maxLength: 3 }) }), {
+		minLength: 1,
+		maxLength: 3,
+	}),
+});
+
+/** How many events a well-formed change must give: one per element, or one unknown if none. */
+function expectedCount(change: { field: string; value: IDataObject }): number {
+	const { value } = change;
+	if (change.field === 'messages') {
+		const count = ((value.messages as unknown[]) ?? []).length + ((value.statuses as unknown[]) ?? []).length;
+		return Math.max(count, 1);
+	}
+	if (change.field.startsWith('group_')) return Math.max(((value.groups as unknown[]) ?? []).length, 1);
+	return 1;
+}
+
+describe('parser properties', () => {
+	it('never throws, and every item carries the common keys and a known event, for any JSON', () => {
+		fc.assert(
+			fc.property(fc.jsonValue(), (body) => {
+				const events = parseDelivery(body);
+				expect(events.length).toBeGreaterThan(0);
+				for (const { item } of events) {
+					expect(TRIGGER_EVENTS).toContain(item.event);
+					for (const key of COMMON_KEYS) expect(item).toHaveProperty(key);
+				}
+			}),
+		);
+	});
+
+	it('emits exactly one event per group item, message and status, and never loses one', () => {
+		fc.assert(
+			fc.property(deliveryArb, (delivery) => {
+				const events = parseDelivery(delivery);
+				const changes = delivery.entry.flatMap((entry) => entry.changes);
+				expect(events).toHaveLength(
+					changes.reduce((sum, change) => sum + expectedCount(change as { field: string; value: IDataObject }), 0),
+				);
+				for (const parsed of events) expect(TRIGGER_EVENTS).toContain(parsed.item.event);
+			}),
+		);
+	});
+
+	it('gives the same keys for a redelivery of the same payload', () => {
+		fc.assert(
+			fc.property(deliveryArb, (delivery) => {
+				const first = parseDelivery(delivery).map((parsed) => parsed.dedupeKey);
+				const second = parseDelivery(JSON.parse(JSON.stringify(delivery))).map((parsed) => parsed.dedupeKey);
+				expect(second).toEqual(first);
+			}),
+		);
+	});
+
+	it('reads a unix time the same from a number and from a string', () => {
+		fc.assert(
+			fc.property(fc.integer({ min: 0, max: 8_000_000_000 }), (seconds) => {
+				const fromNumber = parseTimestamp(seconds);
+				expect(parseTimestamp(String(seconds))).toEqual(fromNumber);
+				expect(fromNumber.timestampUnix).toBe(seconds);
+				expect(Date.parse(fromNumber.timestamp as string)).toBe(seconds * 1000);
+			}),
+		);
+	});
+});
+
+describe('signature properties', () => {
+	it('accepts the signature of any body with its secret, and refuses any other secret', () => {
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 256 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (bytes, secret, other) => {
+				fc.pre(secret !== other);
+				const body = Buffer.from(bytes);
+				expect(checkSignature(body, signBody(body, secret), secret)).toEqual({ valid: true });
+				expect(checkSignature(body, signBody(body, other), secret).valid).toBe(false);
+			}),
+		);
+	});
+
+	it('refuses any body changed after signing', () => {
+		fc.assert(
+			fc.property(fc.uint8Array({ minLength: 1, maxLength: 256 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (bytes, position, flip) => {
+				const body = Buffer.from(bytes);
+				const signature = signBody(body, 'secret');
+				const tampered = Buffer.from(body);
+				tampered[position % tampered.length] ^= flip;
+				expect(checkSignature(tampered, signature, 'secret').valid).toBe(false);
+			}),
+		);
+	});
+});
+
+describe('redelivery memory properties', () => {
+	it('never emits a key twice within the window and never keeps more than the capacity', () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 10 }), { maxLength: 10 }),
+				fc.integer({ min: 5, max: 40 }),
+				(deliveries, capacity) => {
+					const staticData: IDataObject = {};
+					const emitted: string[] = [];
+					for (const keys of deliveries) {
+						const events = keys.map((key) => ({ item: {}, dedupeKey: `k${key}`, raw: {}, oneToOne: false }) as unknown as ParsedEvent);
+						const { fresh } = dropRedeliveries(events, staticData, capacity);
+						emitted.push(...fresh.map((event) => event.dedupeKey));
+						expect(((staticData[SEEN_KEYS_PROPERTY] as string[] | undefined) ?? []).length).toBeLessThanOrEqual(capacity);
+					}
+					// With at most 31 distinct keys and a window at least that large, nothing repeats.
+					if (capacity >= 31) expect(new Set(emitted).size).toBe(emitted.length);
+				},
+			),
+		);
+	});
+});
