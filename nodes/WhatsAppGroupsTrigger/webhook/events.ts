@@ -378,8 +378,53 @@ function mapPricing(pricing: WebhookPricing | undefined): EventPricing | undefin
 	});
 }
 
+/**
+ * JSON text of a parsed body, also for values too deeply nested for JSON.stringify's recursion
+ * (a body of a few thousand nested arrays parses fine but overflows the stack when serialised):
+ * those are walked with an explicit stack, giving the same text.
+ */
+function stableText(value: unknown): string {
+	try {
+		return JSON.stringify(value) ?? 'undefined';
+	} catch {
+		const parts: string[] = [];
+		const stack: Array<{ text: string } | { value: unknown }> = [{ value }];
+		for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+			if ('text' in next) {
+				parts.push(next.text);
+				continue;
+			}
+			const current = next.value;
+			if (Array.isArray(current)) {
+				parts.push('[');
+				stack.push({ text: ']' });
+				for (let index = current.length - 1; index >= 0; index--) {
+					stack.push({ value: current[index] });
+					if (index > 0) stack.push({ text: ',' });
+				}
+			} else if (isObject(current)) {
+				parts.push('{');
+				stack.push({ text: '}' });
+				const keys = Object.keys(current);
+				for (let index = keys.length - 1; index >= 0; index--) {
+					stack.push({ value: current[keys[index]] }, { text: `${JSON.stringify(keys[index])}:` });
+					if (index > 0) stack.push({ text: ',' });
+				}
+			} else {
+				parts.push(JSON.stringify(current) ?? 'null');
+			}
+		}
+		return parts.join('');
+	}
+}
+
 function hashOf(value: unknown): string {
-	return createHash('sha256').update(JSON.stringify(value) ?? 'undefined').digest('hex').slice(0, 32);
+	return createHash('sha256').update(stableText(value)).digest('hex').slice(0, 32);
+}
+
+/** Own keys only: a type or status named "constructor" or "__proto__" must not reach the prototype. */
+function hasOwn(target: object, key: string): boolean {
+	return Object.prototype.hasOwnProperty.call(target, key);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -568,7 +613,7 @@ function parseMessage(context: ChangeContext, message: WebhookMessage, contacts:
 			filename: asString(source.filename),
 			url: asString(source.url),
 		});
-	} else if (type && message[type] !== undefined) {
+	} else if (type && hasOwn(message, type) && message[type] !== undefined) {
 		content = message[type];
 	}
 	const groupId = asString(message.group_id);
@@ -588,7 +633,11 @@ function parseMessage(context: ChangeContext, message: WebhookMessage, contacts:
 		context: isObject(message.context) ? message.context : undefined,
 		errors: mapErrors(message.errors),
 	});
-	const key = message.id ? `message:${context.phoneNumberId ?? ''}:${message.id}` : `message:${hashOf(message)}`;
+	const messageId = asString(message.id);
+	const key =
+		message.id && messageId !== undefined
+			? `message:${context.phoneNumberId ?? ''}:${messageId}`
+			: `message:${hashOf(message)}`;
 	return { item: event, dedupeKey: key, raw: message, oneToOne: groupId === undefined };
 }
 
@@ -601,7 +650,8 @@ const STATUS_EVENT: Record<string, MessageStatusEvent['event']> = {
 
 function parseStatus(context: ChangeContext, status: WebhookStatus): ParsedEvent {
 	if (!isPlainObject(status)) return unknownEvent(context, status);
-	const name = STATUS_EVENT[String(status.status)];
+	const statusValue = asString(status.status);
+	const name = statusValue !== undefined && hasOwn(STATUS_EVENT, statusValue) ? STATUS_EVENT[statusValue] : undefined;
 	if (!name) return unknownEvent(context, status);
 	const isGroup = status.recipient_type === 'group';
 	const participant = asString(status.recipient_participant_id) ?? asString(status.participant_recipient_id);
@@ -619,7 +669,7 @@ function parseStatus(context: ChangeContext, status: WebhookStatus): ParsedEvent
 		pricing: mapPricing(status.pricing ?? conversation?.pricing),
 		errors: mapErrors(status.errors),
 	});
-	const key = `status:${context.phoneNumberId ?? ''}:${status.id ?? ''}:${status.status}:${participant ?? participantUserId ?? ''}:${status.recipient_id ?? ''}`;
+	const key = `status:${context.phoneNumberId ?? ''}:${asString(status.id) ?? ''}:${statusValue}:${participant ?? participantUserId ?? ''}:${asString(status.recipient_id) ?? ''}`;
 	return { item: event, dedupeKey: key, raw: status, oneToOne: !isGroup };
 }
 
