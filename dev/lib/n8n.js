@@ -167,6 +167,10 @@ class N8n {
 	async start(o = {}) {
 		if (this.server) throw new Error('n8n is already running');
 		const started = Date.now();
+		// n8n opens its task broker even with runners off; keep it off the default port 5679 so
+		// that several instances (npm run dev and the e2e suite) can run side by side.
+		this.env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
+		this.env.N8N_RUNNERS_BROKER_LISTEN_ADDRESS = '127.0.0.1';
 		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
 			env: this.env,
 			stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,567 @@
+// @ts-check
+'use strict';
+
+/**
+ * End-to-end tests: the built package inside a real n8n (2.40.7 on Node 24, installed and cached
+ * by dev/lib/install.js) against the Groups API sandbox.
+ *
+ *   npm run test:e2e               (E2E_VERBOSE=1 streams n8n's log, E2E_KEEP=1 keeps the temp folder)
+ *
+ * Order matters: the tests share one sandbox and one n8n and run one after the other.
+ */
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { ensureN8n } = require('../lib/install');
+const { N8n, waitFor, freePort } = require('../lib/n8n');
+const {
+	loadExamples,
+	sandboxCredential,
+	buildPackage,
+	isBuilt,
+	snapshotPackage,
+	sandboxModule,
+	configureMetaApp,
+} = require('../lib/stack');
+const { checkEvent } = require('./contract');
+const { action, groupRef, manualChain, triggerOnly } = require('./workflows');
+
+const VERBOSE = process.env.E2E_VERBOSE === '1';
+const PHONE_WELCOME = '100000000000002'; // the welcome example listens here
+const PHONE_APPROVAL = '100000000000003'; // the join-request example listens here
+const PHONE_CONTRACT = '100000000000004'; // no override: routed to the WABA override of the contract trigger
+const CONTRACT_WEBHOOK_ID = '0e2e0000-0000-4000-8000-00000000c0de';
+
+/** Shared state of the suite (sandbox, n8n, REST client, IDs made along the way). @type {any} */
+const ctx = { timings: {} };
+
+/** @param {string} s */
+const log = (s) => process.stdout.write(`${s}\n`);
+
+/** @param {string} name @param {number} since */
+function timing(name, since) {
+	ctx.timings[name] = Math.round((Date.now() - since) / 100) / 10;
+	log(`${name}: ${ctx.timings[name]} s`);
+}
+
+before(
+	async () => {
+		let t = Date.now();
+		if (!isBuilt()) {
+			log('dist/ is missing: npm run build');
+			await buildPackage({ quiet: true });
+			timing('build', t);
+		}
+		ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-wag-e2e-'));
+		// n8n reads a copy of the package, so a rebuild in the working tree cannot disturb it.
+		const extensions = snapshotPackage(path.join(ctx.tmp, 'package'));
+
+		t = Date.now();
+		const install = await ensureN8n({ log: (s) => log(`[install] ${s}`) });
+		timing('n8n install (0 when cached)', t);
+
+		const { startSandbox } = sandboxModule();
+		ctx.sandbox = await startSandbox({
+			port: 0,
+			phoneNumbers: [
+				{ id: PHONE_WELCOME, display_phone_number: '15550001001', verified_name: 'Sandbox Business' },
+				{ id: PHONE_APPROVAL, display_phone_number: '15550001002', verified_name: 'Sandbox Business Support' },
+				{ id: PHONE_CONTRACT, display_phone_number: '15550001003', verified_name: 'Sandbox Contract Tests' },
+			],
+			log: VERBOSE ? (/** @type {string} */ l) => log(`[sandbox] ${l}`) : undefined,
+		});
+		ctx.appCallback = await configureMetaApp(ctx.sandbox);
+
+		ctx.n8n = new N8n(install, {
+			userFolder: path.join(ctx.tmp, 'user'),
+			port: await freePort(),
+			extensions,
+		});
+		ctx.examples = loadExamples();
+
+		// The same path as `npm run dev`: CLI imports while n8n is stopped.
+		t = Date.now();
+		await ctx.n8n.importCredentials([sandboxCredential(ctx.sandbox)]);
+		await ctx.n8n.importWorkflows(Object.values(ctx.examples));
+		await ctx.n8n.publishOffline(ctx.examples['join-request-approval'].id);
+		await ctx.n8n.publishOffline(ctx.examples['welcome-new-participants'].id);
+		timing('n8n CLI imports and publish', t);
+	},
+	{ timeout: 60 * 60_000 },
+);
+
+after(async () => {
+	await ctx.n8n?.stop().catch(() => undefined);
+	await ctx.sandbox?.stop().catch(() => undefined);
+	await ctx.appCallback?.stop().catch(() => undefined);
+	if (ctx.tmp) {
+		if (process.env.E2E_KEEP === '1') log(`kept ${ctx.tmp}`);
+		else fs.rmSync(ctx.tmp, { recursive: true, force: true });
+	}
+	log(`timings (s): ${JSON.stringify(ctx.timings)}`);
+});
+
+// ------------------------------------------------------------------ helpers
+
+/** @param {string} id */
+const group = (id) => ctx.sandbox.state.groups.get(id);
+/** @param {string} phoneId */
+const groupsOf = (phoneId) => [...ctx.sandbox.state.groups.values()].filter((g) => g.phone_number_id === phoneId);
+/** @param {string} phoneId */
+const overrideOf = (phoneId) => ctx.sandbox.state.phones.get(phoneId).override;
+/** @param {string} webhookId */
+const triggerUrl = (webhookId) => `${ctx.n8n.baseUrl}/webhook/${webhookId}/webhook`;
+
+/**
+ * A group straight in the sandbox's state (as if it existed before), with participants.
+ * @param {string} phoneId
+ * @param {{subject: string, created?: number, participants?: string[], mode?: string}} o
+ */
+function seedGroup(phoneId, o) {
+	const g = ctx.sandbox.state.insertGroup({
+		id: ctx.sandbox.state.newGroupId(),
+		phone_number_id: phoneId,
+		subject: o.subject,
+		description: '',
+		join_approval_mode: o.mode ?? 'auto_approve',
+		creation_timestamp: o.created ?? Math.floor(Date.now() / 1000),
+	});
+	for (const waId of o.participants ?? []) g.participants.push({ wa_id: waId, name: `User ${waId.slice(-4)}`, joined_at: g.creation_timestamp });
+	return g;
+}
+
+/**
+ * Creates the workflow through n8n's REST API, runs it from its Manual Trigger, waits for the
+ * execution to finish and returns each node's output items.
+ * @param {any} workflow
+ */
+async function runManually(workflow) {
+	const created = await ctx.rest.request('POST', '/workflows', workflow);
+	const { executionId } = await ctx.rest.request('POST', `/workflows/${created.id}/run`, {
+		triggerToStartFrom: { name: 'Manual' },
+	});
+	const execution = await waitFor(
+		async () => {
+			const e = await ctx.rest.execution(executionId);
+			return ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
+		},
+		60_000,
+		`execution ${executionId} of "${workflow.name}"`,
+	);
+	const runData = execution.data?.resultData?.runData ?? {};
+	if (execution.status !== 'success') {
+		const error = execution.data?.resultData?.error;
+		assert.fail(`"${workflow.name}" ended ${execution.status}: ${error?.message ?? ''} ${error?.description ?? ''}`);
+	}
+	await ctx.sandbox.idle();
+	/** @param {string} node */
+	const out = (node) => {
+		assert.ok(runData[node], `node "${node}" did not run`);
+		return /** @type {any[]} */ (runData[node][0].data.main[0] ?? []).map((i) => i.json);
+	};
+	return { out, execution, workflowId: created.id };
+}
+
+/**
+ * Finished executions of a workflow with their data, oldest first.
+ * @param {string} workflowId
+ */
+async function executionsOf(workflowId) {
+	const list = await ctx.rest.executions(workflowId);
+	const full = [];
+	for (const e of [...list].reverse()) full.push(await ctx.rest.execution(e.id));
+	return full;
+}
+
+/**
+ * Output items of the first node of every execution of a workflow.
+ * @param {any[]} executions
+ * @param {string} node
+ */
+function itemsOf(executions, node) {
+	return executions.flatMap((e) => (e.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[0] ?? []).map((/** @type {any} */ i) => i.json));
+}
+
+/** Waits until the sandbox has delivered everything and n8n has had time to store the executions. */
+async function settle() {
+	await ctx.sandbox.idle();
+	await new Promise((r) => setTimeout(r, 1500));
+}
+
+// ------------------------------------------------------------------ the suite
+
+test('example "clean up stale groups" run with `n8n execute` deletes only old, empty groups', async () => {
+	const old = Math.floor(Date.UTC(2026, 0, 1) / 1000);
+	const staleEmpty = [seedGroup(PHONE_WELCOME, { subject: 'Old and empty 1', created: old }), seedGroup(PHONE_WELCOME, { subject: 'Old and empty 2', created: old + 60 })];
+	const oldBusy = seedGroup(PHONE_WELCOME, { subject: 'Old with people', created: old, participants: ['15550100001'] });
+	const newEmpty = seedGroup(PHONE_WELCOME, { subject: 'New and empty' });
+
+	const t = Date.now();
+	const { data } = await ctx.n8n.execute(ctx.examples['stale-group-cleanup'].id);
+	timing('n8n execute (CLI, clean-up example)', t);
+	await ctx.sandbox.idle();
+
+	const runData = data.data.resultData.runData;
+	const deleted = runData['Delete group'][0].data.main[0].map((/** @type {any} */ i) => i.json);
+	assert.equal(deleted.length, 2, `deleted items: ${JSON.stringify(deleted)}`);
+	for (const g of staleEmpty) assert.equal(group(g.id), undefined, `${g.subject} should be deleted`);
+	assert.ok(group(oldBusy.id), 'a group with participants stays');
+	assert.ok(group(newEmpty.id), 'a new group stays');
+});
+
+test('n8n starts with the package and the published example triggers register their phone-number destinations', async () => {
+	const started = await ctx.n8n.start({
+		onLine: VERBOSE ? (line) => log(`[n8n] ${line}`) : undefined,
+	});
+	ctx.timings['n8n start'] = Math.round(started.ms / 100) / 10;
+	log(`n8n start: ${ctx.timings['n8n start']} s`);
+	ctx.rest = await ctx.n8n.rest();
+
+	const t = Date.now();
+	const welcomeUrl = triggerUrl(ctx.examples['welcome-new-participants'].nodes[0].webhookId);
+	const approvalUrl = triggerUrl(ctx.examples['join-request-approval'].nodes[0].webhookId);
+	await waitFor(
+		() => overrideOf(PHONE_WELCOME)?.uri === welcomeUrl && overrideOf(PHONE_APPROVAL)?.uri === approvalUrl,
+		120_000,
+		'the example triggers to set their phone number overrides',
+		500,
+	);
+	timing('published triggers registered after start', t);
+	// The app's own callback is still there.
+	assert.equal(ctx.sandbox.state.appSubscription.callback_url, ctx.appCallback.url);
+	assert.equal(overrideOf(PHONE_CONTRACT), null);
+});
+
+test('activating a trigger registers its destination with the sandbox (challenge verified)', async () => {
+	const wf = triggerOnly('e2e: event contract', CONTRACT_WEBHOOK_ID, {
+		destination: 'businessAccount',
+		events: [
+			'group_created',
+			'group_create_failed',
+			'group_deleted',
+			'group_delete_failed',
+			'participants_joined',
+			'participants_removed',
+			'participants_remove_failed',
+			'participant_left',
+			'join_request_created',
+			'join_request_revoked',
+			'settings_updated',
+			'settings_update_failed',
+			'group_suspended',
+			'group_suspension_cleared',
+			'message_received',
+			'message_sent',
+			'message_delivered',
+			'message_read',
+			'message_failed',
+			'unknown',
+		],
+	});
+	const created = await ctx.rest.request('POST', '/workflows', wf);
+	ctx.contractWorkflowId = created.id;
+	const t = Date.now();
+	await ctx.rest.activate(created.id);
+	const url = triggerUrl(CONTRACT_WEBHOOK_ID);
+	await waitFor(() => ctx.sandbox.state.waba.override?.uri === url, 60_000, 'the WABA override', 250);
+	timing('REST activation to registered destination', t);
+
+	// The sandbox only stores an override after its GET challenge was echoed; ask again ourselves.
+	const token = ctx.sandbox.state.waba.override.verify_token;
+	const challenge = String(Date.now());
+	const res = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${challenge}`);
+	assert.equal(res.status, 200);
+	assert.equal(await res.text(), challenge);
+	const wrong = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`);
+	assert.notEqual(wrong.status, 200);
+	// Nothing else moved.
+	assert.equal(ctx.sandbox.state.appSubscription.callback_url, ctx.appCallback.url);
+	assert.equal(overrideOf(PHONE_WELCOME)?.uri, triggerUrl(ctx.examples['welcome-new-participants'].nodes[0].webhookId));
+});
+
+test('group resource: create, update, get and get many change and read the sandbox', async () => {
+	const { out } = await runManually(
+		manualChain('e2e: group', [
+			action('Create', {
+				resource: 'group',
+				operation: 'create',
+				phoneNumberId: PHONE_CONTRACT,
+				subject: 'E2E group',
+				additionalFields: { description: 'made by n8n', joinApprovalMode: 'auto_approve' },
+				options: { waitForGroup: true, waitTimeout: 30, pollInterval: 1 },
+			}),
+			action('Update', {
+				resource: 'group',
+				operation: 'update',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef('={{ $json.groupId }}'),
+				updateFields: { subject: 'E2E group renamed', description: 'changed by n8n' },
+			}),
+			action('Get', {
+				resource: 'group',
+				operation: 'get',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef("={{ $('Create').item.json.groupId }}"),
+			}),
+			action('Get many', { resource: 'group', operation: 'getMany', phoneNumberId: PHONE_CONTRACT, returnAll: true }),
+		]),
+	);
+	const [created] = out('Create');
+	assert.ok(created.groupId, JSON.stringify(created));
+	assert.match(created.inviteLink, /^https:\/\/chat\.whatsapp\.com\//);
+	const g = group(created.groupId);
+	assert.ok(g, 'the group exists in the sandbox');
+	assert.equal(g.phone_number_id, PHONE_CONTRACT);
+	assert.equal(g.subject, 'E2E group renamed');
+	assert.equal(g.description, 'changed by n8n');
+	const [got] = out('Get');
+	assert.equal(got.groupId, created.groupId);
+	assert.equal(got.subject, 'E2E group renamed');
+	assert.ok(out('Get many').some((i) => i.groupId === created.groupId));
+	ctx.groupId = created.groupId;
+	ctx.inviteLink = created.inviteLink;
+});
+
+test('invite link resource: get, then reset invalidates the old link', async () => {
+	const before = ctx.sandbox.state.groups.get(ctx.groupId).invite_code;
+	const { out } = await runManually(
+		manualChain('e2e: invite link', [
+			action('Get link', { resource: 'inviteLink', operation: 'get', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId) }),
+			action('Reset link', { resource: 'inviteLink', operation: 'reset', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId) }),
+		]),
+	);
+	const [got] = out('Get link');
+	assert.ok(JSON.stringify(got).includes(before), `get returns the current link: ${JSON.stringify(got)}`);
+	const after = group(ctx.groupId).invite_code;
+	assert.notEqual(after, before);
+	const [reset] = out('Reset link');
+	assert.ok(JSON.stringify(reset).includes(after), `reset returns the new link: ${JSON.stringify(reset)}`);
+	assert.equal(ctx.sandbox.state.inviteCodes.get(before), undefined, 'the old link no longer works');
+	ctx.inviteLink = `https://chat.whatsapp.com/${after}`;
+});
+
+test('simulated users join, ask to join and withdraw; join requests are read, approved and rejected by n8n', async () => {
+	const state = ctx.sandbox.state;
+	state.simJoin({ invite_link: ctx.inviteLink, phone: '15550200001', name: 'Ada' });
+	state.simJoin({ invite_link: ctx.inviteLink, phone: '15550200002', name: 'Grace', username: 'grace' });
+	state.simRequest({ group_id: ctx.groupId, phone: '15550200003', name: 'Linus' });
+	state.simRequest({ group_id: ctx.groupId, phone: '15550200004', name: 'Ken' });
+	state.simRequest({ group_id: ctx.groupId, phone: '15550200005', name: 'Barbara' });
+	state.simWithdraw({ group_id: ctx.groupId, phone: '15550200005' });
+	const [linus, ken] = group(ctx.groupId).join_requests;
+
+	const { out } = await runManually(
+		manualChain('e2e: join requests', [
+			action('List', { resource: 'joinRequest', operation: 'getMany', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), returnAll: true }),
+			action('Approve', {
+				resource: 'joinRequest',
+				operation: 'approve',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+				joinRequestIds: `={{ $json.waId === '15550200003' ? $json.joinRequestId : '${ken.join_request_id}' }}`,
+			}),
+		]),
+	);
+	assert.deepEqual(out('List').map((i) => i.joinRequestId).sort(), [linus.join_request_id, ken.join_request_id].sort());
+	const wa = group(ctx.groupId).participants.map((/** @type {any} */ p) => p.wa_id);
+	assert.ok(wa.includes('15550200003') && wa.includes('15550200004'), `approved users are participants: ${wa}`);
+
+	state.simRequest({ group_id: ctx.groupId, phone: '15550200006', name: 'Edsger' });
+	const edsger = group(ctx.groupId).join_requests[0];
+	await runManually(
+		manualChain('e2e: reject', [
+			action('Reject', { resource: 'joinRequest', operation: 'reject', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), joinRequestIds: edsger.join_request_id }),
+		]),
+	);
+	assert.equal(group(ctx.groupId).join_requests.length, 0);
+	assert.ok(!group(ctx.groupId).participants.some((/** @type {any} */ p) => p.wa_id === '15550200006'));
+});
+
+test('participant resource: remove takes a participant out of the sandbox group', async () => {
+	await runManually(
+		manualChain('e2e: remove participant', [
+			action('Remove', { resource: 'participant', operation: 'remove', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), participants: '15550200004' }),
+		]),
+	);
+	const wa = group(ctx.groupId).participants.map((/** @type {any} */ p) => p.wa_id);
+	assert.ok(!wa.includes('15550200004'), `removed: ${wa}`);
+	assert.ok(wa.includes('15550200001'));
+});
+
+test('message resource: send, pin and unpin in the sandbox group; users write and leave; WhatsApp suspends', async () => {
+	const { out } = await runManually(
+		manualChain('e2e: messages', [
+			action('Send', { resource: 'message', operation: 'send', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), messageType: 'text', text: 'Hello from n8n' }),
+			action('Pin', { resource: 'message', operation: 'pin', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), messageId: '={{ $json.messageId }}', expirationDays: 7 }),
+		]),
+	);
+	const [sent] = out('Send');
+	assert.ok(sent.messageId, JSON.stringify(sent));
+	assert.ok(group(ctx.groupId).messages.includes(sent.messageId), 'the sandbox holds the message');
+	assert.ok(group(ctx.groupId).pins.some((/** @type {any} */ p) => p.message_id === sent.messageId), 'pinned');
+	await runManually(
+		manualChain('e2e: unpin', [
+			action('Unpin', { resource: 'message', operation: 'unpin', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), messageId: sent.messageId }),
+		]),
+	);
+	assert.equal(group(ctx.groupId).pins.length, 0);
+	ctx.sentMessageId = sent.messageId;
+
+	const state = ctx.sandbox.state;
+	state.simMessage({ group_id: ctx.groupId, phone: '15550200001', text: 'Hi all' });
+	state.simLeave({ group_id: ctx.groupId, phone: '15550200002' });
+	state.simSuspend(ctx.groupId, true);
+	state.simSuspend(ctx.groupId, false);
+	await settle();
+});
+
+test('group resource: delete removes the group from the sandbox', async () => {
+	await runManually(
+		manualChain('e2e: delete', [action('Delete', { resource: 'group', operation: 'delete', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId) })]),
+	);
+	assert.equal(group(ctx.groupId), undefined);
+	await settle();
+});
+
+test('the trigger turned every action and user event into executions whose items match the typed event contract', async () => {
+	await settle();
+	const executions = await executionsOf(ctx.contractWorkflowId);
+	assert.ok(executions.length > 0, 'the trigger produced executions');
+	for (const e of executions) assert.equal(e.status, 'success', `execution ${e.id} is ${e.status}`);
+	const items = itemsOf(executions, 'Trigger').filter((i) => i.groupId === ctx.groupId || i.messageId === ctx.sentMessageId);
+	const problems = items.flatMap((i) => checkEvent(i, { businessAccountId: ctx.sandbox.config.waba_id, phoneNumberId: PHONE_CONTRACT }));
+	assert.deepEqual(problems, []);
+	const seen = new Set(items.map((i) => i.event));
+	for (const event of [
+		'group_created',
+		'settings_updated',
+		'participants_joined',
+		'join_request_created',
+		'join_request_revoked',
+		'participants_removed',
+		'message_sent',
+		'message_delivered',
+		'message_read',
+		'message_received',
+		'participant_left',
+		'group_suspended',
+		'group_suspension_cleared',
+		'group_deleted',
+	]) {
+		assert.ok(seen.has(event), `an item for ${event} (seen: ${[...seen].join(', ')})`);
+	}
+	assert.ok(!seen.has('unknown'), 'no unknown items');
+	const joined = items.filter((i) => i.event === 'participants_joined').flatMap((i) => i.participants.map((/** @type {any} */ p) => p.waId));
+	for (const wa of ['15550200001', '15550200002', '15550200003', '15550200004']) assert.ok(joined.includes(wa), `${wa} joined`);
+	const created = items.find((i) => i.event === 'group_created');
+	assert.equal(created.subject, 'E2E group');
+	const received = items.find((i) => i.event === 'message_received');
+	assert.equal(received.text, 'Hi all');
+	assert.equal(received.from, '15550200001');
+	log(`contract: ${executions.length} executions, ${items.length} items, events ${[...seen].sort().join(', ')}`);
+});
+
+test('a delivery with a bad signature gets 401 and starts no execution; a well-signed one does', async () => {
+	const before = (await ctx.rest.executions(ctx.contractWorkflowId)).length;
+	const g = seedGroup(PHONE_CONTRACT, { subject: 'Signature test', participants: ['15550300001'] });
+	const body = JSON.stringify({
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: ctx.sandbox.config.waba_id,
+				changes: [
+					{
+						field: 'group_status_update',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata: { display_phone_number: '15550001003', phone_number_id: PHONE_CONTRACT },
+							groups: [{ timestamp: String(Math.floor(Date.now() / 1000)), type: 'group_suspend', group_id: g.id }],
+						},
+					},
+				],
+			},
+		],
+	});
+	/** @param {string} secret */
+	const sign = (secret) => `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
+	const url = triggerUrl(CONTRACT_WEBHOOK_ID);
+	const post = (/** @type {Record<string, string>} */ headers) =>
+		fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+	const bad = await post({ 'x-hub-signature-256': sign('not-the-app-secret') });
+	assert.equal(bad.status, 401);
+	const missing = await post({});
+	assert.equal(missing.status, 401);
+	await new Promise((r) => setTimeout(r, 2000));
+	assert.equal((await ctx.rest.executions(ctx.contractWorkflowId)).length, before, 'no execution for bad deliveries');
+
+	const good = await post({ 'x-hub-signature-256': sign(ctx.sandbox.config.app_secret) });
+	assert.equal(good.status, 200);
+	await waitFor(async () => (await ctx.rest.executions(ctx.contractWorkflowId)).length === before + 1, 20_000, 'the execution of the signed delivery');
+});
+
+test('example "welcome new participants" greets people who join', async () => {
+	const g = seedGroup(PHONE_WELCOME, { subject: 'Welcome test', participants: ['15550400001'] });
+	const workflowId = ctx.examples['welcome-new-participants'].id;
+	const before = (await ctx.rest.executions(workflowId)).length;
+	ctx.sandbox.state.simJoin({ group_id: g.id, phone: '15550400002', name: 'Margaret', username: 'margaret' });
+	await waitFor(async () => (await ctx.rest.executions(workflowId)).filter((e) => e.status === 'success').length > before, 30_000, 'the welcome execution');
+	await settle();
+	const [latest] = await ctx.rest.executions(workflowId);
+	const e = await ctx.rest.execution(latest.id);
+	const [sent] = e.data.resultData.runData['Send welcome message'][0].data.main[0].map((/** @type {any} */ i) => i.json);
+	assert.ok(g.messages.includes(sent.messageId), `the sandbox group got the welcome message ${JSON.stringify(sent)}`);
+	// Statuses of the welcome message reach the same trigger but start no further executions.
+	assert.equal((await ctx.rest.executions(workflowId)).length, before + 1);
+});
+
+test('example "approve join requests" waits for a moderator, then approves or rejects', async () => {
+	const g = seedGroup(PHONE_APPROVAL, { subject: 'Approval test', participants: ['15550500001'], mode: 'approval_required' });
+	const workflowId = ctx.examples['join-request-approval'].id;
+	const state = ctx.sandbox.state;
+
+	/** @param {string} phone @param {'approveUrl' | 'rejectUrl'} link */
+	const decide = async (phone, link) => {
+		const known = new Set((await ctx.rest.executions(workflowId)).map((e) => e.id));
+		state.simRequest({ group_id: g.id, phone, name: `User ${phone.slice(-4)}` });
+		const waiting = await waitFor(
+			async () => (await ctx.rest.executions(workflowId)).find((e) => !known.has(e.id) && e.status === 'waiting'),
+			30_000,
+			'a waiting execution',
+		);
+		const e = await ctx.rest.execution(waiting.id);
+		const [links] = e.data.resultData.runData['Approval links'][0].data.main[0].map((/** @type {any} */ i) => i.json);
+		const res = await fetch(links[link].replace(/^http:\/\/(localhost|127\.0\.0\.1):\d+/, ctx.n8n.baseUrl));
+		assert.equal(res.status, 200, await res.text());
+		await waitFor(async () => (await ctx.rest.execution(waiting.id)).status === 'success', 30_000, 'the resumed execution');
+		await ctx.sandbox.idle();
+	};
+
+	await decide('15550500002', 'approveUrl');
+	assert.ok(g.participants.some((/** @type {any} */ p) => p.wa_id === '15550500002'), 'approved user joined');
+	await decide('15550500003', 'rejectUrl');
+	assert.ok(!g.participants.some((/** @type {any} */ p) => p.wa_id === '15550500003'), 'rejected user did not join');
+	assert.equal(g.join_requests.length, 0);
+});
+
+test('deactivating a trigger removes only its own destination', async () => {
+	const welcomeUrl = triggerUrl(ctx.examples['welcome-new-participants'].nodes[0].webhookId);
+	const approvalUrl = triggerUrl(ctx.examples['join-request-approval'].nodes[0].webhookId);
+
+	await ctx.rest.deactivate(ctx.contractWorkflowId);
+	await waitFor(() => ctx.sandbox.state.waba.override === null, 30_000, 'the WABA override to go');
+	assert.equal(overrideOf(PHONE_WELCOME)?.uri, welcomeUrl);
+	assert.equal(overrideOf(PHONE_APPROVAL)?.uri, approvalUrl);
+	assert.equal(ctx.sandbox.state.appSubscription?.callback_url, ctx.appCallback.url, "the app's own callback stays");
+	assert.ok(ctx.sandbox.state.waba.subscribed, 'the app stays subscribed to the WABA');
+
+	await ctx.rest.deactivate(ctx.examples['welcome-new-participants'].id);
+	await waitFor(() => overrideOf(PHONE_WELCOME) === null, 30_000, 'the welcome override to go');
+	assert.equal(overrideOf(PHONE_APPROVAL)?.uri, approvalUrl, 'the other phone number keeps its trigger');
+	assert.equal(ctx.sandbox.state.appSubscription?.callback_url, ctx.appCallback.url);
+});
