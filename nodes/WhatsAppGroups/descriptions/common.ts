@@ -92,3 +92,11 @@ export const limitField: INodeProperties = {
 	description: 'Max number of results to return',
 	displayOptions: { show: { returnAll: [false] } },
 };
+
+/** Business phone number, group, and the common options: all that most group operations need. */
+export function groupTargetProperties(): INodeProperties[] {
+	return [phoneNumberIdField, groupLocatorField, optionsCollection()];
+}
+
+/** Return All / Limit for the list operations. */
+export const paginationFields: INodeProperties[] = [returnAllField, limitField];

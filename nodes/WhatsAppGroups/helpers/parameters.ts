@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { validateGroupId, validatePhoneNumberId } from './validation';
+import { invalidInput, validateGroupId, validatePhoneNumberId } from './validation';
 
 export function getOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	return (context.getNodeParameter('options', itemIndex, {}) as IDataObject) ?? {};
@@ -17,4 +17,32 @@ export function getPhoneNumberId(context: IExecuteFunctions, itemIndex: number):
 		itemIndex,
 		context.getNodeParameter('phoneNumberId', itemIndex, ''),
 	);
+}
+
+/** The plan of operations that need nothing but the group. */
+export interface GroupTargetPlan {
+	groupId: string;
+}
+
+export async function prepareGroupTarget(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<GroupTargetPlan> {
+	return { groupId: getGroupId(this, itemIndex) };
+}
+
+/** "Return All" / "Limit" as one number: Infinity for all. */
+export function getResultLimit(context: IExecuteFunctions, itemIndex: number): number {
+	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean)
+		return Number.POSITIVE_INFINITY;
+	const limit = Number(context.getNodeParameter('limit', itemIndex, 50));
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw invalidInput(
+			context,
+			itemIndex,
+			'Limit',
+			`must be a whole number of at least 1 (got ${limit})`,
+		);
+	}
+	return limit;
 }

@@ -3,34 +3,25 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { callGraph } from '../../../shared/transport';
 import type { SuccessResponse } from '../../../shared/types';
-import {
-	groupLocatorField,
-	optionsCollection,
-	phoneNumberIdField,
-} from '../../descriptions/common';
-import { getGroupId } from '../../helpers/parameters';
+import { groupTargetProperties } from '../../descriptions/common';
+import type { GroupTargetPlan } from '../../helpers/parameters';
+import { prepareGroupTarget } from '../../helpers/parameters';
 import type { ItemOperation } from '../types';
 
-const properties: INodeProperties[] = [phoneNumberIdField, groupLocatorField, optionsCollection()];
+const properties: INodeProperties[] = groupTargetProperties();
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['group'], operation: ['delete'] } },
 	properties,
 );
 
-interface DeletePlan {
-	groupId: string;
-}
-
-export const deleteGroup: ItemOperation<DeletePlan> = {
+export const deleteGroup: ItemOperation<GroupTargetPlan> = {
 	mode: 'item',
 	description,
-	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<DeletePlan> {
-		return { groupId: getGroupId(this, itemIndex) };
-	},
+	prepare: prepareGroupTarget,
 	async execute(
 		this: IExecuteFunctions,
-		plan: DeletePlan,
+		plan: GroupTargetPlan,
 		itemIndex: number,
 	): Promise<IDataObject[]> {
 		const response = await callGraph<SuccessResponse>(this, {

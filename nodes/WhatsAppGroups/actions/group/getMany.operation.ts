@@ -3,21 +3,15 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { paginateGraph } from '../../../shared/transport';
 import type { ActiveGroupSummary, ActiveGroupsResponse } from '../../../shared/types';
-import {
-	limitField,
-	optionsCollection,
-	phoneNumberIdField,
-	returnAllField,
-} from '../../descriptions/common';
+import { optionsCollection, paginationFields, phoneNumberIdField } from '../../descriptions/common';
 import { compact, unixToIso, unixToNumber } from '../../helpers/output';
-import { getPhoneNumberId } from '../../helpers/parameters';
-import { invalidInput, LIMITS } from '../../helpers/validation';
+import { getPhoneNumberId, getResultLimit } from '../../helpers/parameters';
+import { LIMITS } from '../../helpers/validation';
 import type { ItemOperation } from '../types';
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
-	returnAllField,
-	limitField,
+	...paginationFields,
 	optionsCollection(),
 ];
 
@@ -36,18 +30,7 @@ export const getMany: ItemOperation<GetManyPlan> = {
 	description,
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<GetManyPlan> {
 		const phoneNumberId = getPhoneNumberId(this, itemIndex);
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll
-			? Number.POSITIVE_INFINITY
-			: Number(this.getNodeParameter('limit', itemIndex, 50));
-		if (!returnAll && (!Number.isInteger(limit) || limit < 1)) {
-			throw invalidInput(
-				this,
-				itemIndex,
-				'Limit',
-				`must be a whole number of at least 1 (got ${limit})`,
-			);
-		}
+		const limit = getResultLimit(this, itemIndex);
 		return { phoneNumberId, limit };
 	},
 	async execute(

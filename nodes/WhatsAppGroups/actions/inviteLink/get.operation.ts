@@ -3,34 +3,25 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { callGraph } from '../../../shared/transport';
 import type { InviteLinkResponse } from '../../../shared/types';
-import {
-	groupLocatorField,
-	optionsCollection,
-	phoneNumberIdField,
-} from '../../descriptions/common';
-import { getGroupId } from '../../helpers/parameters';
+import { groupTargetProperties } from '../../descriptions/common';
+import type { GroupTargetPlan } from '../../helpers/parameters';
+import { prepareGroupTarget } from '../../helpers/parameters';
 import type { ItemOperation } from '../types';
 
-const properties: INodeProperties[] = [phoneNumberIdField, groupLocatorField, optionsCollection()];
+const properties: INodeProperties[] = groupTargetProperties();
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['inviteLink'], operation: ['get'] } },
 	properties,
 );
 
-interface InviteLinkPlan {
-	groupId: string;
-}
-
-export const get: ItemOperation<InviteLinkPlan> = {
+export const get: ItemOperation<GroupTargetPlan> = {
 	mode: 'item',
 	description,
-	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<InviteLinkPlan> {
-		return { groupId: getGroupId(this, itemIndex) };
-	},
+	prepare: prepareGroupTarget,
 	async execute(
 		this: IExecuteFunctions,
-		plan: InviteLinkPlan,
+		plan: GroupTargetPlan,
 		itemIndex: number,
 	): Promise<IDataObject[]> {
 		const response = await callGraph<InviteLinkResponse>(this, {

@@ -5,21 +5,18 @@ import { paginateGraph } from '../../../shared/transport';
 import type { GraphJoinRequest, JoinRequestsResponse } from '../../../shared/types';
 import {
 	groupLocatorField,
-	limitField,
 	optionsCollection,
+	paginationFields,
 	phoneNumberIdField,
-	returnAllField,
 } from '../../descriptions/common';
 import { compact, unixToIso, unixToNumber } from '../../helpers/output';
-import { getGroupId } from '../../helpers/parameters';
-import { invalidInput } from '../../helpers/validation';
+import { getGroupId, getResultLimit } from '../../helpers/parameters';
 import type { ItemOperation } from '../types';
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
 	groupLocatorField,
-	returnAllField,
-	limitField,
+	...paginationFields,
 	optionsCollection(),
 ];
 
@@ -38,18 +35,7 @@ export const getMany: ItemOperation<GetManyPlan> = {
 	description,
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<GetManyPlan> {
 		const groupId = getGroupId(this, itemIndex);
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll
-			? Number.POSITIVE_INFINITY
-			: Number(this.getNodeParameter('limit', itemIndex, 50));
-		if (!returnAll && (!Number.isInteger(limit) || limit < 1)) {
-			throw invalidInput(
-				this,
-				itemIndex,
-				'Limit',
-				`must be a whole number of at least 1 (got ${limit})`,
-			);
-		}
+		const limit = getResultLimit(this, itemIndex);
 		return { groupId, limit };
 	},
 	async execute(
