@@ -205,3 +205,42 @@ describe('redelivery memory properties', () => {
 		);
 	});
 });
+
+describe('hostile deliveries (regressions found by fuzzing)', () => {
+	const wrap = (value: IDataObject) => ({
+		object: 'whatsapp_business_account',
+		entry: [{ id: 'W', changes: [{ field: 'messages', value: { metadata, ...value } }] }],
+	});
+
+	it('turns a status named after an Object.prototype member into an unknown item', () => {
+		for (const status of ['constructor', 'toString', '__proto__']) {
+			const parsed = parseDelivery(
+				JSON.parse(JSON.stringify(wrap({ statuses: [{ id: 'wamid.X', status, recipient_id: 'G', recipient_type: 'group' }] }))),
+			);
+			expect(parsed.map((event) => event.item.event)).toEqual(['unknown']);
+		}
+	});
+
+	it('never copies a prototype member as message content', () => {
+		const parsed = parseDelivery(wrap({ messages: [{ id: 'wamid.Y', group_id: 'G', type: 'constructor' }] }));
+		expect(parsed).toHaveLength(1);
+		expect(parsed[0].item).not.toHaveProperty('content');
+		expect(parsed[0].item).toMatchObject({ event: 'message_received', type: 'constructor' });
+	});
+
+	it('survives IDs that are objects with their own toString key', () => {
+		const parsed = parseDelivery(
+			wrap({ statuses: [{ id: { toString: 'x' }, status: 'read', recipient_id: { toString: 1 }, recipient_type: 'group' }] }),
+		);
+		expect(parsed.map((event) => event.item.event)).toEqual(['message_read']);
+	});
+
+	it('hashes a body nested thousands of levels deep without overflowing the stack', () => {
+		const depth = 20_000;
+		const deep = JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown;
+		const delivery = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'account_update', value: { deep } }] }] };
+		const first = parseDelivery(delivery);
+		expect(first.map((event) => event.item.event)).toEqual(['unknown']);
+		expect(parseDelivery(delivery)[0].dedupeKey).toBe(first[0].dedupeKey);
+	});
+});
