@@ -90,6 +90,18 @@ async function main() {
 	const [mainPhone, secondPhone] = sandbox.config.phone_numbers.map((/** @type {{id: string}} */ p) => p.id);
 	sandbox.state.seed({ count: seedCount, phone_number_id: mainPhone, seed: 'dev' });
 	if (secondPhone) sandbox.state.seed({ count: 3, phone_number_id: secondPhone, seed: 'dev' });
+	// Two old, empty groups for the clean-up example to find.
+	const longAgo = Math.floor(Date.UTC(2026, 0, 1) / 1000);
+	for (const subject of ['Spring cohort 2025 (empty)', 'Old support group (empty)']) {
+		sandbox.state.insertGroup({
+			id: sandbox.state.newGroupId(),
+			phone_number_id: mainPhone,
+			subject,
+			description: '',
+			join_approval_mode: 'auto_approve',
+			creation_timestamp: longAgo,
+		});
+	}
 	// Like a real Meta app: its own default callback, subscribed to the group fields.
 	const appCallback = await configureMetaApp(sandbox);
 
@@ -98,9 +110,10 @@ async function main() {
 	const logFile = path.join(USER_FOLDER, 'n8n.log');
 	fs.mkdirSync(USER_FOLDER, { recursive: true });
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
-	// n8n loads the package from the working tree (package.json + dist/): rebuild and restart to
-	// see your changes. N8N_DEV_EXTENSIONS points it at another folder.
-	const extensions = process.env.N8N_DEV_EXTENSIONS ? path.resolve(process.env.N8N_DEV_EXTENSIONS) : REPO;
+	// n8n loads the built nodes from dist/ (N8N_CUSTOM_EXTENSIONS globs it for *.node.js and
+	// *.credentials.js; the repository root would also pull in node_modules): rebuild and restart
+	// to see your changes. N8N_DEV_EXTENSIONS points it at another folder.
+	const extensions = process.env.N8N_DEV_EXTENSIONS ? path.resolve(process.env.N8N_DEV_EXTENSIONS) : path.join(REPO, 'dist');
 	const n8n = new N8n(install, {
 		userFolder: USER_FOLDER,
 		port: n8nPort,

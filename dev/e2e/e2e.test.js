@@ -59,7 +59,7 @@ before(
 		}
 		ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-wag-e2e-'));
 		// n8n reads a copy of the package, so a rebuild in the working tree cannot disturb it.
-		const extensions = snapshotPackage(path.join(ctx.tmp, 'package'));
+		const extensions = path.join(snapshotPackage(path.join(ctx.tmp, 'package')), 'dist');
 
 		t = Date.now();
 		const install = await ensureN8n({ log: (s) => log(`[install] ${s}`) });

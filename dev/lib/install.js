@@ -160,7 +160,7 @@ async function ensureN8n(options = {}) {
 
 	const n8nMarker = readMarker(p.n8nPrefix);
 	if (!(n8nMarker?.n8n === N8N_VERSION && n8nMarker?.node === NODE_VERSION && fs.existsSync(p.n8nBin))) {
-		log(`installing n8n ${N8N_VERSION} into ${p.n8nPrefix} (first time only: about 3-4 minutes, 2.8 GB)`);
+		log(`installing n8n ${N8N_VERSION} into ${p.n8nPrefix} (first time only: 5 to 13 minutes, 2.8 GB)`);
 		const t = Date.now();
 		await npmInstallInto(
 			p.n8nPrefix,

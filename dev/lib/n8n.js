@@ -40,9 +40,9 @@ function n8nEnv(o) {
 		DB_TYPE: 'sqlite',
 		N8N_PORT: String(o.port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_HOST: 'localhost',
+		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
-		N8N_EDITOR_BASE_URL: `http://localhost:${o.port}/`,
+		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${o.port}/`,
 		WEBHOOK_URL: `http://127.0.0.1:${o.port}/`,
 		N8N_CUSTOM_EXTENSIONS: o.extensions,
 		N8N_RUNNERS_ENABLED: 'false',
@@ -71,7 +71,7 @@ class N8n {
 		this.install = install;
 		this.options = options;
 		this.port = options.port;
-		this.url = `http://localhost:${options.port}`;
+		this.url = `http://127.0.0.1:${options.port}`;
 		this.baseUrl = `http://127.0.0.1:${options.port}`;
 		this.env = n8nEnv(options);
 		this.log = options.log ?? (() => {});
