@@ -126,6 +126,45 @@ async function npmInstallInto(final, spec, finish, log) {
 	fs.renameSync(partial, final);
 }
 
+/** @param {number} pid */
+function isAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
+	}
+}
+
+/**
+ * One installer at a time per cache (npm run dev and npm run test:e2e may start together): a lock
+ * folder holding the owner's pid; a lock whose owner is gone is taken over.
+ * @param {string} root
+ * @param {(s: string) => void} log
+ * @returns {Promise<() => void>} release
+ */
+async function lock(root, log) {
+	const dir = path.join(root, '.install.lock');
+	let told = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(dir);
+			fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
+			return () => fs.rmSync(dir, { recursive: true, force: true });
+		} catch (err) {
+			if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
+			const pid = Number(fs.existsSync(path.join(dir, 'pid')) ? fs.readFileSync(path.join(dir, 'pid'), 'utf8') : NaN);
+			if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) {
+				fs.rmSync(dir, { recursive: true, force: true });
+				continue;
+			}
+			if (!told) log(`another install (pid ${pid}) is running; waiting for it`);
+			told = true;
+			await new Promise((r) => setTimeout(r, 2000));
+		}
+	}
+}
+
 /**
  * Makes sure Node 24 and n8n are installed. Returns the paths and how long it took.
  * @param {{log?: (s: string) => void, force?: boolean}} [options]
@@ -135,6 +174,21 @@ async function ensureN8n(options = {}) {
 	const p = paths();
 	const started = Date.now();
 	fs.mkdirSync(p.root, { recursive: true });
+	const release = await lock(p.root, log);
+	try {
+		return await installLocked(p, options, log, started);
+	} finally {
+		release();
+	}
+}
+
+/**
+ * @param {ReturnType<typeof paths>} p
+ * @param {{force?: boolean}} options
+ * @param {(s: string) => void} log
+ * @param {number} started
+ */
+async function installLocked(p, options, log, started) {
 	if (options.force) {
 		fs.rmSync(p.nodePrefix, { recursive: true, force: true });
 		fs.rmSync(p.n8nPrefix, { recursive: true, force: true });
