@@ -1,0 +1,305 @@
+// @ts-check
+'use strict';
+
+/**
+ * Part 1: the trigger's webhook handler against the floor (JSON.parse + HMAC-SHA256 check of the
+ * same raw body) and against n8n's built-in WhatsApp Trigger, on the same bodies with the same
+ * secret, through minimal fake IWebhookFunctions objects.
+ *
+ * What one "delivery" costs is measured as n8n spends it: n8n parses a JSON body itself before it
+ * calls a node's webhook() (webhook-helpers → parseBody → jsonParse of the raw body into
+ * req.body, for every node of version 1), so each handler's time includes that parse, done here
+ * the same way (n8n-workflow's jsonParse). The floor is that parse plus the signature check: the
+ * least any handler that verifies Meta's signature can cost.
+ */
+const crypto = require('node:crypto');
+const path = require('node:path');
+
+const { jsonParse } = require('n8n-workflow');
+const { returnJsonArray } = require('n8n-core');
+
+const { standardDeliveries, buildDelivery } = require('./deliveries');
+const { summary } = require('./stats');
+
+const ROOT = path.join(__dirname, '..');
+const APP_SECRET = 'bench-app-secret';
+const ACCESS_TOKEN = 'bench-access-token';
+
+/** Every event the trigger offers: the typed items of every event in the delivery are emitted. */
+function allTriggerEvents() {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { TRIGGER_EVENTS } = require(path.join(ROOT, 'dist/nodes/WhatsAppGroupsTrigger/webhook/events.js'));
+	return [...TRIGGER_EVENTS];
+}
+
+function loadHandlers() {
+	const { WhatsAppGroupsTrigger } = require(
+		path.join(ROOT, 'dist/nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node.js'),
+	);
+	const { WhatsAppTrigger } = require('n8n-nodes-base/dist/nodes/WhatsApp/WhatsAppTrigger.node.js');
+	return { ours: new WhatsAppGroupsTrigger(), builtin: new WhatsAppTrigger() };
+}
+
+const quietLogger = { debug() {}, info() {}, warn() {}, error() {}, verbose() {} };
+
+function fakeResponse() {
+	/** @type {any} */
+	const response = {
+		statusCode: 200,
+		status(/** @type {number} */ code) {
+			response.statusCode = code;
+			return response;
+		},
+		type() {
+			return response;
+		},
+		setHeader() {
+			return response;
+		},
+		send() {
+			return response;
+		},
+		end() {
+			return response;
+		},
+	};
+	return response;
+}
+
+/**
+ * What n8n hands a node for one POST: the request (raw bytes kept, JSON already parsed into
+ * req.body), headers, the node's parameters and credential, static data.
+ * @param {{ rawBody: Buffer, body: unknown, headers: Record<string, string>, parameters: Record<string, unknown>, credentials: Record<string, unknown>, staticData: Record<string, unknown> }} input
+ */
+function fakeWebhookFunctions(input) {
+	const request = { rawBody: input.rawBody, body: input.body, headers: input.headers, query: {} };
+	const response = fakeResponse();
+	const node = {
+		id: 'bench-node-id',
+		name: 'Trigger',
+		type: 'bench.trigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: input.parameters,
+	};
+	return {
+		getRequestObject: () => request,
+		getResponseObject: () => response,
+		getBodyData: () => request.body,
+		getHeaderData: () => request.headers,
+		getQueryData: () => request.query,
+		getNodeParameter: (/** @type {string} */ name, /** @type {unknown} */ fallback) =>
+			name in input.parameters ? input.parameters[name] : fallback,
+		getCredentials: async () => input.credentials,
+		getWorkflowStaticData: () => input.staticData,
+		getNode: () => node,
+		getNodeWebhookUrl: () => 'http://localhost:5678/webhook/bench/webhook',
+		getWebhookName: () => 'default',
+		getMode: () => 'webhook',
+		logger: quietLogger,
+		helpers: { returnJsonArray },
+	};
+}
+
+/** n8n's own parse of a JSON webhook body, before any node runs (body-parser.ts parseBody). */
+function n8nParse(/** @type {Buffer} */ rawBody) {
+	const text = rawBody.toString('utf8');
+	return jsonParse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+}
+
+/** @param {Buffer} rawBody */
+function sign(rawBody) {
+	return `sha256=${crypto.createHmac('sha256', APP_SECRET).update(rawBody).digest('hex')}`;
+}
+
+/**
+ * A stored list of 1,000 seen-event fingerprints, as after the trigger's first thousand events:
+ * the steady state of its redelivery memory.
+ */
+function steadyStateSeenKeys() {
+	return Array.from({ length: 1000 }, (_, index) =>
+		crypto.createHash('sha256').update(`earlier-event-${index}`).digest('hex').slice(0, 24),
+	);
+}
+
+/**
+ * The three contenders for one delivery, each a function doing one delivery end to end.
+ * @param {{ ours: any, builtin: any }} handlers
+ * @param {import('./deliveries').Delivery} delivery
+ * @param {string[]} events
+ * @param {string[]} seenKeys
+ */
+function contenders(handlers, delivery, events, seenKeys) {
+	const headers = {
+		'content-type': 'application/json',
+		'x-hub-signature-256': sign(delivery.rawBody),
+		'user-agent': 'facebookexternalua',
+	};
+	const ourParameters = { destination: 'manual', events, options: {} };
+	const ourCredentials = {
+		baseUrl: 'https://graph.facebook.com',
+		accessToken: ACCESS_TOKEN,
+		businessAccountId: '100000000000001',
+		appId: '100000000000009',
+		appSecret: APP_SECRET,
+	};
+	const builtinParameters = { updates: ['messages'], options: {} };
+	const builtinCredentials = { clientId: '100000000000009', clientSecret: APP_SECRET, accessToken: ACCESS_TOKEN };
+	const expected = headers['x-hub-signature-256'].slice('sha256='.length);
+	return {
+		floor: async () => {
+			const body = n8nParse(delivery.rawBody);
+			const digest = crypto.createHmac('sha256', APP_SECRET).update(delivery.rawBody).digest();
+			if (!crypto.timingSafeEqual(digest, Buffer.from(expected, 'hex'))) throw new Error('bad signature');
+			return body;
+		},
+		ours: async () => {
+			const context = fakeWebhookFunctions({
+				rawBody: delivery.rawBody,
+				body: n8nParse(delivery.rawBody),
+				headers,
+				parameters: ourParameters,
+				credentials: ourCredentials,
+				staticData: { seenEventKeys: seenKeys },
+			});
+			return await handlers.ours.webhook.call(context);
+		},
+		builtin: async () => {
+			const context = fakeWebhookFunctions({
+				rawBody: delivery.rawBody,
+				body: n8nParse(delivery.rawBody),
+				headers,
+				parameters: builtinParameters,
+				credentials: builtinCredentials,
+				staticData: {},
+			});
+			return await handlers.builtin.webhook.call(context);
+		},
+	};
+}
+
+const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
+
+/**
+ * Milliseconds per call of `fn`, over `iterations` calls.
+ * @param {() => Promise<unknown>} fn
+ * @param {number} iterations
+ */
+async function timePerCall(fn, iterations) {
+	if (gc) gc();
+	const start = process.hrtime.bigint();
+	for (let index = 0; index < iterations; index++) await fn();
+	return Number(process.hrtime.bigint() - start) / 1e6 / iterations;
+}
+
+/**
+ * @param {{ quick: boolean, repetitions: number, log: (line: string) => void }} options
+ */
+async function benchWebhook(options) {
+	const handlers = loadHandlers();
+	const events = allTriggerEvents();
+	const seenKeys = steadyStateSeenKeys();
+	const deliveries = standardDeliveries(options.quick);
+	const results = [];
+	for (const delivery of deliveries) {
+		const run = contenders(handlers, delivery, events, seenKeys);
+		// Correctness first: both handlers accept the signature and emit what they should.
+		const ourResult = await run.ours();
+		const builtinResult = await run.builtin();
+		const ourItems = ourResult?.workflowData?.[0]?.length ?? 0;
+		const builtinItems = builtinResult?.workflowData?.[0]?.length ?? 0;
+		if (ourItems !== delivery.events) {
+			throw new Error(`${delivery.name}: our trigger emitted ${ourItems} items for ${delivery.events} events`);
+		}
+		if (builtinItems !== delivery.changes) {
+			throw new Error(`${delivery.name}: the built-in trigger emitted ${builtinItems} items for ${delivery.changes} changes`);
+		}
+		// Calibrate: about 60 ms (quick: 25 ms) of floor work per timed batch.
+		const single = await timePerCall(run.floor, 3);
+		const budgetMs = options.quick ? 25 : 60;
+		const iterations = Math.max(3, Math.min(20_000, Math.round(budgetMs / Math.max(single, 0.0005))));
+		for (let warm = 0; warm < 3; warm++) {
+			await timePerCall(run.floor, iterations);
+			await timePerCall(run.ours, iterations);
+			await timePerCall(run.builtin, iterations);
+		}
+		/** @type {{ floor: number[], ours: number[], builtin: number[], oursVsFloor: number[], oursVsBuiltin: number[], builtinVsFloor: number[] }} */
+		const series = { floor: [], ours: [], builtin: [], oursVsFloor: [], oursVsBuiltin: [], builtinVsFloor: [] };
+		const names = /** @type {const} */ (['floor', 'ours', 'builtin']);
+		for (let repetition = 0; repetition < options.repetitions; repetition++) {
+			/** @type {Record<string, number>} */
+			const times = {};
+			// Rotate the order so no contender always runs first (or last) in a repetition.
+			for (let step = 0; step < names.length; step++) {
+				const name = names[(repetition + step) % names.length];
+				times[name] = await timePerCall(run[name], iterations);
+			}
+			series.floor.push(times.floor);
+			series.ours.push(times.ours);
+			series.builtin.push(times.builtin);
+			series.oursVsFloor.push(times.ours / times.floor);
+			series.oursVsBuiltin.push(times.ours / times.builtin);
+			series.builtinVsFloor.push(times.builtin / times.floor);
+		}
+		options.log(
+			`webhook ${delivery.name}: ${delivery.rawBody.length} bytes, ${delivery.events} events, ${iterations} deliveries per timing`,
+		);
+		results.push({ delivery, ourItems, builtinItems, iterations, series });
+	}
+	const heap = await heapGrowth(handlers, events, options);
+	return { results, heap };
+}
+
+/**
+ * Heap growth per 1,000 events: many different deliveries through one trigger (its static data
+ * persisting, as in production), the heap measured after a full GC before and after.
+ * @param {{ ours: any, builtin: any }} handlers
+ * @param {string[]} events
+ * @param {{ quick: boolean }} options
+ */
+async function heapGrowth(handlers, events, options) {
+	if (!gc) return undefined;
+	const deliveriesCount = options.quick ? 20 : 100;
+	const deliveries = Array.from({ length: deliveriesCount }, (_, index) =>
+		buildDelivery(`heap ${index}`, { events: 100, offset: 1_000_000 + index * 1000 }),
+	);
+	const totalEvents = deliveries.reduce((sum, delivery) => sum + delivery.events, 0);
+	/** @type {Record<string, number>} */
+	const growth = {};
+	for (const name of /** @type {const} */ (['ours', 'builtin'])) {
+		const staticData = {};
+		const runs = deliveries.map((delivery) => contenders(handlers, delivery, events, []));
+		// Warm-up on other deliveries so compiled code and caches are in place.
+		const warmUp = buildDelivery('heap warm-up', { events: 100, offset: 9_000_000 });
+		for (let index = 0; index < 5; index++) await contenders(handlers, warmUp, events, [])[name]();
+		gc();
+		gc();
+		const before = process.memoryUsage().heapUsed;
+		for (const [index, delivery] of deliveries.entries()) {
+			const result =
+				name === 'ours'
+					? await handlers.ours.webhook.call(
+							fakeWebhookFunctions({
+								rawBody: delivery.rawBody,
+								body: n8nParse(delivery.rawBody),
+								headers: {
+									'content-type': 'application/json',
+									'x-hub-signature-256': sign(delivery.rawBody),
+								},
+								parameters: { destination: 'manual', events, options: {} },
+								credentials: { accessToken: ACCESS_TOKEN, appSecret: APP_SECRET },
+								staticData,
+							}),
+						)
+					: await runs[index].builtin();
+			if (!result?.workflowData) throw new Error(`heap run: ${name} emitted nothing for delivery ${index}`);
+		}
+		gc();
+		gc();
+		const after = process.memoryUsage().heapUsed;
+		growth[name] = ((after - before) / totalEvents) * 1000;
+	}
+	return { totalEvents, deliveries: deliveriesCount, bytesPer1000: growth };
+}
+
+module.exports = { benchWebhook, summary };
