@@ -12,9 +12,7 @@ const path = require('node:path');
 const { runNode } = require('./engine');
 
 const ROOT = path.join(__dirname, '..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Sandbox } = require(path.join(ROOT, 'sandbox', 'core'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createHandler } = require(path.join(ROOT, 'sandbox', 'routes'));
 
 const GRAPH_VERSION = 'v26.0';

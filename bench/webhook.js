@@ -27,7 +27,6 @@ const ACCESS_TOKEN = 'bench-access-token';
 
 /** Every event the trigger offers: the typed items of every event in the delivery are emitted. */
 function allTriggerEvents() {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { TRIGGER_EVENTS } = require(path.join(ROOT, 'dist/nodes/WhatsAppGroupsTrigger/webhook/events.js'));
 	return [...TRIGGER_EVENTS];
 }
