@@ -56,7 +56,7 @@ const say = (/** @type {string} */ s) => process.stdout.write(`${s}\n`);
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		say(fs.readFileSync(__filename, 'utf8').split('\n').slice(5, 15).map((l) => l.replace(/^ \* ?/, '')).join('\n'));
+		say(fs.readFileSync(__filename, 'utf8').split('\n').slice(5, 14).map((l) => l.replace(/^ \* ?/, '')).join('\n'));
 		return;
 	}
 	if (args['clean-cache']) {

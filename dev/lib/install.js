@@ -225,6 +225,8 @@ async function installLocked(p, options, log, started) {
 				const env = cleanNpmEnv({
 					PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
 					npm_config_nodedir: p.nodePkgDir,
+					// node-gyp: compile on every core.
+					npm_config_jobs: 'max',
 				});
 				await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=error'], {
 					cwd: dir,
