@@ -327,12 +327,19 @@ test('group resource: create, update, get and get many change and read the sandb
 	ctx.inviteLink = created.inviteLink;
 });
 
-test('invite link resource: get, then reset invalidates the old link', async () => {
+test('invite link resource: get; reset invalidates the old link; send the invite template to a user', async () => {
 	const before = ctx.sandbox.state.groups.get(ctx.groupId).invite_code;
 	const { out } = await runManually(
 		manualChain('e2e: invite link', [
 			action('Get link', { resource: 'inviteLink', operation: 'get', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId) }),
 			action('Reset link', { resource: 'inviteLink', operation: 'reset', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId) }),
+			action('Send link', {
+				resource: 'inviteLink',
+				operation: 'send',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+				recipientPhoneNumber: '+1 555 060 0001',
+			}),
 		]),
 	);
 	const [got] = out('Get link');
@@ -342,6 +349,8 @@ test('invite link resource: get, then reset invalidates the old link', async () 
 	const [reset] = out('Reset link');
 	assert.ok(JSON.stringify(reset).includes(after), `reset returns the new link: ${JSON.stringify(reset)}`);
 	assert.equal(ctx.sandbox.state.inviteCodes.get(before), undefined, 'the old link no longer works');
+	const [sent] = out('Send link');
+	assert.equal(ctx.sandbox.state.messageIndex.get(sent.messageId)?.to, '15550600001', `invite template sent: ${JSON.stringify(sent)}`);
 	ctx.inviteLink = `https://chat.whatsapp.com/${after}`;
 });
 
