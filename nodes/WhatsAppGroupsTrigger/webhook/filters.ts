@@ -65,6 +65,42 @@ export function fingerprint(dedupeKey: string): string {
 	return createHash('sha256').update(dedupeKey).digest('hex').slice(0, 24);
 }
 
+/** How often each key occurs in a stored list (a list read from elsewhere may repeat one). */
+interface SeenIndex {
+	counts: Map<string, number>;
+	length: number;
+	last: unknown;
+}
+
+/**
+ * The index of each list this function stored, so a delivery does not rebuild a set of the
+ * `capacity` stored keys (the costliest step for small deliveries). A list is only ever replaced,
+ * never changed in place; its length and last key are checked anyway, and a list not seen here
+ * (static data loaded from the database) is indexed afresh.
+ */
+const seenIndexes = new WeakMap<unknown[], SeenIndex>();
+
+function readSeen(value: unknown): { stored: string[]; counts: Map<string, number> } {
+	if (Array.isArray(value)) {
+		const cached = seenIndexes.get(value);
+		if (cached && cached.length === value.length && cached.last === value[value.length - 1]) {
+			// Handed over: the counts change below, so the old list must not find them again.
+			seenIndexes.delete(value);
+			return { stored: value as string[], counts: cached.counts };
+		}
+	}
+	const stored = Array.isArray(value)
+		? (value as unknown[]).filter((key): key is string => typeof key === 'string')
+		: [];
+	const counts = new Map<string, number>();
+	for (const key of stored) counts.set(key, (counts.get(key) ?? 0) + 1);
+	return { stored, counts };
+}
+
+function indexSeen(list: string[], counts: Map<string, number>): void {
+	seenIndexes.set(list, { counts, length: list.length, last: list[list.length - 1] });
+}
+
 /**
  * Leaves out events whose key was already emitted, and remembers the new keys in the node's
  * static data (the newest `capacity` keys; older ones fall off). A new array is assigned rather
@@ -75,21 +111,30 @@ export function dropRedeliveries(
 	staticData: IDataObject,
 	capacity = SEEN_KEYS_CAPACITY,
 ): { fresh: ParsedEvent[]; repeated: number } {
-	const stored = Array.isArray(staticData[SEEN_KEYS_PROPERTY])
-		? (staticData[SEEN_KEYS_PROPERTY] as unknown[]).filter((key): key is string => typeof key === 'string')
-		: [];
-	const seen = new Set(stored);
+	const current = staticData[SEEN_KEYS_PROPERTY];
+	const { stored, counts } = readSeen(current);
 	const fresh: ParsedEvent[] = [];
 	const added: string[] = [];
 	for (const parsed of events) {
 		const key = fingerprint(parsed.dedupeKey);
-		if (seen.has(key)) continue;
-		seen.add(key);
+		if (counts.has(key)) continue;
+		counts.set(key, 1);
 		added.push(key);
 		fresh.push(parsed);
 	}
 	if (added.length > 0) {
-		staticData[SEEN_KEYS_PROPERTY] = [...stored, ...added].slice(-capacity);
+		const combined = stored.concat(added);
+		const kept = combined.slice(-capacity);
+		for (let index = 0; index < combined.length - kept.length; index++) {
+			const key = combined[index];
+			const count = (counts.get(key) ?? 1) - 1;
+			if (count > 0) counts.set(key, count);
+			else counts.delete(key);
+		}
+		staticData[SEEN_KEYS_PROPERTY] = kept;
+		indexSeen(kept, counts);
+	} else if (Array.isArray(current) && stored.length === current.length) {
+		indexSeen(current as string[], counts);
 	}
 	return { fresh, repeated: events.length - fresh.length };
 }
