@@ -18,7 +18,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { ensureN8n, cleanCache, cacheRoot, N8N_VERSION, NODE_VERSION } = require('./lib/install');
-const { N8n, OWNER, freePort } = require('./lib/n8n');
+const { N8n, OWNER, freePort, waitFor } = require('./lib/n8n');
 const {
 	REPO,
 	CREDENTIAL_NAME,
@@ -137,7 +137,13 @@ async function main() {
 
 	// The credential follows the sandbox's URL on every start; the examples are imported once, so
 	// your changes to them survive restarts (npm run dev -- --reset brings them back).
-	await n8n.importCredentials([sandboxCredential(sandbox)]);
+	const credential = sandboxCredential(sandbox);
+	const credentialMarker = path.join(USER_FOLDER, 'credential-imported.json');
+	const previous = fs.existsSync(credentialMarker) ? fs.readFileSync(credentialMarker, 'utf8') : '';
+	if (previous !== JSON.stringify(credential)) {
+		await n8n.importCredentials([credential]);
+		fs.writeFileSync(credentialMarker, JSON.stringify(credential));
+	}
 	const marker = path.join(USER_FOLDER, 'examples-imported.json');
 	const imported = fs.existsSync(marker) ? JSON.parse(fs.readFileSync(marker, 'utf8')) : [];
 	const examples = loadExamples();
@@ -156,6 +162,35 @@ async function main() {
 			if (args.verbose) say(dim(`    [n8n] ${line}`));
 		},
 	});
+	// The sandbox starts empty every time, but n8n remembers that its published triggers are
+	// registered and does not register them again at start: republish them so that each sets its
+	// webhook destination on this sandbox (with Meta, destinations persist and this is not needed).
+	const rest = await n8n.rest();
+	const listed = await rest.request('GET', '/workflows');
+	let republished = 0;
+	for (const summary of /** @type {any[]} */ (listed.data ?? listed)) {
+		if (!summary.active) continue;
+		const wf = await rest.getWorkflow(summary.id);
+		if (!wf.nodes?.some((/** @type {{type: string}} */ n) => n.type === 'CUSTOM.whatsAppGroupsTrigger')) continue;
+		try {
+			await rest.deactivate(wf.id);
+			await rest.activate(wf.id);
+			republished += 1;
+		} catch (err) {
+			say(`    could not republish "${wf.name}": ${err instanceof Error ? err.message.slice(0, 300) : err}`);
+		}
+	}
+	// n8n activates asynchronously: wait until the triggers' destinations point at this n8n.
+	const ours = () => {
+		const st = sandbox.state;
+		const urls = [...st.phones.values()].map((/** @type {any} */ p) => p.override?.uri);
+		urls.push(st.waba.override?.uri, st.appSubscription?.callback_url);
+		return urls.filter((u) => typeof u === 'string' && u.startsWith(n8n.baseUrl)).length;
+	};
+	await waitFor(() => ours() >= republished, 30_000, 'the triggers to register with the sandbox').catch(() =>
+		say(`    only ${ours()} of ${republished} published triggers registered with the sandbox; see ${logFile}`),
+	);
+
 	n8n.server?.on('exit', (code) => {
 		if (!stopping) {
 			say(`n8n exited (code ${code}); see ${logFile}`);
