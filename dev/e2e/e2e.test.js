@@ -574,3 +574,60 @@ test('deactivating a trigger removes only its own destination', async () => {
 	assert.equal(overrideOf(PHONE_APPROVAL)?.uri, approvalUrl, 'the other phone number keeps its trigger');
 	assert.equal(ctx.sandbox.state.appSubscription?.callback_url, ctx.appCallback.url);
 });
+
+test('`npm run dev` starts n8n with the login, the credential and the examples, survives a restart, and stops on Ctrl-C', async () => {
+	const { spawn } = require('node:child_process');
+	const userFolder = path.join(ctx.tmp, 'dev-user');
+	const n8nPort = await freePort();
+	const sandboxPort = await freePort();
+	const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+
+	const startDev = async () => {
+		const t = Date.now();
+		const child = spawn(process.execPath, [path.join(__dirname, '..', 'dev.js'), '--no-build', '--port', String(n8nPort), '--sandbox-port', String(sandboxPort)], {
+			env: { ...process.env, N8N_DEV_USER_FOLDER: userFolder, N8N_DEV_EXTENSIONS: ctx.n8n.options.extensions },
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let output = '';
+		child.stdout.on('data', (d) => (output += d));
+		child.stderr.on('data', (d) => (output += d));
+		const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+		await waitFor(() => output.includes('Press Ctrl-C to stop.') || child.exitCode !== null, 300_000, 'the npm run dev banner', 500);
+		assert.ok(output.includes('Press Ctrl-C to stop.'), output.slice(-3000));
+		return { child, exited, output: () => output, seconds: (Date.now() - t) / 1000 };
+	};
+	/** @param {string} phoneId */
+	const phoneOverride = async (phoneId) => {
+		const res = await fetch(`${sandboxUrl}/v26.0/${phoneId}?fields=webhook_configuration`, { headers: { authorization: 'Bearer sandbox-token' } });
+		return (await res.json()).webhook_configuration?.phone_number;
+	};
+	const stopDev = async (/** @type {{child: any, exited: Promise<unknown>}} */ dev) => {
+		dev.child.kill('SIGINT');
+		const code = await Promise.race([dev.exited, new Promise((r) => setTimeout(() => r('timeout'), 60_000))]);
+		assert.equal(code, 0, 'npm run dev exits cleanly on Ctrl-C');
+	};
+
+	const first = await startDev();
+	log(`npm run dev, first start (imports): ${first.seconds.toFixed(1)} s`);
+	const out = first.output();
+	assert.match(out, new RegExp(`Open\\s+http://127\\.0\\.0\\.1:${n8nPort}`));
+	assert.match(out, /Log in\s+dev@sandbox\.local\s+\/\s+Sandbox-dev-2026/);
+	const rest = new (require('../lib/n8n').RestClient)(`http://127.0.0.1:${n8nPort}`);
+	await rest.login('dev@sandbox.local', 'Sandbox-dev-2026');
+	const workflows = await rest.request('GET', '/workflows');
+	const byId = Object.fromEntries((workflows.data ?? workflows).map((/** @type {any} */ w) => [w.id, w]));
+	for (const wf of Object.values(ctx.examples)) assert.ok(byId[wf.id], `example ${wf.name} imported`);
+	assert.equal(byId[ctx.examples['welcome-new-participants'].id].active, true);
+	assert.equal(byId[ctx.examples['join-request-approval'].id].active, true);
+	const creds = await rest.request('GET', '/credentials');
+	assert.ok((creds.data ?? creds).some((/** @type {any} */ c) => c.type === 'whatsAppGroupsApi'), 'the sandbox credential');
+	assert.match(String(await phoneOverride(PHONE_WELCOME)), new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`));
+	await stopDev(first);
+
+	const second = await startDev();
+	log(`npm run dev, second start: ${second.seconds.toFixed(1)} s`);
+	// A fresh sandbox: the published triggers registered with it again.
+	assert.match(String(await phoneOverride(PHONE_WELCOME)), new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`));
+	assert.match(String(await phoneOverride(PHONE_APPROVAL)), new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`));
+	await stopDev(second);
+});
