@@ -1,0 +1,510 @@
+/**
+ * Generators of webhook deliveries for the property-based tests, and an oracle written from the
+ * Groups API reference (not from the parser): which events a delivery must produce, in order.
+ *
+ * Every well-formed element carries an identity tag (group items: `request_id`, messages and
+ * statuses: `id`) so a test can check that each one comes out exactly once.
+ */
+import fc from 'fast-check';
+
+import { TRIGGER_EVENTS } from '../../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import type { TriggerEventName } from '../../../nodes/WhatsAppGroupsTrigger/webhook/events';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export const ALL_EVENTS: TriggerEventName[] = [...TRIGGER_EVENTS];
+export const GROUP_POOL = ['GROUP_A', 'GROUP_B', 'GROUP_C'];
+export const PHONE_POOL = ['PHONE_1', 'PHONE_2'];
+
+// ---------------------------------------------------------------------------------------------
+// Leaves
+
+/** Strings that have broken parsers elsewhere: lone surrogates, bidi controls, NUL, prototype names. */
+export const oddString: fc.Arbitrary<string> = fc.oneof(
+	fc.string({ unit: 'binary', maxLength: 12 }),
+	fc.string({ unit: 'grapheme', maxLength: 6 }),
+	fc.constantFrom(
+		'',
+		'\u0000',
+		'\u202e\u202dreversed',
+		'\ud800',
+		'\udfff\ud800',
+		'e\u0301\u0301\u0301',
+		'👩‍👩‍👧‍👦',
+		'𝕳𝖊𝖑𝖑𝖔',
+		'\ufeff\u200b\u2028\u2029',
+		'__proto__',
+		'constructor',
+		'toString',
+		'hasOwnProperty',
+		'<script>alert(1)</script>',
+		'{{ $env.N8N_ENCRYPTION_KEY }}',
+		'\r\n\t',
+	),
+);
+
+const text = fc.oneof(
+	{ weight: 3, arbitrary: fc.string({ maxLength: 16 }) },
+	{ weight: 1, arbitrary: oddString },
+);
+const digits = fc.stringMatching(/^[1-9][0-9]{7,14}$/);
+const bsuid = digits.map((value) => `US.${value}`);
+const timestamp: fc.Arbitrary<Json> = fc.oneof(
+	fc.integer({ min: 0, max: 4_102_444_800 }).map(String),
+	fc.integer({ min: 0, max: 4_102_444_800 }),
+	fc.constant('TIMESTAMP'),
+);
+const errorObject = fc.record({
+	code: fc.oneof(fc.constantFrom(131000, 131203, 131212, 130501), fc.constant('131000')),
+	title: text,
+	message: text,
+	error_data: fc.record({ details: text }),
+});
+const errors = fc.array(errorObject, { maxLength: 2 });
+const participant = fc.record(
+	{ wa_id: digits, user_id: bsuid, username: text, parent_user_id: bsuid, input: digits },
+	{ requiredKeys: [] },
+);
+const failedParticipant = fc.record({
+	input: digits,
+	errors: fc.array(errorObject, { minLength: 1, maxLength: 2 }),
+});
+const textPart = fc.record(
+	{ text, update_successful: fc.boolean(), errors },
+	{ requiredKeys: ['update_successful'] },
+);
+const picturePart = fc.record(
+	{
+		mime_type: fc.constant('image/jpeg'),
+		sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
+		update_successful: fc.boolean(),
+		errors,
+	},
+	{ requiredKeys: ['update_successful'] },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Group items, messages, statuses
+
+const GROUP_FIELD: Record<string, string> = {
+	group_create: 'group_lifecycle_update',
+	group_delete: 'group_lifecycle_update',
+	group_participants_add: 'group_participants_update',
+	group_participants_remove: 'group_participants_update',
+	group_join_request_created: 'group_participants_update',
+	group_join_request_revoked: 'group_participants_update',
+	group_settings_update: 'group_settings_update',
+	group_suspend: 'group_status_update',
+	group_suspend_cleared: 'group_status_update',
+};
+
+const groupBody: fc.Arbitrary<JsonObject> = fc.oneof(
+	fc.record(
+		{
+			type: fc.constant('group_create'),
+			subject: text,
+			description: text,
+			invite_link: fc.constant('https://chat.whatsapp.com/AbCdEf123'),
+			join_approval_mode: fc.constantFrom('auto_approve', 'approval_required'),
+			errors,
+		},
+		{ requiredKeys: ['type'] },
+	),
+	fc.record({ type: fc.constant('group_delete'), errors }, { requiredKeys: ['type'] }),
+	fc.record(
+		{
+			type: fc.constant('group_participants_add'),
+			reason: fc.constantFrom('invite_link', 'a_reason_meta_adds_later'),
+			added_participants: fc.array(participant, { maxLength: 8 }),
+		},
+		{ requiredKeys: ['type'] },
+	),
+	fc.record(
+		{
+			type: fc.constant('group_participants_remove'),
+			initiated_by: fc.constantFrom('business', 'participant'),
+			removed_participants: fc.array(participant, { maxLength: 8 }),
+			failed_participants: fc.array(failedParticipant, { maxLength: 3 }),
+			errors,
+		},
+		{ requiredKeys: ['type'] },
+	),
+	fc.record(
+		{
+			type: fc.constantFrom('group_join_request_created', 'group_join_request_revoked'),
+			join_request_id: digits,
+			wa_id: digits,
+			user_id: bsuid,
+			username: text,
+			reason: text,
+		},
+		{ requiredKeys: ['type'] },
+	),
+	fc.record(
+		{
+			type: fc.constant('group_settings_update'),
+			group_subject: textPart,
+			group_description: textPart,
+			profile_picture: picturePart,
+			errors,
+		},
+		{ requiredKeys: ['type'] },
+	),
+	fc.record({ type: fc.constantFrom('group_suspend', 'group_suspend_cleared') }),
+	// A type this version does not know: must become an unknown item, not vanish.
+	fc.record({ type: fc.constantFrom('group_something_new', 'GROUP_CREATE', '', 'constructor') }),
+) as fc.Arbitrary<JsonObject>;
+
+export const groupItem: fc.Arbitrary<JsonObject> = fc
+	.tuple(
+		groupBody,
+		fc.record({ timestamp, group_id: fc.constantFrom(...GROUP_POOL) }, { requiredKeys: [] }),
+	)
+	.map(([body, common]) => ({ ...common, ...body }) as JsonObject);
+
+const MEDIA = ['image', 'video', 'audio', 'document', 'sticker'];
+
+const messageBody: fc.Arbitrary<JsonObject> = fc.oneof(
+	fc.record({ type: fc.constant('text'), text: fc.record({ body: text }) }),
+	fc.constantFrom(...MEDIA).chain((type) =>
+		fc.record({
+			type: fc.constant(type),
+			[type]: fc.record(
+				{
+					id: digits,
+					mime_type: fc.constant('image/jpeg'),
+					sha256: text,
+					caption: text,
+					filename: text,
+				},
+				{ requiredKeys: ['id'] },
+			),
+		}),
+	),
+	fc.record({
+		type: fc.constant('unsupported'),
+		errors: fc.constant([
+			{ code: 130501, title: 'Message type unknown', message: 'Message type unknown' },
+		]),
+	}),
+	fc.record({
+		type: fc.constant('reaction'),
+		reaction: fc.record({ message_id: text, emoji: oddString }),
+	}),
+) as fc.Arbitrary<JsonObject>;
+
+export const message: fc.Arbitrary<JsonObject> = fc
+	.tuple(
+		messageBody,
+		fc.record(
+			{ from: digits, from_user_id: bsuid, timestamp, group_id: fc.constantFrom(...GROUP_POOL) },
+			// No group_id: one-to-one traffic on the messages field.
+			{ requiredKeys: ['from'] },
+		),
+	)
+	.map(([body, common]) => ({ ...common, ...body }) as JsonObject);
+
+export const status: fc.Arbitrary<JsonObject> = fc.record(
+	{
+		status: fc.oneof(
+			{ weight: 6, arbitrary: fc.constantFrom('sent', 'delivered', 'read', 'failed') },
+			// Values this version does not know: unknown items.
+			{ weight: 1, arbitrary: fc.constantFrom('deleted', 'warning', 'constructor', '__proto__') },
+		),
+		timestamp,
+		recipient_type: fc.oneof(
+			{ weight: 5, arbitrary: fc.constant('group') },
+			{ weight: 1, arbitrary: fc.constant('individual') },
+		),
+		recipient_id: fc.constantFrom(...GROUP_POOL),
+		recipient_participant_id: digits,
+		recipient_participant_user_id: bsuid,
+		pricing: fc.record({
+			billable: fc.boolean(),
+			pricing_model: fc.constant('PMP'),
+			category: fc.constantFrom('group_marketing', 'group_utility', 'group_service'),
+			type: fc.constantFrom('regular', 'free_group_customer_service'),
+		}),
+		errors,
+	},
+	{ requiredKeys: ['status', 'recipient_type', 'recipient_id'] },
+) as fc.Arbitrary<JsonObject>;
+
+const metadata = fc.constantFrom(...PHONE_POOL).map((id) => ({
+	display_phone_number: `1555000${id.slice(-1)}`,
+	phone_number_id: id,
+}));
+
+const groupChange: fc.Arbitrary<JsonObject> = fc
+	.tuple(fc.array(groupItem, { maxLength: 4 }), metadata, fc.boolean())
+	.map(([groups, meta, knownField]) => {
+		const type = String(groups[0]?.type);
+		const known = Object.prototype.hasOwnProperty.call(GROUP_FIELD, type)
+			? GROUP_FIELD[type]
+			: 'group_lifecycle_update';
+		const field = knownField && groups.length > 0 ? known : 'group_field_from_the_future';
+		return { field, value: { messaging_product: 'whatsapp', metadata: meta, groups } };
+	});
+
+const messagesChange: fc.Arbitrary<JsonObject> = fc
+	.tuple(
+		fc.array(message, { maxLength: 4 }),
+		fc.array(status, { maxLength: 6 }),
+		metadata,
+		fc.array(fc.record({ wa_id: digits, user_id: bsuid, profile: fc.record({ name: text }) }), {
+			maxLength: 2,
+		}),
+	)
+	.map(([messages, statuses, meta, contacts]) => {
+		const value: JsonObject = { messaging_product: 'whatsapp', metadata: meta };
+		if (messages.length > 0 || statuses.length === 0) {
+			value.messages = messages;
+			value.contacts = contacts;
+		}
+		if (statuses.length > 0) value.statuses = statuses;
+		return { field: 'messages', value };
+	});
+
+/** A change of a field the trigger does not handle (account_update, templates…): one unknown item. */
+const otherChange: fc.Arbitrary<JsonObject> = fc.record({
+	field: fc.constantFrom('account_update', 'message_template_status_update', 'user_preferences'),
+	value: fc.record({ event: text }),
+});
+
+export const change: fc.Arbitrary<JsonObject> = fc.oneof(
+	{ weight: 4, arbitrary: groupChange },
+	{ weight: 4, arbitrary: messagesChange },
+	{ weight: 1, arbitrary: otherChange },
+);
+
+/** The `object` of the envelope: Meta's, another product's, or odd values. */
+const envelopeObject: fc.Arbitrary<Json | undefined> = fc.oneof(
+	{ weight: 6, arbitrary: fc.constant('whatsapp_business_account') },
+	{ weight: 1, arbitrary: fc.constantFrom('page', 'instagram', '', 42, null, undefined) },
+);
+
+export const delivery: fc.Arbitrary<JsonObject> = fc
+	.tuple(
+		envelopeObject,
+		fc.array(
+			fc.record({
+				id: fc.constantFrom('WABA_1', 'WABA_2'),
+				changes: fc.array(change, { maxLength: 3 }),
+			}),
+			{ maxLength: 3 },
+		),
+	)
+	.map(([object, entry]) => {
+		const body: JsonObject = { entry };
+		if (object !== undefined) body.object = object;
+		return tagIdentities(body);
+	});
+
+/** Gives every group item, message and status a unique identity, in delivery order. */
+export function tagIdentities(body: JsonObject, prefix = 't'): JsonObject {
+	let counter = 0;
+	for (const entry of asArray(body.entry)) {
+		if (!isObj(entry)) continue;
+		for (const change of asArray(entry.changes)) {
+			if (!isObj(change) || !isObj(change.value)) continue;
+			for (const item of asArray(change.value.groups))
+				if (isObj(item)) item.request_id = `${prefix}-req-${counter++}`;
+			for (const item of asArray(change.value.messages))
+				if (isObj(item)) item.id = `wamid.${prefix}-m-${counter++}`;
+			for (const item of asArray(change.value.statuses))
+				if (isObj(item)) item.id = `wamid.${prefix}-s-${counter++}`;
+		}
+	}
+	return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The oracle
+
+export function isObj(value: unknown): value is JsonObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asArray(value: unknown): unknown[] {
+	return Array.isArray(value) ? value : [];
+}
+
+export interface ExpectedEvent {
+	event: TriggerEventName;
+	/** request_id / id of the source element; '' for a change or entry that held none. */
+	tag: string;
+	groupId: string | null;
+	phoneNumberId: string | null;
+	/** Traffic on `messages` that is not about a group. */
+	oneToOne: boolean;
+}
+
+function tagOf(value: unknown): string {
+	if (!isObj(value)) return '';
+	const tag = value.request_id ?? value.id;
+	return typeof tag === 'string' ? tag : '';
+}
+
+function str(value: unknown): string | null {
+	return typeof value === 'string' ? value : null;
+}
+
+function nonEmpty(value: unknown): boolean {
+	return Array.isArray(value) && value.length > 0;
+}
+
+function objects(value: unknown): number {
+	return asArray(value).filter(isObj).length;
+}
+
+/** The event of a group item, by the reference's table of `type`s. */
+export function classifyGroupItem(item: unknown, value: JsonObject): TriggerEventName {
+	if (!isObj(item)) return 'unknown';
+	const failed = nonEmpty(item.errors);
+	switch (item.type) {
+		case 'group_create':
+			return failed ? 'group_create_failed' : 'group_created';
+		case 'group_delete':
+			return failed ? 'group_delete_failed' : 'group_deleted';
+		case 'group_participants_add':
+			return 'participants_joined';
+		case 'group_participants_remove': {
+			const by = item.initiated_by ?? value.initiated_by;
+			if (by === 'participant') return 'participant_left';
+			const removed = objects(item.removed_participants);
+			return removed === 0 && (objects(item.failed_participants) > 0 || failed)
+				? 'participants_remove_failed'
+				: 'participants_removed';
+		}
+		case 'group_join_request_created':
+			return 'join_request_created';
+		case 'group_join_request_revoked':
+			return 'join_request_revoked';
+		case 'group_settings_update': {
+			const parts = [item.group_subject, item.group_description, item.profile_picture].filter(
+				isObj,
+			);
+			const updated = parts.filter((part) => part.update_successful === true).length;
+			const partFailed = parts.filter((part) => part.update_successful === false).length;
+			return updated === 0 && (partFailed > 0 || failed)
+				? 'settings_update_failed'
+				: 'settings_updated';
+		}
+		case 'group_suspend':
+			return 'group_suspended';
+		case 'group_suspend_cleared':
+			return 'group_suspension_cleared';
+		default:
+			return 'unknown';
+	}
+}
+
+const STATUS_NAMES: Record<string, TriggerEventName> = {
+	sent: 'message_sent',
+	delivered: 'message_delivered',
+	read: 'message_read',
+	failed: 'message_failed',
+};
+
+/**
+ * The events a delivery must produce, in order: one per group item, message and status of every
+ * change of every entry; one `unknown` for a change, entry or body that holds none of them.
+ */
+export function expectedEvents(body: unknown): ExpectedEvent[] {
+	const events: ExpectedEvent[] = [];
+	const entries = isObj(body) ? asArray(body.entry) : [];
+	const none = (phoneNumberId: string | null = null): ExpectedEvent => ({
+		event: 'unknown',
+		tag: '',
+		groupId: null,
+		phoneNumberId,
+		oneToOne: false,
+	});
+	if (entries.length === 0) return [none()];
+	for (const entry of entries) {
+		const changes = isObj(entry) ? asArray(entry.changes) : [];
+		if (changes.length === 0) {
+			events.push(none());
+			continue;
+		}
+		for (const change of changes) {
+			const field = isObj(change) ? str(change.field) : null;
+			const value = isObj(change) && isObj(change.value) ? change.value : {};
+			const phoneNumberId = isObj(value.metadata) ? str(value.metadata.phone_number_id) : null;
+			const before = events.length;
+			if (field === 'messages') {
+				for (const item of asArray(value.messages)) {
+					const ok = isObj(item);
+					const groupId = ok ? str(item.group_id) : null;
+					events.push({
+						event: ok ? 'message_received' : 'unknown',
+						tag: tagOf(item),
+						groupId,
+						phoneNumberId,
+						oneToOne: ok && item.group_id === undefined,
+					});
+				}
+				for (const item of asArray(value.statuses)) {
+					const ok = isObj(item);
+					const name =
+						ok &&
+						typeof item.status === 'string' &&
+						Object.prototype.hasOwnProperty.call(STATUS_NAMES, item.status)
+							? STATUS_NAMES[item.status]
+							: undefined;
+					if (ok && name) {
+						const isGroup = item.recipient_type === 'group';
+						events.push({
+							event: name,
+							tag: tagOf(item),
+							groupId: isGroup ? str(item.recipient_id) : null,
+							phoneNumberId,
+							oneToOne: !isGroup,
+						});
+					} else {
+						events.push({
+							event: 'unknown',
+							tag: tagOf(item),
+							groupId: ok ? str(item.group_id) : null,
+							phoneNumberId,
+							oneToOne: false,
+						});
+					}
+				}
+			} else if (field !== null && field.startsWith('group_')) {
+				for (const item of asArray(value.groups)) {
+					events.push({
+						event: classifyGroupItem(item, value),
+						tag: tagOf(item),
+						groupId: isObj(item) ? str(item.group_id) : null,
+						phoneNumberId,
+						oneToOne: false,
+					});
+				}
+			}
+			if (events.length === before) events.push(none(phoneNumberId));
+		}
+	}
+	return events;
+}
+
+/** The identity of an emitted item, to compare with ExpectedEvent.tag. */
+export function tagOfItem(item: Record<string, unknown>): string {
+	if (item.event === 'unknown') return tagOf(item.item);
+	if (item.event === 'message_received') return typeof item.id === 'string' ? item.id : '';
+	if (typeof item.messageId === 'string') return item.messageId;
+	return typeof item.requestId === 'string' ? item.requestId : '';
+}
+
+/** The keys every item carries, whatever Meta sent. */
+export const COMMON_KEYS = [
+	'event',
+	'field',
+	'groupId',
+	'businessAccountId',
+	'phoneNumberId',
+	'displayPhoneNumber',
+	'timestamp',
+	'timestampUnix',
+];
