@@ -52,6 +52,16 @@ export const concurrencyOption: INodeProperties = {
 		'How many requests to Meta may be in flight at once when the node gets many items. Lower it if Meta answers with rate-limit errors.',
 };
 
+export const requestTimeoutOption: INodeProperties = {
+	displayName: 'Request Timeout',
+	name: 'requestTimeout',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 300 },
+	default: 60,
+	description:
+		'How many seconds to wait for Meta to answer one request. A read that times out is retried; a create or a send is not (Meta may have acted on it), unless "Retry After Ambiguous Failures" is on.',
+};
+
 export const retryAmbiguousOption: INodeProperties = {
 	displayName: 'Retry After Ambiguous Failures',
 	name: 'retryAmbiguous',
@@ -69,7 +79,7 @@ export function optionsCollection(extra: INodeProperties[] = []): INodePropertie
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [concurrencyOption, ...extra].sort((a, b) =>
+		options: [concurrencyOption, requestTimeoutOption, ...extra].sort((a, b) =>
 			a.displayName.localeCompare(b.displayName),
 		),
 	};
