@@ -161,7 +161,7 @@ export function describeMetaError(
 	if (metaMessage) result.metaMessage = metaMessage;
 	if (details) result.details = redactSecrets(String(details), secrets);
 	if (known) result.hint = known.hint;
-	if (detail?.fbtrace_id) result.fbtraceId = detail.fbtrace_id;
+	if (detail?.fbtrace_id) result.fbtraceId = redactSecrets(String(detail.fbtrace_id), secrets);
 	if (context.statusCode !== undefined) result.httpCode = context.statusCode;
 	return result;
 }
