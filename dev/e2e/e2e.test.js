@@ -28,7 +28,7 @@ const {
 	sandboxModule,
 	configureMetaApp,
 } = require('../lib/stack');
-const { checkEvent } = require('./contract');
+const { checkEvent, EVENTS } = require('./contract');
 const { action, groupRef, manualChain, triggerOnly } = require('./workflows');
 
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -240,28 +240,7 @@ test('n8n starts with the package and the published example triggers register th
 test('activating a trigger registers its destination with the sandbox (challenge verified)', async () => {
 	const wf = triggerOnly('e2e: event contract', CONTRACT_WEBHOOK_ID, {
 		destination: 'businessAccount',
-		events: [
-			'group_created',
-			'group_create_failed',
-			'group_deleted',
-			'group_delete_failed',
-			'participants_joined',
-			'participants_removed',
-			'participants_remove_failed',
-			'participant_left',
-			'join_request_created',
-			'join_request_revoked',
-			'settings_updated',
-			'settings_update_failed',
-			'group_suspended',
-			'group_suspension_cleared',
-			'message_received',
-			'message_sent',
-			'message_delivered',
-			'message_read',
-			'message_failed',
-			'unknown',
-		],
+		events: [...EVENTS],
 	});
 	const created = await ctx.rest.request('POST', '/workflows', wf);
 	ctx.contractWorkflowId = created.id;
