@@ -168,6 +168,19 @@ const ALL_FIELDS = [
  * @property {(line: string) => void} [log]
  */
 
+/**
+ * Whether a stored participant or join request belongs to this user: by business-scoped user ID
+ * when both have one, else by WhatsApp ID (the key rule of Meta's BSUID rollout).
+ * @param {{ user_id?: string, wa_id?: string }} user
+ * @param {{ user_id?: string, wa_id?: string }} record
+ */
+function isSameUser(user, record) {
+	return Boolean(
+		(user.user_id && record.user_id === user.user_id) ||
+			(user.wa_id && record.wa_id === user.wa_id),
+	);
+}
+
 class Sandbox {
 	/** @param {SandboxOptions} [options] */
 	constructor(options = {}) {
@@ -1360,9 +1373,7 @@ class Sandbox {
 	 * @param {{ wa_id?: string, user_id?: string }} user
 	 */
 	isMember(group, user) {
-		return group.participants.some(
-			(p) => (user.user_id && p.user_id === user.user_id) || (user.wa_id && p.wa_id === user.wa_id),
-		);
+		return group.participants.some((p) => isSameUser(user, p));
 	}
 
 	/**
@@ -1405,9 +1416,7 @@ class Sandbox {
 	 * @param {{ wa_id?: string, user_id?: string, username?: string, name: string }} user
 	 */
 	createJoinRequest(group, user) {
-		const existing = group.join_requests.find(
-			(r) => (user.user_id && r.user_id === user.user_id) || (user.wa_id && r.wa_id === user.wa_id),
-		);
+		const existing = group.join_requests.find((r) => isSameUser(user, r));
 		if (existing)
 			throw new ControlError(409, `A join request is already pending: ${existing.join_request_id}`);
 		/** @type {JoinRequest} */
@@ -1446,9 +1455,7 @@ class Sandbox {
 	simWithdraw(input) {
 		const group = this.simGroup(input, false);
 		const user = this.simUser(input);
-		const request = group.join_requests.find(
-			(r) => (user.user_id && r.user_id === user.user_id) || (user.wa_id && r.wa_id === user.wa_id),
-		);
+		const request = group.join_requests.find((r) => isSameUser(user, r));
 		if (!request) throw new ControlError(404, 'No pending join request from this user');
 		group.join_requests = group.join_requests.filter((r) => r !== request);
 		this.emitGroups(group.phone_number_id, 'group_participants_update', [
@@ -1471,9 +1478,7 @@ class Sandbox {
 	simLeave(input) {
 		const group = this.simGroup(input, false);
 		const user = this.simUser(input);
-		const participant = group.participants.find(
-			(p) => (user.user_id && p.user_id === user.user_id) || (user.wa_id && p.wa_id === user.wa_id),
-		);
+		const participant = group.participants.find((p) => isSameUser(user, p));
 		if (!participant) throw new ControlError(404, 'Not a participant of this group');
 		group.participants = group.participants.filter((p) => p !== participant);
 		this.emitGroups(group.phone_number_id, 'group_participants_update', [
@@ -1495,9 +1500,7 @@ class Sandbox {
 	simMessage(input) {
 		const group = this.simGroup(input, false);
 		const user = this.simUser(input);
-		const participant = group.participants.find(
-			(p) => (user.user_id && p.user_id === user.user_id) || (user.wa_id && p.wa_id === user.wa_id),
-		);
+		const participant = group.participants.find((p) => isSameUser(user, p));
 		if (!participant) throw new ControlError(404, 'Only participants can write in the group');
 		const type = optString(input.type) ?? 'text';
 		const id = this.newMessageId();
