@@ -42,7 +42,7 @@ interface Harness {
 	webhookData(name: WebhookType, isTest?: boolean): IWebhookData;
 }
 
-async function harness(parameters: IDataObject): Promise<Harness> {
+async function harness(parameters: IDataObject, staticData: IDataObject = {}): Promise<Harness> {
 	const pkg = await loadPackage();
 	const type = `${pkg.packageName}.whatsAppGroupsTrigger`;
 	const node: INode = {
@@ -62,7 +62,7 @@ async function harness(parameters: IDataObject): Promise<Harness> {
 		connections: {},
 		active: true,
 		nodeTypes: pkg.nodeTypes,
-		staticData: {},
+		staticData,
 		settings: { executionOrder: 'v1' },
 	});
 	const additionalData = {
@@ -242,5 +242,62 @@ describe("the built trigger in n8n-core's contexts", () => {
 		});
 		expect(forged.result).toEqual({ noWebhookResponse: true });
 		expect(forged.response.sent.statusCode).toBe(401);
+	});
+
+	/**
+	 * n8n 2.40.7's production webhook call, step by step (live-webhooks.js, webhook-helpers.js,
+	 * workflow-runner.js, workflow-static-data.service.js): the workflow row is read from the
+	 * database; a Workflow is built around its static data; the node's webhook runs; n8n's answer
+	 * callback saves the static data if it is marked changed. With an answer written by the node
+	 * that callback runs at once; otherwise it runs after the execution has been started, which
+	 * builds another Workflow around the same static data object.
+	 */
+	async function productionCall(database: { staticData: string }, rawBody: string) {
+		const row = JSON.parse(database.staticData) as IDataObject;
+		const h = await harness({ phoneNumberId: 'PHONE_1' }, row);
+		const saveIfChanged = () => {
+			if (h.workflow.staticData.__dataChanged === true) {
+				database.staticData = JSON.stringify(h.workflow.staticData);
+				h.workflow.staticData.__dataChanged = false;
+			}
+		};
+		const { result } = await callWebhook(h, 'default', {
+			rawBody,
+			headers: { 'x-hub-signature-256': signBody(rawBody, APP_SECRET) },
+		});
+		if (result.noWebhookResponse === true) saveIfChanged();
+		if (result.workflowData !== undefined) {
+			// The execution's Workflow (WorkflowRunner.establishContextForPersistence).
+			new Workflow({ id: 'wf-1', nodes: [h.node], connections: {}, active: true, nodeTypes: h.workflow.nodeTypes, staticData: row });
+		}
+		if (result.noWebhookResponse !== true) saveIfChanged();
+		return result.workflowData?.[0].map((item) => item.json.requestId) ?? [];
+	}
+
+	it("keeps its redelivery memory across production calls in n8n's order of saving", async () => {
+		const database = { staticData: '{}' };
+		const first = JSON.stringify(groupCreated);
+		const second = first.replace('REQUEST_ID', 'REQUEST_ID_2');
+		expect(await productionCall(database, first)).toEqual(['REQUEST_ID']);
+		expect(JSON.parse(database.staticData)).toEqual({
+			'node:WhatsApp Groups Trigger': { seenEventKeys: [expect.stringMatching(/^[0-9a-f]{24}$/)] },
+		});
+		expect(await productionCall(database, first)).toEqual([]);
+		expect(await productionCall(database, second)).toEqual(['REQUEST_ID_2']);
+		expect(await productionCall(database, second)).toEqual([]);
+		expect(await productionCall(database, first)).toEqual([]);
+	});
+
+	it('needs to answer first: building the execution clears the static data change mark', async () => {
+		// Why the trigger answers Meta itself when it stored keys; if n8n-workflow stops clearing
+		// the mark, this fails and the early answer can be reconsidered.
+		const pkg = await loadPackage();
+		const row: IDataObject = {};
+		const build = () => new Workflow({ nodes: [], connections: {}, active: true, nodeTypes: pkg.nodeTypes, staticData: row });
+		const workflow = build();
+		workflow.getStaticData('node', { name: 'Trigger' } as INode).seenEventKeys = ['k'];
+		expect(workflow.staticData.__dataChanged).toBe(true);
+		build();
+		expect(workflow.staticData.__dataChanged).toBe(false);
 	});
 });

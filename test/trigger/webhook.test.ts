@@ -59,12 +59,24 @@ const metadata = { display_phone_number: '15550001111', phone_number_id: 'PHONE_
 describe('signature check on deliveries', () => {
 	const body = JSON.stringify(groupCreated);
 
-	it('accepts a delivery signed with the app secret', async () => {
+	it('accepts a delivery signed with the app secret and answers 200 itself, so n8n saves the redelivery memory first', async () => {
 		const { result, response, items } = await post(body);
-		expect(response.status).not.toHaveBeenCalled();
-		expect(result.noWebhookResponse).toBeUndefined();
 		expect(items).toHaveLength(1);
 		expect(items?.[0].event).toBe('group_created');
+		expect(result.noWebhookResponse).toBe(true);
+		expect(response.sent).toEqual({
+			statusCode: 200,
+			headers: { 'content-type': 'text/plain; charset=utf-8' },
+			body: 'OK',
+		});
+	});
+
+	it("leaves the answer to n8n when Ignore Redeliveries is off (nothing to save)", async () => {
+		const { result, response, items } = await post(body, { options: { ignoreRedeliveries: false } });
+		expect(items).toHaveLength(1);
+		expect(result.noWebhookResponse).toBeUndefined();
+		expect(response.status).not.toHaveBeenCalled();
+		expect(response.send).not.toHaveBeenCalled();
 	});
 
 	it.each([
@@ -119,7 +131,7 @@ describe('signature check on deliveries', () => {
 
 	it('accepts unsigned deliveries only when the user turned verification off', async () => {
 		const { items, response } = await post(body, { verifySignatures: false }, { headers: {} });
-		expect(response.status).not.toHaveBeenCalled();
+		expect(response.sent.statusCode).toBe(200);
 		expect(items?.map((item) => item.event)).toEqual(['group_created']);
 	});
 

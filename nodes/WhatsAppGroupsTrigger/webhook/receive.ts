@@ -112,6 +112,8 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		if (repeated > 0) skipped['already emitted (redelivery)'] = repeated;
 		emitted = fresh;
 	}
+	// Every fresh event's key was just added to the redelivery memory.
+	const memoryChanged = options.ignoreRedeliveries !== false && emitted.length > 0;
 	const skippedText = Object.entries(skipped)
 		.map(([reason, count]) => `${count} × ${reason}`)
 		.join(', ');
@@ -123,5 +125,15 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	const items = emitted.map(({ item, raw }) =>
 		(options.includeRaw === true ? { ...item, raw } : { ...item }) as unknown as IDataObject,
 	);
-	return { workflowData: [this.helpers.returnJsonArray(items)] };
+	const workflowData = [this.helpers.returnJsonArray(items)];
+	if (memoryChanged) {
+		// n8n saves a webhook call's static data in the callback that sends n8n's own answer, and
+		// only if the data is marked changed. With its default answer that callback runs after the
+		// execution has been started, and starting it builds a new Workflow around the same static
+		// data, which clears the mark: the memory was never saved (seen in n8n 2.40.7, e2e burst
+		// test). Answering here makes n8n run that callback, and the save, before the execution.
+		answer(this, 200, 'OK');
+		return { noWebhookResponse: true, workflowData };
+	}
+	return { workflowData };
 }
