@@ -237,6 +237,28 @@ test('n8n starts with the package and the published example triggers register th
 	assert.equal(overrideOf(PHONE_CONTRACT), null);
 });
 
+test("the credential's Test in n8n passes for the sandbox account and names what is wrong otherwise", async () => {
+	// What the editor's "Test" button sends for the stored credential, with the form's values.
+	const stored = sandboxCredential(ctx.sandbox);
+	/** @param {Record<string, unknown>} data */
+	const check = (data) =>
+		ctx.rest.request('POST', '/credentials/test', {
+			credentials: { id: stored.id, name: stored.name, type: stored.type, data },
+		});
+	const ok = await check(stored.data);
+	assert.equal(ok.status, 'OK', JSON.stringify(ok));
+	const badToken = await check({ ...stored.data, accessToken: 'EAAB-not-the-sandbox-token' });
+	assert.equal(badToken.status, 'Error');
+	assert.match(badToken.message, /^The access token was refused/);
+	assert.ok(!badToken.message.includes('EAAB-not-the-sandbox-token'), 'the token is not echoed');
+	const badAccount = await check({ ...stored.data, businessAccountId: '999999999999999' });
+	assert.equal(badAccount.status, 'Error');
+	assert.match(badAccount.message, /^Meta did not accept the WhatsApp Business Account ID/);
+	const badVersion = await check({ ...stored.data, baseUrl: `${ctx.sandbox.url}/not-graph` });
+	assert.equal(badVersion.status, 'Error');
+	assert.match(badVersion.message, /^Nothing answered at this Base URL/);
+});
+
 test('activating a trigger registers its destination with the sandbox (challenge verified)', async () => {
 	const wf = triggerOnly('e2e: event contract', CONTRACT_WEBHOOK_ID, {
 		destination: 'businessAccount',
