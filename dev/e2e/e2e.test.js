@@ -251,6 +251,12 @@ test("the credential's Test in n8n passes for the sandbox account and names what
 	assert.equal(badToken.status, 'Error');
 	assert.match(badToken.message, /^The access token was refused/);
 	assert.ok(!badToken.message.includes('EAAB-not-the-sandbox-token'), 'the token is not echoed');
+	// An app access token pasted where a system-user token belongs: Meta answers 403.
+	const appToken = `${stored.data.appId}|${stored.data.appSecret}`;
+	const wrongKind = await check({ ...stored.data, accessToken: appToken });
+	assert.equal(wrongKind.status, 'Error');
+	assert.match(wrongKind.message, /^The access token cannot read this WhatsApp Business Account/);
+	assert.ok(!wrongKind.message.includes(String(stored.data.appSecret)), 'the app secret is not echoed');
 	const badAccount = await check({ ...stored.data, businessAccountId: '999999999999999' });
 	assert.equal(badAccount.status, 'Error');
 	assert.match(badAccount.message, /^Meta did not accept the WhatsApp Business Account ID/);
