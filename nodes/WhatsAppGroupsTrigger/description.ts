@@ -166,7 +166,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to skip an event already emitted (Meta retries deliveries). Remembers the last 1,000 events in the workflow's static data; on unless turned off.",
+					"Whether to skip an event already emitted (Meta retries deliveries). Remembers the last 1,000 events in the workflow's static data; to have n8n save them, the trigger answers Meta just before the workflow starts.",
 			},
 			{
 				displayName: 'Include One-to-One Traffic',
