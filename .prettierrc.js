@@ -9,4 +9,6 @@ module.exports = {
 	quoteProps: 'as-needed',
 	endOfLine: 'lf',
 	printWidth: 100,
+	// JSON keeps the two-space indentation of .editorconfig (package.json, workflow examples).
+	overrides: [{ files: ['*.json'], options: { useTabs: false } }],
 };

@@ -53,7 +53,9 @@ for (const [location, entry] of Object.entries(lock.packages)) {
 }
 if (process.argv.includes('--check')) {
 	if (added > 0) {
-		console.error(`package-lock.json lacks ${added} optional platform entries: run \`node .ci/complete-lock.js\` and commit it`);
+		console.error(
+			`package-lock.json lacks ${added} optional platform entries: run \`node .ci/complete-lock.js\` and commit it`,
+		);
 		process.exit(1);
 	}
 	console.log('complete-lock: package-lock.json is complete');
@@ -61,7 +63,9 @@ if (process.argv.includes('--check')) {
 }
 // Keep npm's ordering: alphabetical by location, root first.
 const sorted = Object.fromEntries(
-	Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+	Object.entries(lock.packages).sort(([a], [b]) =>
+		a === '' ? -1 : b === '' ? 1 : a.localeCompare(b),
+	),
 );
 lock.packages = sorted;
 fs.writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);

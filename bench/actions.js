@@ -29,7 +29,10 @@ async function startCountingSandbox(options) {
 	const server = http.createServer((req, res) => {
 		const pathname = new URL(req.url ?? '/', 'http://sandbox.local').pathname;
 		if (pathname.startsWith(`/${GRAPH_VERSION}/`)) {
-			requests.push({ method: req.method ?? 'GET', path: pathname.slice(GRAPH_VERSION.length + 1) });
+			requests.push({
+				method: req.method ?? 'GET',
+				path: pathname.slice(GRAPH_VERSION.length + 1),
+			});
 		}
 		handler(req, res);
 	});
@@ -74,7 +77,8 @@ async function startCountingSandbox(options) {
 				body: JSON.stringify(body),
 			});
 			const json = await response.json();
-			if (!response.ok) throw new Error(`sandbox ${route}: ${response.status} ${JSON.stringify(json)}`);
+			if (!response.ok)
+				throw new Error(`sandbox ${route}: ${response.status} ${JSON.stringify(json)}`);
 			return json;
 		},
 		async stop() {
@@ -106,7 +110,8 @@ function now() {
  * @param {string} what
  */
 function checkRun(result, what) {
-	if (result.error) throw new Error(`${what}: the node failed: ${result.error.message ?? result.error}`);
+	if (result.error)
+		throw new Error(`${what}: the node failed: ${result.error.message ?? result.error}`);
 }
 
 // ------------------------------------------------------------------------------------ part 2
@@ -122,7 +127,12 @@ async function getManyGroups(sandbox, groups) {
 	let start = now();
 	const result = await runNode({
 		nodeType: 'whatsAppGroups',
-		parameters: { resource: 'group', operation: 'getMany', phoneNumberId: sandbox.phoneNumberId, returnAll: true },
+		parameters: {
+			resource: 'group',
+			operation: 'getMany',
+			phoneNumberId: sandbox.phoneNumberId,
+			returnAll: true,
+		},
 		inputItems: [{}],
 		credentials: sandbox.credentials(),
 	});
@@ -131,7 +141,9 @@ async function getManyGroups(sandbox, groups) {
 	const nodeRequests = sandbox.count(/^GET \/\d+\/groups$/);
 	const ids = new Set(result.items.map((item) => item.json.groupId));
 	if (result.items.length !== groups || ids.size !== groups) {
-		throw new Error(`Get Many returned ${result.items.length} groups (${ids.size} distinct), expected ${groups}`);
+		throw new Error(
+			`Get Many returned ${result.items.length} groups (${ids.size} distinct), expected ${groups}`,
+		);
 	}
 
 	// The naive loop: the API's default page, following the after cursor while `next` exists.
@@ -142,7 +154,9 @@ async function getManyGroups(sandbox, groups) {
 	for (let page = 0; page < 100_000; page++) {
 		const url = new URL(`${sandbox.url}/${GRAPH_VERSION}/${sandbox.phoneNumberId}/groups`);
 		if (after) url.searchParams.set('after', after);
-		const response = await fetch(url, { headers: { authorization: `Bearer ${sandbox.state.token}` } });
+		const response = await fetch(url, {
+			headers: { authorization: `Bearer ${sandbox.state.token}` },
+		});
 		const body = /** @type {any} */ (await response.json());
 		if (!response.ok) throw new Error(`naive Get Many: ${response.status} ${JSON.stringify(body)}`);
 		naiveGroups += body.data.groups.length;
@@ -151,7 +165,8 @@ async function getManyGroups(sandbox, groups) {
 	}
 	const naiveMs = elapsedMs(start);
 	const naiveRequests = sandbox.count(/^GET \/\d+\/groups$/);
-	if (naiveGroups !== groups) throw new Error(`naive Get Many saw ${naiveGroups} groups, expected ${groups}`);
+	if (naiveGroups !== groups)
+		throw new Error(`naive Get Many saw ${naiveGroups} groups, expected ${groups}`);
 	return { nodeRequests, nodeMs, naiveRequests, naiveMs, groups };
 }
 
@@ -199,12 +214,16 @@ async function approveJoinRequests(sandbox, size) {
 	const ms = elapsedMs(start);
 	checkRun(result, 'Approve join requests');
 	const requests = sandbox.count(/^POST \/.+\/join_requests$/);
-	const statuses = countBy(result.items.map((item) => item.json.status ?? (item.json.error ? 'error' : '?')));
+	const statuses = countBy(
+		result.items.map((item) => item.json.status ?? (item.json.error ? 'error' : '?')),
+	);
 	const rowsPerItem = countBy(result.items.map((item) => item.pairedItem?.item));
 	const missing = items.length - Object.keys(rowsPerItem).length;
 	const duplicated = Object.values(rowsPerItem).filter((count) => count > 1).length;
 	if (missing > 0 || duplicated > 0 || result.items.length !== items.length) {
-		throw new Error(`Approve: ${missing} items without a row, ${duplicated} with several, ${result.items.length} rows for ${items.length} items`);
+		throw new Error(
+			`Approve: ${missing} items without a row, ${duplicated} with several, ${result.items.length} rows for ${items.length} items`,
+		);
 	}
 	const expected = size.groupCount * Math.ceil(perGroup / size.batchSize);
 	return { requests, expected, ms, statuses, items: items.length, perGroup };
@@ -224,7 +243,10 @@ async function removeParticipants(sandbox, count) {
 		name: `Member ${index}`,
 		joined_at: 1767225600,
 	}));
-	const items = group.participants.map((participant) => ({ groupId: group.id, participant: participant.wa_id }));
+	const items = group.participants.map((participant) => ({
+		groupId: group.id,
+		participant: participant.wa_id,
+	}));
 	sandbox.resetCount();
 	const start = now();
 	const result = await runNode({
@@ -245,7 +267,9 @@ async function removeParticipants(sandbox, count) {
 	const requests = sandbox.count(/^DELETE \/.+\/participants$/);
 	const statuses = countBy(result.items.map((item) => item.json.status ?? 'error'));
 	if ((statuses.removed ?? 0) !== count || group.participants.length !== 0) {
-		throw new Error(`Remove: ${JSON.stringify(statuses)}; ${group.participants.length} still in the group`);
+		throw new Error(
+			`Remove: ${JSON.stringify(statuses)}; ${group.participants.length} still in the group`,
+		);
 	}
 	return { requests, expected: Math.ceil(count / 8), ms, statuses };
 }
@@ -315,7 +339,9 @@ async function sendToGroups(sandbox, groups, concurrency) {
 		if (sent === 0) missing += 1;
 	}
 	const failedItems = result.items.filter((item) => item.json.error !== undefined);
-	const okItems = result.items.filter((item) => item.json.error === undefined && item.json.messageId);
+	const okItems = result.items.filter(
+		(item) => item.json.error === undefined && item.json.messageId,
+	);
 	return {
 		ms,
 		requests: sandbox.count(/^POST \/\d+\/messages$/),

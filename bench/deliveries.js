@@ -27,7 +27,9 @@ function hex(seed, length = 64) {
 function digits(seed, length) {
 	let out = '';
 	for (let round = 0; out.length < length && round < 10; round++) {
-		out += BigInt(`0x${hex(`${seed}:${round}`, 24)}`).toString().slice(0, 20);
+		out += BigInt(`0x${hex(`${seed}:${round}`, 24)}`)
+			.toString()
+			.slice(0, 20);
 	}
 	return out.slice(0, length);
 }
@@ -46,7 +48,9 @@ function valueFor(name, index) {
 	if (name.includes('PHONE_NUMBER_ID')) return PHONE_NUMBER_ID;
 	if (name.includes('DISPLAY')) return DISPLAY_PHONE_NUMBER;
 	if (name.startsWith('GROUP_ID'))
-		return Buffer.from(`capi_group:${DISPLAY_PHONE_NUMBER}:${digits(`group:${index % 500}`, 18)}`).toString('base64');
+		return Buffer.from(
+			`capi_group:${DISPLAY_PHONE_NUMBER}:${digits(`group:${index % 500}`, 18)}`,
+		).toString('base64');
 	if (name.includes('MESSAGE_ID'))
 		return `wamid.${Buffer.from(`${DISPLAY_PHONE_NUMBER}${hex(seed, 32)}`).toString('base64')}`;
 	if (name.includes('JOIN_REQUEST_ID')) return digits(seed, 16);
@@ -58,15 +62,18 @@ function valueFor(name, index) {
 	if (name === 'ERROR_CODE') return 131203;
 	if (name === 'ERROR_TITLE') return 'Failed to add participant';
 	if (name === 'ERROR_MESSAGE') return 'Failed to add participant';
-	if (name === 'ERROR_DETAILS') return 'The user could not be added to the group because the group is full.';
+	if (name === 'ERROR_DETAILS')
+		return 'The user could not be added to the group because the group is full.';
 	if (name === 'CONVERSATION_CATEGORY') return 'group_service';
 	if (name === 'PRICING_MODEL') return 'PMP';
 	if (name.startsWith('REASON')) return 'invite_link';
 	if (name === 'JOIN_APPROVAL_MODE') return 'approval_required';
 	if (name === 'PHOTO_HASH') return hex(seed);
 	if (name === 'GROUP_SUBJECT') return `Customer updates ${index % 50}`;
-	if (name === 'GROUP_DESCRIPTION') return 'Weekly updates for our best customers, in English and Spanish.';
-	if (name === 'MESSAGE_BODY') return `Hello everyone, our store opens at 9:00 tomorrow (message ${index}). See you there!`;
+	if (name === 'GROUP_DESCRIPTION')
+		return 'Weekly updates for our best customers, in English and Spanish.';
+	if (name === 'MESSAGE_BODY')
+		return `Hello everyone, our store opens at 9:00 tomorrow (message ${index}). See you there!`;
 	return `${name.toLowerCase()}_${index}`;
 }
 
@@ -108,7 +115,10 @@ function loadSampleChanges() {
 }
 
 function readSampleChanges() {
-	const files = fs.readdirSync(SAMPLES_DIR).filter((file) => file.endsWith('.json')).sort();
+	const files = fs
+		.readdirSync(SAMPLES_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.sort();
 	/** @type {Array<{ name: string, change: any, events: number }>} */
 	const changes = [];
 	for (const file of files) {
@@ -117,7 +127,9 @@ function readSampleChanges() {
 			for (const change of entry.changes ?? []) {
 				const value = change.value ?? {};
 				const events =
-					(value.groups?.length ?? 0) + (value.messages?.length ?? 0) + (value.statuses?.length ?? 0);
+					(value.groups?.length ?? 0) +
+					(value.messages?.length ?? 0) +
+					(value.statuses?.length ?? 0);
 				if (events > 0) changes.push({ name: file.replace(/\.json$/, ''), change, events });
 			}
 		}
@@ -142,7 +154,9 @@ function readSampleChanges() {
  * @returns {Delivery}
  */
 function buildDelivery(name, target) {
-	const samples = loadSampleChanges().filter((sample) => !target.only || sample.name === target.only);
+	const samples = loadSampleChanges().filter(
+		(sample) => !target.only || sample.name === target.only,
+	);
 	if (samples.length === 0) throw new Error(`No sample named ${target.only}`);
 	const changes = [];
 	let events = 0;
@@ -179,7 +193,10 @@ function standardDeliveries(quick = false) {
 		return { name, variants };
 	};
 	return [
-		variantsOf('1 event (group text message)', { events: 1, only: 'messages__group_message_received' }),
+		variantsOf('1 event (group text message)', {
+			events: 1,
+			only: 'messages__group_message_received',
+		}),
 		variantsOf('100 mixed events', { events: 100 }),
 		variantsOf(quick ? '~100 KB batch' : '~1 MB batch', { bytes: quick ? 100_000 : 1_000_000 }),
 	];

@@ -41,7 +41,8 @@ function loadPackage() {
 		const nodeTypes = new Map();
 		for (const [name, { type }] of Object.entries(loader.nodeTypes)) nodeTypes.set(name, type);
 		const credentialTypes = new Map();
-		for (const [name, { type }] of Object.entries(loader.credentialTypes)) credentialTypes.set(name, type);
+		for (const [name, { type }] of Object.entries(loader.credentialTypes))
+			credentialTypes.set(name, type);
 		return { packageName: loader.packageName, nodeTypes, credentialTypes };
 	})();
 	return loaded;
@@ -99,12 +100,24 @@ class CredentialsHelper extends ICredentialsHelper {
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (authenticate?.type === 'generic') {
 			for (const [where, entries] of Object.entries(authenticate.properties)) {
-				for (const [key, value] of Object.entries(/** @type {Record<string, unknown>} */ (entries))) {
+				for (const [key, value] of Object.entries(
+					/** @type {Record<string, unknown>} */ (entries),
+				)) {
 					const resolved =
 						typeof value === 'string' && value.startsWith('=')
-							? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '')
+							? workflow.expression.getSimpleParameterValue(
+									node,
+									value,
+									'internal',
+									{ $credentials: credentials },
+									undefined,
+									'',
+								)
 							: value;
-					requestOptions[where] = { ...(requestOptions[where] ?? {}), [key]: String(resolved ?? '') };
+					requestOptions[where] = {
+						...(requestOptions[where] ?? {}),
+						[key]: String(resolved ?? ''),
+					};
 				}
 			}
 		}
@@ -201,18 +214,22 @@ async function runNode(options) {
 		settings: { executionOrder: 'v1' },
 	});
 	const executionId = 'bench-execution';
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, /** @type {any} */ ({
-		id: workflow.id,
-		name: workflow.name,
-		nodes: [sourceNode, node],
-		connections: workflow.connectionsBySourceNode,
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		settings: workflow.settings,
-	}));
+	const hooks = new ExecutionLifecycleHooks(
+		'manual',
+		executionId,
+		/** @type {any} */ ({
+			id: workflow.id,
+			name: workflow.name,
+			nodes: [sourceNode, node],
+			connections: workflow.connectionsBySourceNode,
+			active: false,
+			activeVersionId: null,
+			isArchived: false,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			settings: workflow.settings,
+		}),
+	);
 	const notAvailable = async () => {
 		throw new Error('Not available in the bench');
 	};

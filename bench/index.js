@@ -30,7 +30,9 @@ function assertBuilt() {
 	const files = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])];
 	const missing = files.filter((file) => !fs.existsSync(path.join(ROOT, file)));
 	if (missing.length > 0) {
-		throw new Error(`The bench runs the built package, but ${missing.join(', ')} is missing. Run \`npm run build\` first.`);
+		throw new Error(
+			`The bench runs the built package, but ${missing.join(', ')} is missing. Run \`npm run build\` first.`,
+		);
 	}
 }
 
@@ -50,10 +52,33 @@ async function main() {
 	const startedAt = Date.now();
 	const quick = args.quick;
 	const sizes = quick
-		? { webhookReps: 3, reps: 2, groups: 2000, joinRequests: 100, joinGroups: 10, batchSize: 100, removals: 16, sends: 50, serialReps: 1, throttledReps: 1 }
-		: { webhookReps: 7, reps: 3, groups: 10_000, joinRequests: 1000, joinGroups: 10, batchSize: 100, removals: 80, sends: 500, serialReps: 2, throttledReps: 3 };
+		? {
+				webhookReps: 3,
+				reps: 2,
+				groups: 2000,
+				joinRequests: 100,
+				joinGroups: 10,
+				batchSize: 100,
+				removals: 16,
+				sends: 50,
+				serialReps: 1,
+				throttledReps: 1,
+			}
+		: {
+				webhookReps: 7,
+				reps: 3,
+				groups: 10_000,
+				joinRequests: 1000,
+				joinGroups: 10,
+				batchSize: 100,
+				removals: 80,
+				sends: 500,
+				serialReps: 2,
+				throttledReps: 3,
+			};
 	const latencyMs = 100;
-	if (typeof globalThis.gc !== 'function') log('note: run with node --expose-gc for steadier timings and the heap figure');
+	if (typeof globalThis.gc !== 'function')
+		log('note: run with node --expose-gc for steadier timings and the heap figure');
 
 	/** @type {string[][]} */
 	const rows = [];
@@ -66,10 +91,16 @@ async function main() {
 	log('1/4 webhook handling …');
 	const { benchWebhook } = require('./webhook');
 	const webhook = await benchWebhook({ quick, repetitions: sizes.webhookReps, log });
-	raw.webhook = webhook.results.map((result) => ({ name: result.delivery.name, bytes: result.delivery.rawBody.length, events: result.delivery.events, series: result.series }));
+	raw.webhook = webhook.results.map((result) => ({
+		name: result.delivery.name,
+		bytes: result.delivery.rawBody.length,
+		events: result.delivery.events,
+		series: result.series,
+	}));
 	for (const result of webhook.results) {
 		const { delivery, series } = result;
-		const plural = (/** @type {number} */ count, /** @type {string} */ word) => `${count} ${word}${count === 1 ? '' : 's'}`;
+		const plural = (/** @type {number} */ count, /** @type {string} */ word) =>
+			`${count} ${word}${count === 1 ? '' : 's'}`;
 		const size = `${(delivery.rawBody.length / 1024).toFixed(delivery.rawBody.length < 10_240 ? 1 : 0)} KB`;
 		const label = `Webhook, ${delivery.name} (${size}, ${plural(delivery.events, 'event')})`;
 		const vsFloor = median(series.oursVsFloor);
@@ -110,10 +141,15 @@ async function main() {
 	const sandbox = await actions.startCountingSandbox({ seedGroups: sizes.groups });
 	try {
 		const getMany = [];
-		for (let rep = 0; rep < sizes.reps; rep++) getMany.push(await actions.getManyGroups(sandbox, sizes.groups));
+		for (let rep = 0; rep < sizes.reps; rep++)
+			getMany.push(await actions.getManyGroups(sandbox, sizes.groups));
 		const requestsOurs = getMany[0].nodeRequests;
 		const requestsNaive = getMany[0].naiveRequests;
-		if (getMany.some((run) => run.nodeRequests !== requestsOurs || run.naiveRequests !== requestsNaive)) {
+		if (
+			getMany.some(
+				(run) => run.nodeRequests !== requestsOurs || run.naiveRequests !== requestsNaive,
+			)
+		) {
 			throw new Error('Get Many: the request count changed between repetitions');
 		}
 		const goalGetMany = Math.ceil(sizes.groups / 1024);
@@ -129,7 +165,11 @@ async function main() {
 		const approvals = [];
 		for (let rep = 0; rep < sizes.reps; rep++) {
 			approvals.push(
-				await actions.approveJoinRequests(sandbox, { requests: sizes.joinRequests, groupCount: sizes.joinGroups, batchSize: sizes.batchSize }),
+				await actions.approveJoinRequests(sandbox, {
+					requests: sizes.joinRequests,
+					groupCount: sizes.joinGroups,
+					batchSize: sizes.batchSize,
+				}),
 			);
 		}
 		const approve = approvals[0];
@@ -142,11 +182,16 @@ async function main() {
 			verdict(approvals.every((run) => run.requests <= run.expected)),
 		]);
 		notes.push(
-			`Approvals: ${Object.entries(approve.statuses).map(([status, count]) => `${count} ${status}`).join(', ')} per run — the sandbox, like Meta, caps a group at 8 participants, so after the 8th approval per group the rest come back refused per ID (131204) in the same response; every item got exactly one row.`,
+			`Approvals: ${Object.entries(approve.statuses)
+				.map(([status, count]) => `${count} ${status}`)
+				.join(
+					', ',
+				)} per run — the sandbox, like Meta, caps a group at 8 participants, so after the 8th approval per group the rest come back refused per ID (131204) in the same response; every item got exactly one row.`,
 		);
 
 		const removals = [];
-		for (let rep = 0; rep < sizes.reps; rep++) removals.push(await actions.removeParticipants(sandbox, sizes.removals));
+		for (let rep = 0; rep < sizes.reps; rep++)
+			removals.push(await actions.removeParticipants(sandbox, sizes.removals));
 		const remove = removals[0];
 		rows.push([
 			`Remove ${sizes.removals} participants arriving as ${sizes.removals} items of one group`,
@@ -160,7 +205,11 @@ async function main() {
 		// ---------------------------------------------------------------- 3. latency-bound sends
 		log('3/4 latency-bound sends …');
 		const groups = actions.sendableGroups(sandbox, sizes.sends);
-		const latencyFault = sandbox.state.addFault({ kind: 'latency', ms: latencyMs, path: '/messages$' });
+		const latencyFault = sandbox.state.addFault({
+			kind: 'latency',
+			ms: latencyMs,
+			path: '/messages$',
+		});
 		const defaultConcurrency = 5;
 		const ideal = Math.ceil(sizes.sends / defaultConcurrency) * latencyMs;
 		const idealSerial = sizes.sends * latencyMs;
@@ -200,7 +249,12 @@ async function main() {
 
 		// ---------------------------------------------------------------- 4. throttled sends
 		log('4/4 throttled sends (Retry-After 1 s: this part waits for real) …');
-		const throttle = sandbox.state.addFault({ kind: 'rate_limit', ratio: 0.2, retryAfter: 1, path: '/messages$' });
+		const throttle = sandbox.state.addFault({
+			kind: 'rate_limit',
+			ratio: 0.2,
+			retryAfter: 1,
+			path: '/messages$',
+		});
 		/** @type {number[]} */
 		const throttledMs = [];
 		/** @type {number[]} */
@@ -226,7 +280,9 @@ async function main() {
 			const bound = (run.requests * latencyMs + throttled * 1000) / defaultConcurrency;
 			boundRatios.push(run.ms / bound);
 		}
-		sandbox.state.faults = sandbox.state.faults.filter((/** @type {any} */ rule) => rule.id !== throttle.id && rule.id !== latencyFault.id);
+		sandbox.state.faults = sandbox.state.faults.filter(
+			(/** @type {any} */ rule) => rule.id !== throttle.id && rule.id !== latencyFault.id,
+		);
 		rows.push([
 			`Same send (${sizes.sends} groups, ${latencyMs} ms latency) with 20% answered 429 Retry-After: 1: items completed, duplicates`,
 			`${sizes.sends * sizes.throttledReps - gaveUp}/${sizes.sends * sizes.throttledReps} sent, ${duplicates} duplicates (${throttledTotal} × 429 in ${requestsTotal} requests)`,
@@ -248,7 +304,16 @@ async function main() {
 				`Throttled send: ${gaveUp} of ${sizes.sends * sizes.throttledReps} items gave up after the transport's 5 attempts, all answered 429 (with 20% of requests throttled at random, 0.2^5 = 1 item in 3,125 is expected to): ${[...new Set(gaveUpMessages)].join('; ')}. Reported as a failed item (continue on fail), never sent twice.`,
 			);
 		}
-		raw.sends = { parallelMs, serialMs, throttledMs, throttledTotal, requestsTotal, gaveUp, duplicates, ideal };
+		raw.sends = {
+			parallelMs,
+			serialMs,
+			throttledMs,
+			throttledTotal,
+			requestsTotal,
+			gaveUp,
+			duplicates,
+			ideal,
+		};
 	} finally {
 		await sandbox.stop();
 	}
@@ -282,9 +347,12 @@ function checkSend(run, items, what, throttled = false) {
 	const problems = [];
 	if (run.outputItems !== items) problems.push(`${run.outputItems} output rows for ${items} items`);
 	if (run.duplicates > 0) problems.push(`${run.duplicates} messages sent twice`);
-	if (run.missing !== run.failedItems) problems.push(`${run.missing} groups without the message but ${run.failedItems} failed items`);
-	if (run.okItems + run.failedItems !== items) problems.push(`${items - run.okItems - run.failedItems} items neither sent nor failed`);
-	if (!throttled && run.failedItems > 0) problems.push(`${run.failedItems} items failed: ${run.failedMessages.join('; ')}`);
+	if (run.missing !== run.failedItems)
+		problems.push(`${run.missing} groups without the message but ${run.failedItems} failed items`);
+	if (run.okItems + run.failedItems !== items)
+		problems.push(`${items - run.okItems - run.failedItems} items neither sent nor failed`);
+	if (!throttled && run.failedItems > 0)
+		problems.push(`${run.failedItems} items failed: ${run.failedMessages.join('; ')}`);
 	if (problems.length > 0) throw new Error(`${what}: ${problems.join(', ')}`);
 }
 

@@ -67,7 +67,10 @@ function fmtTimes(values) {
  */
 function markdownTable(header, rows) {
 	const escape = (/** @type {string} */ cell) => String(cell).replace(/\|/g, '\\|');
-	const lines = [`| ${header.map(escape).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+	const lines = [
+		`| ${header.map(escape).join(' | ')} |`,
+		`| ${header.map(() => '---').join(' | ')} |`,
+	];
 	for (const row of rows) lines.push(`| ${row.map(escape).join(' | ')} |`);
 	return lines.join('\n');
 }

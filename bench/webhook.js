@@ -27,7 +27,9 @@ const ACCESS_TOKEN = 'bench-access-token';
 
 /** Every event the trigger offers: the typed items of every event in the delivery are emitted. */
 function allTriggerEvents() {
-	const { TRIGGER_EVENTS } = require(path.join(ROOT, 'dist/nodes/WhatsAppGroupsTrigger/webhook/events.js'));
+	const { TRIGGER_EVENTS } = require(
+		path.join(ROOT, 'dist/nodes/WhatsAppGroupsTrigger/webhook/events.js'),
+	);
 	return [...TRIGGER_EVENTS];
 }
 
@@ -139,7 +141,11 @@ function contenders(handlers, variants, events) {
 	};
 	const ourStaticData = {};
 	const builtinParameters = { updates: ['messages'], options: {} };
-	const builtinCredentials = { clientId: '100000000000009', clientSecret: APP_SECRET, accessToken: ACCESS_TOKEN };
+	const builtinCredentials = {
+		clientId: '100000000000009',
+		clientSecret: APP_SECRET,
+		accessToken: ACCESS_TOKEN,
+	};
 	const next = { floor: 0, ours: 0, builtin: 0 };
 	/** @param {'floor' | 'ours' | 'builtin'} who */
 	const take = (who) => prepared[next[who]++ % prepared.length];
@@ -165,7 +171,9 @@ function contenders(handlers, variants, events) {
 			const result = await handlers.ours.webhook.call(context);
 			const emitted = result?.workflowData?.[0]?.length ?? 0;
 			if (emitted !== delivery.events) {
-				throw new Error(`${delivery.name}: our trigger emitted ${emitted} items for ${delivery.events} events`);
+				throw new Error(
+					`${delivery.name}: our trigger emitted ${emitted} items for ${delivery.events} events`,
+				);
 			}
 			return result;
 		},
@@ -182,7 +190,9 @@ function contenders(handlers, variants, events) {
 			const result = await handlers.builtin.webhook.call(context);
 			const emitted = result?.workflowData?.[0]?.length ?? 0;
 			if (emitted !== delivery.changes) {
-				throw new Error(`${delivery.name}: the built-in trigger emitted ${emitted} items for ${delivery.changes} changes`);
+				throw new Error(
+					`${delivery.name}: the built-in trigger emitted ${emitted} items for ${delivery.changes} changes`,
+				);
 			}
 			return result;
 		},
@@ -224,16 +234,27 @@ async function benchWebhook(options) {
 		const builtinItems = delivery.changes;
 		// Calibrate: about 60 ms (quick: 25 ms) of floor work per timed batch.
 		let single = await timePerCall(run.floor, 3);
-		for (let round = 0; round < 5; round++) single = Math.min(single, await timePerCall(run.floor, 5));
+		for (let round = 0; round < 5; round++)
+			single = Math.min(single, await timePerCall(run.floor, 5));
 		const budgetMs = options.quick ? 25 : 60;
-		const iterations = Math.max(3, Math.min(20_000, Math.round(budgetMs / Math.max(single, 0.0005))));
+		const iterations = Math.max(
+			3,
+			Math.min(20_000, Math.round(budgetMs / Math.max(single, 0.0005))),
+		);
 		for (let warm = 0; warm < 3; warm++) {
 			await timePerCall(run.floor, iterations);
 			await timePerCall(run.ours, iterations);
 			await timePerCall(run.builtin, iterations);
 		}
 		/** @type {{ floor: number[], ours: number[], builtin: number[], oursVsFloor: number[], oursVsBuiltin: number[], builtinVsFloor: number[] }} */
-		const series = { floor: [], ours: [], builtin: [], oursVsFloor: [], oursVsBuiltin: [], builtinVsFloor: [] };
+		const series = {
+			floor: [],
+			ours: [],
+			builtin: [],
+			oursVsFloor: [],
+			oursVsBuiltin: [],
+			builtinVsFloor: [],
+		};
 		const names = /** @type {const} */ (['floor', 'ours', 'builtin']);
 		for (let repetition = 0; repetition < options.repetitions; repetition++) {
 			/** @type {Record<string, number>} */
@@ -253,7 +274,14 @@ async function benchWebhook(options) {
 		options.log(
 			`webhook ${delivery.name}: ${delivery.rawBody.length} bytes, ${delivery.events} events, ${iterations} deliveries per timing`,
 		);
-		results.push({ delivery, variants: variants.length, ourItems, builtinItems, iterations, series });
+		results.push({
+			delivery,
+			variants: variants.length,
+			ourItems,
+			builtinItems,
+			iterations,
+			series,
+		});
 	}
 	const heap = await heapGrowth(handlers, events, options);
 	return { results, heap };

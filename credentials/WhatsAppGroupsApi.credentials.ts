@@ -74,8 +74,7 @@ export class WhatsAppGroupsApi implements ICredentialType {
 			type: 'string',
 			default: 'https://graph.facebook.com',
 			required: true,
-			description:
-				'Where the Graph API lives. Change it only to use the local sandbox or a proxy.',
+			description: 'Where the Graph API lives. Change it only to use the local sandbox or a proxy.',
 		},
 	];
 

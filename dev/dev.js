@@ -56,7 +56,14 @@ const say = (/** @type {string} */ s) => process.stdout.write(`${s}\n`);
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		say(fs.readFileSync(__filename, 'utf8').split('\n').slice(5, 14).map((l) => l.replace(/^ \* ?/, '')).join('\n'));
+		say(
+			fs
+				.readFileSync(__filename, 'utf8')
+				.split('\n')
+				.slice(5, 14)
+				.map((l) => l.replace(/^ \* ?/, ''))
+				.join('\n'),
+		);
 		return;
 	}
 	if (args['clean-cache']) {
@@ -87,7 +94,9 @@ async function main() {
 		log: (/** @type {string} */ line) => say(dim(`    [sandbox] ${line}`)),
 	});
 	const seedCount = Number(args['seed-groups'] ?? 12);
-	const [mainPhone, secondPhone] = sandbox.config.phone_numbers.map((/** @type {{id: string}} */ p) => p.id);
+	const [mainPhone, secondPhone] = sandbox.config.phone_numbers.map(
+		(/** @type {{id: string}} */ p) => p.id,
+	);
 	sandbox.state.seed({ count: seedCount, phone_number_id: mainPhone, seed: 'dev' });
 	if (secondPhone) sandbox.state.seed({ count: 3, phone_number_id: secondPhone, seed: 'dev' });
 	// Two old, empty groups for the clean-up example to find.
@@ -113,7 +122,9 @@ async function main() {
 	// n8n loads the built nodes from dist/ (N8N_CUSTOM_EXTENSIONS globs it for *.node.js and
 	// *.credentials.js; the repository root would also pull in node_modules): rebuild and restart
 	// to see your changes. N8N_DEV_EXTENSIONS points it at another folder.
-	const extensions = process.env.N8N_DEV_EXTENSIONS ? path.resolve(process.env.N8N_DEV_EXTENSIONS) : path.join(REPO, 'dist');
+	const extensions = process.env.N8N_DEV_EXTENSIONS
+		? path.resolve(process.env.N8N_DEV_EXTENSIONS)
+		: path.join(REPO, 'dist');
 	const n8n = new N8n(install, {
 		userFolder: USER_FOLDER,
 		port: n8nPort,
@@ -153,7 +164,10 @@ async function main() {
 		for (const [name, wf] of missing) {
 			if (PUBLISH_ON_FIRST_START.includes(name)) await n8n.publishOffline(wf.id);
 		}
-		fs.writeFileSync(marker, JSON.stringify([...imported, ...missing.map(([name]) => name)], null, 2));
+		fs.writeFileSync(
+			marker,
+			JSON.stringify([...imported, ...missing.map(([name]) => name)], null, 2),
+		);
 	}
 
 	const started = await n8n.start({
@@ -171,13 +185,20 @@ async function main() {
 	for (const summary of /** @type {any[]} */ (listed.data ?? listed)) {
 		if (!summary.active) continue;
 		const wf = await rest.getWorkflow(summary.id);
-		if (!wf.nodes?.some((/** @type {{type: string}} */ n) => n.type === 'CUSTOM.whatsAppGroupsTrigger')) continue;
+		if (
+			!wf.nodes?.some(
+				(/** @type {{type: string}} */ n) => n.type === 'CUSTOM.whatsAppGroupsTrigger',
+			)
+		)
+			continue;
 		try {
 			await rest.deactivate(wf.id);
 			await rest.activate(wf.id);
 			republished += 1;
 		} catch (err) {
-			say(`    could not republish "${wf.name}": ${err instanceof Error ? err.message.slice(0, 300) : err}`);
+			say(
+				`    could not republish "${wf.name}": ${err instanceof Error ? err.message.slice(0, 300) : err}`,
+			);
 		}
 	}
 	// n8n activates asynchronously: wait until the triggers' destinations point at this n8n.
@@ -187,8 +208,14 @@ async function main() {
 		urls.push(st.waba.override?.uri, st.appSubscription?.callback_url);
 		return urls.filter((u) => typeof u === 'string' && u.startsWith(n8n.baseUrl)).length;
 	};
-	await waitFor(() => ours() >= republished, 30_000, 'the triggers to register with the sandbox').catch(() =>
-		say(`    only ${ours()} of ${republished} published triggers registered with the sandbox; see ${logFile}`),
+	await waitFor(
+		() => ours() >= republished,
+		30_000,
+		'the triggers to register with the sandbox',
+	).catch(() =>
+		say(
+			`    only ${ours()} of ${republished} published triggers registered with the sandbox; see ${logFile}`,
+		),
 	);
 
 	n8n.server?.on('exit', (code) => {
@@ -200,14 +227,27 @@ async function main() {
 
 	const c = sandbox.config;
 	say('');
-	say(bold(`n8n ${N8N_VERSION} is running with n8n-nodes-whatsapp-groups (ready in ${secs()}, n8n start ${(started.ms / 1000).toFixed(0)} s)`));
+	say(
+		bold(
+			`n8n ${N8N_VERSION} is running with n8n-nodes-whatsapp-groups (ready in ${secs()}, n8n start ${(started.ms / 1000).toFixed(0)} s)`,
+		),
+	);
 	say('');
 	say(`  Open            ${bold(n8n.url)}`);
 	say(`  Log in          ${OWNER.email}  /  ${OWNER.password}`);
 	say(`  Credential      "${CREDENTIAL_NAME}" → sandbox ${sandbox.url} (token ${c.access_token})`);
-	say('  Workflows       ' + Object.values(examples).map((wf) => wf.name.replace(/^WhatsApp Groups example: /, '')).join(' · '));
-	say(`  Sandbox         ${sandbox.url}  WABA ${c.waba_id}, numbers ${c.phone_numbers.map((/** @type {{id: string}} */ p) => p.id).join(', ')}`);
-	say(`  Play a user     node sandbox/cli.js groups${sandbox.port === 8787 ? '' : ` --url ${sandbox.url}`}`);
+	say(
+		'  Workflows       ' +
+			Object.values(examples)
+				.map((wf) => wf.name.replace(/^WhatsApp Groups example: /, ''))
+				.join(' · '),
+	);
+	say(
+		`  Sandbox         ${sandbox.url}  WABA ${c.waba_id}, numbers ${c.phone_numbers.map((/** @type {{id: string}} */ p) => p.id).join(', ')}`,
+	);
+	say(
+		`  Play a user     node sandbox/cli.js groups${sandbox.port === 8787 ? '' : ` --url ${sandbox.url}`}`,
+	);
 	say(`                  node sandbox/cli.js join <group id> 15557654321 --username ada`);
 	say(`  n8n log         ${path.relative(process.cwd(), logFile)}`);
 	say('');
@@ -215,6 +255,8 @@ async function main() {
 }
 
 main().catch((err) => {
-	process.stderr.write(`\nnpm run dev failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+	process.stderr.write(
+		`\nnpm run dev failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+	);
 	process.exit(1);
 });

@@ -25,7 +25,13 @@ const path = require('node:path');
 
 const { ensureN8n } = require('../lib/install');
 const { N8n, waitFor, freePort } = require('../lib/n8n');
-const { sandboxCredential, buildPackage, isBuilt, snapshotPackage, sandboxModule } = require('../lib/stack');
+const {
+	sandboxCredential,
+	buildPackage,
+	isBuilt,
+	snapshotPackage,
+	sandboxModule,
+} = require('../lib/stack');
 const { triggerOnly } = require('./workflows');
 
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -50,7 +56,11 @@ before(
 		const { startSandbox } = sandboxModule();
 		ctx.sandbox = await startSandbox({ port: 0 });
 		ctx.secret = ctx.sandbox.config.app_secret;
-		ctx.n8n = new N8n(install, { userFolder: path.join(ctx.tmp, 'user'), port: await freePort(), extensions });
+		ctx.n8n = new N8n(install, {
+			userFolder: path.join(ctx.tmp, 'user'),
+			port: await freePort(),
+			extensions,
+		});
 		// SQLite with a connection pool (WAL), as n8n recommends for production: without it every
 		// execution waits for the single connection and the burst measures the database.
 		ctx.n8n.env.DB_SQLITE_POOL_SIZE = '4';
@@ -66,14 +76,18 @@ before(
 		await ctx.n8n.importCredentials([sandboxCredential(ctx.sandbox)]);
 		await ctx.n8n.importWorkflows([workflow]);
 		await ctx.n8n.publishOffline(WORKFLOW_ID);
-		const started = await ctx.n8n.start({ onLine: VERBOSE ? (line) => log(`[n8n] ${line}`) : undefined });
+		const started = await ctx.n8n.start({
+			onLine: VERBOSE ? (line) => log(`[n8n] ${line}`) : undefined,
+		});
 		ctx.timings['n8n start'] = Math.round(started.ms / 100) / 10;
 		ctx.rest = await ctx.n8n.rest();
 		ctx.url = `${ctx.n8n.baseUrl}/webhook/${WEBHOOK_ID}/webhook`;
 		// The production webhook answers Meta's challenge once the published workflow is active.
 		await waitFor(
 			async () => {
-				const res = await fetch(`${ctx.url}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=42`);
+				const res = await fetch(
+					`${ctx.url}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=42`,
+				);
 				return res.status === 200 && (await res.text()) === '42';
 			},
 			120_000,
@@ -136,7 +150,8 @@ async function post(raw) {
 			body: raw,
 		});
 		const text = await res.text();
-		if (res.status !== 200 && !ctx.firstRefusal) ctx.firstRefusal = `${res.status} ${text.slice(0, 300)}`;
+		if (res.status !== 200 && !ctx.firstRefusal)
+			ctx.firstRefusal = `${res.status} ${text.slice(0, 300)}`;
 		return res.status;
 	} catch (error) {
 		if (!ctx.firstRefusal) ctx.firstRefusal = String(error);
@@ -173,7 +188,10 @@ async function allExecutions() {
 	const all = new Map();
 	let lastId;
 	for (;;) {
-		const page = await ctx.rest.request('GET', `/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`);
+		const page = await ctx.rest.request(
+			'GET',
+			`/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`,
+		);
 		const results = /** @type {any[]} */ (page.results ?? page);
 		const fresh = results.filter((e) => !all.has(String(e.id)));
 		if (fresh.length === 0) break;
@@ -208,86 +226,112 @@ test(
 	'with Ignore Redeliveries, events redelivered after their first delivery was handled start nothing',
 	{ timeout: 5 * 60_000 },
 	async () => {
-	// Start from a settled count.
-	let before = -1;
-	await waitFor(
-		async () => {
-			const now = await executionCount();
-			const stable = now === before;
-			before = now;
-			return stable;
-		},
-		5 * 60_000,
-		'the execution count to settle',
-		3000,
-	);
-	const ids = Array.from({ length: 50 }, (_unused, index) => `wamid.redelivery-${index}`);
-	const bodies = ids.map(delivery);
-	const held = await memorySize();
-	for (const [index, raw] of bodies.entries()) {
-		assert.equal(await post(raw), 200);
-		// n8n saves the memory (the whole static data) after answering; a delivery that arrives
-		// before that save lands reads the older memory, and its own save then drops this key
-		// (README: "Redeliveries and queue mode"). Meta redelivers minutes later, not at once.
-		await waitFor(async () => (await memorySize()) >= Math.min(held + index + 1, 1000), 10_000, "n8n to save the trigger's redelivery memory", 50);
-	}
-	await waitFor(async () => (await executionCount()) >= before + ids.length, 60_000, 'the first deliveries', 500);
-	// Meta redelivers byte-identical bodies: every one answered 200, none starts an execution.
-	for (const raw of bodies) assert.equal(await post(raw), 200);
-	await new Promise((resolve) => setTimeout(resolve, 3000));
-	assert.equal(await executionCount(), before + ids.length, 'no execution for a redelivery');
+		// Start from a settled count.
+		let before = -1;
+		await waitFor(
+			async () => {
+				const now = await executionCount();
+				const stable = now === before;
+				before = now;
+				return stable;
+			},
+			5 * 60_000,
+			'the execution count to settle',
+			3000,
+		);
+		const ids = Array.from({ length: 50 }, (_unused, index) => `wamid.redelivery-${index}`);
+		const bodies = ids.map(delivery);
+		const held = await memorySize();
+		for (const [index, raw] of bodies.entries()) {
+			assert.equal(await post(raw), 200);
+			// n8n saves the memory (the whole static data) after answering; a delivery that arrives
+			// before that save lands reads the older memory, and its own save then drops this key
+			// (README: "Redeliveries and queue mode"). Meta redelivers minutes later, not at once.
+			await waitFor(
+				async () => (await memorySize()) >= Math.min(held + index + 1, 1000),
+				10_000,
+				"n8n to save the trigger's redelivery memory",
+				50,
+			);
+		}
+		await waitFor(
+			async () => (await executionCount()) >= before + ids.length,
+			60_000,
+			'the first deliveries',
+			500,
+		);
+		// Meta redelivers byte-identical bodies: every one answered 200, none starts an execution.
+		for (const raw of bodies) assert.equal(await post(raw), 200);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		assert.equal(await executionCount(), before + ids.length, 'no execution for a redelivery');
 	},
 );
 
-test(`${BURST} signed deliveries in about 10 s: exactly ${BURST} executions and items, none lost, none duplicated`, { timeout: 15 * 60_000 }, async () => {
-	const ids = Array.from({ length: BURST }, (_unused, index) => `wamid.burst-${String(index).padStart(4, '0')}`);
-	const bodies = ids.map(delivery);
-	// Executions of earlier tests are not counted.
-	const earlier = new Set((await allExecutions()).map((e) => String(e.id)));
-	const started = Date.now();
-	// Like Meta: each delivery goes out at its time (10 ms apart, 10 s in all) whether or not the
-	// earlier ones have been answered yet.
-	const answers = [];
-	for (let index = 0; index < bodies.length; index++) {
-		const due = started + index * (10_000 / BURST);
-		if (Date.now() < due) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
-		answers.push(post(bodies[index]));
-	}
-	const sentIn = (Date.now() - started) / 1000;
-	const statuses = await Promise.all(answers);
-	const answeredIn = (Date.now() - started) / 1000;
-	ctx.timings['burst sent'] = Math.round(sentIn * 10) / 10;
-	ctx.timings['burst answered'] = Math.round(answeredIn * 10) / 10;
-	log(`burst: ${BURST} deliveries sent in ${ctx.timings['burst sent']} s, all answered after ${ctx.timings['burst answered']} s: ${JSON.stringify(tally(statuses))}`);
-	if (ctx.firstRefusal) log(`burst: first refusal: ${ctx.firstRefusal}`);
-	assert.ok(sentIn < 15, `sending the burst took ${sentIn} s`);
-	// Like Meta: a delivery not answered 200 is delivered again, byte for byte, a little later.
-	let pending = statuses.map((status, index) => (status === 200 ? -1 : index)).filter((index) => index >= 0);
-	ctx.timings['redelivered after refusal'] = pending.length;
-	for (let round = 1; pending.length > 0 && round <= 8; round++) {
-		await new Promise((resolve) => setTimeout(resolve, 2000 * round));
-		const again = [];
-		for (const index of pending) again.push(await post(bodies[index]));
-		pending = pending.filter((_index, position) => again[position] !== 200);
-	}
-	assert.deepEqual(pending, [], 'every delivery is eventually answered 200');
+test(
+	`${BURST} signed deliveries in about 10 s: exactly ${BURST} executions and items, none lost, none duplicated`,
+	{ timeout: 15 * 60_000 },
+	async () => {
+		const ids = Array.from(
+			{ length: BURST },
+			(_unused, index) => `wamid.burst-${String(index).padStart(4, '0')}`,
+		);
+		const bodies = ids.map(delivery);
+		// Executions of earlier tests are not counted.
+		const earlier = new Set((await allExecutions()).map((e) => String(e.id)));
+		const started = Date.now();
+		// Like Meta: each delivery goes out at its time (10 ms apart, 10 s in all) whether or not the
+		// earlier ones have been answered yet.
+		const answers = [];
+		for (let index = 0; index < bodies.length; index++) {
+			const due = started + index * (10_000 / BURST);
+			if (Date.now() < due) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+			answers.push(post(bodies[index]));
+		}
+		const sentIn = (Date.now() - started) / 1000;
+		const statuses = await Promise.all(answers);
+		const answeredIn = (Date.now() - started) / 1000;
+		ctx.timings['burst sent'] = Math.round(sentIn * 10) / 10;
+		ctx.timings['burst answered'] = Math.round(answeredIn * 10) / 10;
+		log(
+			`burst: ${BURST} deliveries sent in ${ctx.timings['burst sent']} s, all answered after ${ctx.timings['burst answered']} s: ${JSON.stringify(tally(statuses))}`,
+		);
+		if (ctx.firstRefusal) log(`burst: first refusal: ${ctx.firstRefusal}`);
+		assert.ok(sentIn < 15, `sending the burst took ${sentIn} s`);
+		// Like Meta: a delivery not answered 200 is delivered again, byte for byte, a little later.
+		let pending = statuses
+			.map((status, index) => (status === 200 ? -1 : index))
+			.filter((index) => index >= 0);
+		ctx.timings['redelivered after refusal'] = pending.length;
+		for (let round = 1; pending.length > 0 && round <= 8; round++) {
+			await new Promise((resolve) => setTimeout(resolve, 2000 * round));
+			const again = [];
+			for (const index of pending) again.push(await post(bodies[index]));
+			pending = pending.filter((_index, position) => again[position] !== 200);
+		}
+		assert.deepEqual(pending, [], 'every delivery is eventually answered 200');
 
-	const settled = Date.now();
-	await waitFor(async () => (await executionCount()) >= earlier.size + BURST, 8 * 60_000, `${BURST} executions`, 1000);
-	// Nothing more trickles in.
-	await new Promise((resolve) => setTimeout(resolve, 5000));
-	ctx.timings['executions stored'] = Math.round((Date.now() - settled) / 100) / 10;
-	// Not asserted, reported: with no lost save the memory would hold its full 1,000 keys now; each
-	// key missing was dropped by an overlapping save (README: "Redeliveries and queue mode").
-	ctx.timings['redelivery memory keys after the burst (of 1000)'] = await memorySize();
-	const executions = (await allExecutions()).filter((e) => !earlier.has(String(e.id)));
-	assert.equal(executions.length, BURST, 'exactly one execution per delivery');
-	const items = await itemsOf(executions);
-	assert.equal(items.length, BURST, 'exactly one item per execution');
-	const seen = items.map((item) => item.id).sort();
-	assert.deepEqual(seen, [...ids].sort(), 'every message exactly once');
-	for (const item of items) {
-		assert.equal(item.event, 'message_received');
-		assert.equal(item.groupId, GROUP);
-	}
-});
+		const settled = Date.now();
+		await waitFor(
+			async () => (await executionCount()) >= earlier.size + BURST,
+			8 * 60_000,
+			`${BURST} executions`,
+			1000,
+		);
+		// Nothing more trickles in.
+		await new Promise((resolve) => setTimeout(resolve, 5000));
+		ctx.timings['executions stored'] = Math.round((Date.now() - settled) / 100) / 10;
+		// Not asserted, reported: with no lost save the memory would hold its full 1,000 keys now; each
+		// key missing was dropped by an overlapping save (README: "Redeliveries and queue mode").
+		ctx.timings['redelivery memory keys after the burst (of 1000)'] = await memorySize();
+		const executions = (await allExecutions()).filter((e) => !earlier.has(String(e.id)));
+		assert.equal(executions.length, BURST, 'exactly one execution per delivery');
+		const items = await itemsOf(executions);
+		assert.equal(items.length, BURST, 'exactly one item per execution');
+		const seen = items.map((item) => item.id).sort();
+		assert.deepEqual(seen, [...ids].sort(), 'every message exactly once');
+		for (const item of items) {
+			assert.equal(item.event, 'message_received');
+			assert.equal(item.groupId, GROUP);
+		}
+	},
+);

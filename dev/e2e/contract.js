@@ -63,12 +63,14 @@ const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
  */
 function checkParticipant(p, where, problems) {
 	if (!isObj(p)) return void problems.push(`${where} is not an object`);
-	if (!isStr(p.waId) && !isStr(p.userId) && !isStr(p.input)) problems.push(`${where} has no waId, userId or input`);
+	if (!isStr(p.waId) && !isStr(p.userId) && !isStr(p.input))
+		problems.push(`${where} has no waId, userId or input`);
 	for (const k of ['waId', 'userId', 'parentUserId', 'username', 'input']) {
 		if (k in p && typeof p[k] !== 'string') problems.push(`${where}.${k} is not a string`);
 	}
 	for (const k of Object.keys(p)) {
-		if (!['waId', 'userId', 'parentUserId', 'username', 'input', 'errors'].includes(k)) problems.push(`${where} has unexpected key ${k}`);
+		if (!['waId', 'userId', 'parentUserId', 'username', 'input', 'errors'].includes(k))
+			problems.push(`${where} has unexpected key ${k}`);
 	}
 }
 
@@ -84,42 +86,75 @@ function checkEvent(item, expected) {
 	const e = item.event;
 	if (!EVENTS.includes(e)) return [`unknown event name ${JSON.stringify(e)}`];
 	const at = `${e}:`;
-	if (e !== 'unknown' && item.field !== /** @type {any} */ (FIELD_OF)[e]) problems.push(`${at} field is ${item.field}`);
-	if (item.businessAccountId !== expected.businessAccountId) problems.push(`${at} businessAccountId is ${item.businessAccountId}`);
-	if (item.phoneNumberId !== expected.phoneNumberId) problems.push(`${at} phoneNumberId is ${item.phoneNumberId}`);
+	if (e !== 'unknown' && item.field !== /** @type {any} */ (FIELD_OF)[e])
+		problems.push(`${at} field is ${item.field}`);
+	if (item.businessAccountId !== expected.businessAccountId)
+		problems.push(`${at} businessAccountId is ${item.businessAccountId}`);
+	if (item.phoneNumberId !== expected.phoneNumberId)
+		problems.push(`${at} phoneNumberId is ${item.phoneNumberId}`);
 	if (!isStr(item.displayPhoneNumber)) problems.push(`${at} displayPhoneNumber missing`);
-	if (!(typeof item.timestamp === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(item.timestamp))) {
+	if (
+		!(
+			typeof item.timestamp === 'string' &&
+			/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(item.timestamp)
+		)
+	) {
 		problems.push(`${at} timestamp is not ISO 8601: ${item.timestamp}`);
 	}
 	if (!Number.isInteger(item.timestampUnix)) problems.push(`${at} timestampUnix is not an integer`);
-	else if (typeof item.timestamp === 'string' && Date.parse(item.timestamp) !== item.timestampUnix * 1000) {
+	else if (
+		typeof item.timestamp === 'string' &&
+		Date.parse(item.timestamp) !== item.timestampUnix * 1000
+	) {
 		problems.push(`${at} timestamp and timestampUnix disagree`);
 	}
-	const needsGroup = !['message_sent', 'message_delivered', 'message_read', 'message_failed', 'unknown'].includes(e);
+	const needsGroup = ![
+		'message_sent',
+		'message_delivered',
+		'message_read',
+		'message_failed',
+		'unknown',
+	].includes(e);
 	if (needsGroup && !isStr(item.groupId)) problems.push(`${at} groupId missing`);
-	if ('requestId' in item && !isStr(item.requestId)) problems.push(`${at} requestId is not a string`);
+	if ('requestId' in item && !isStr(item.requestId))
+		problems.push(`${at} requestId is not a string`);
 
 	switch (e) {
 		case 'group_created':
 			if (!isStr(item.requestId)) problems.push(`${at} requestId missing`);
 			if (!isStr(item.subject)) problems.push(`${at} subject missing`);
-			if (!(isStr(item.inviteLink) && item.inviteLink.startsWith('https://chat.whatsapp.com/'))) problems.push(`${at} inviteLink missing`);
-			if (!['auto_approve', 'approval_required'].includes(item.joinApprovalMode)) problems.push(`${at} joinApprovalMode is ${item.joinApprovalMode}`);
+			if (!(isStr(item.inviteLink) && item.inviteLink.startsWith('https://chat.whatsapp.com/')))
+				problems.push(`${at} inviteLink missing`);
+			if (!['auto_approve', 'approval_required'].includes(item.joinApprovalMode))
+				problems.push(`${at} joinApprovalMode is ${item.joinApprovalMode}`);
 			break;
 		case 'participants_joined':
-			if (!Array.isArray(item.participants) || item.participants.length === 0) problems.push(`${at} participants missing`);
-			else item.participants.forEach((/** @type {any} */ p, /** @type {number} */ i) => checkParticipant(p, `${at} participants[${i}]`, problems));
+			if (!Array.isArray(item.participants) || item.participants.length === 0)
+				problems.push(`${at} participants missing`);
+			else
+				item.participants.forEach((/** @type {any} */ p, /** @type {number} */ i) =>
+					checkParticipant(p, `${at} participants[${i}]`, problems),
+				);
 			break;
 		case 'participants_removed':
 		case 'participants_remove_failed':
 			if (!Array.isArray(item.participants)) problems.push(`${at} participants is not an array`);
-			else item.participants.forEach((/** @type {any} */ p, /** @type {number} */ i) => checkParticipant(p, `${at} participants[${i}]`, problems));
-			if (!Array.isArray(item.failedParticipants)) problems.push(`${at} failedParticipants is not an array`);
+			else
+				item.participants.forEach((/** @type {any} */ p, /** @type {number} */ i) =>
+					checkParticipant(p, `${at} participants[${i}]`, problems),
+				);
+			if (!Array.isArray(item.failedParticipants))
+				problems.push(`${at} failedParticipants is not an array`);
 			break;
 		case 'participant_left':
-			if (item.initiatedBy !== 'participant') problems.push(`${at} initiatedBy is ${item.initiatedBy}`);
-			if (!Array.isArray(item.participants) || item.participants.length === 0) problems.push(`${at} participants missing`);
-			else item.participants.forEach((/** @type {any} */ p, /** @type {number} */ i) => checkParticipant(p, `${at} participants[${i}]`, problems));
+			if (item.initiatedBy !== 'participant')
+				problems.push(`${at} initiatedBy is ${item.initiatedBy}`);
+			if (!Array.isArray(item.participants) || item.participants.length === 0)
+				problems.push(`${at} participants missing`);
+			else
+				item.participants.forEach((/** @type {any} */ p, /** @type {number} */ i) =>
+					checkParticipant(p, `${at} participants[${i}]`, problems),
+				);
 			break;
 		case 'join_request_created':
 		case 'join_request_revoked':
@@ -128,9 +163,11 @@ function checkEvent(item, expected) {
 			break;
 		case 'settings_updated':
 		case 'settings_update_failed':
-			if (!Array.isArray(item.updatedParts) || !Array.isArray(item.failedParts)) problems.push(`${at} updatedParts/failedParts missing`);
+			if (!Array.isArray(item.updatedParts) || !Array.isArray(item.failedParts))
+				problems.push(`${at} updatedParts/failedParts missing`);
 			for (const part of [...(item.updatedParts ?? []), ...(item.failedParts ?? [])]) {
-				if (!['groupSubject', 'groupDescription', 'profilePicture'].includes(part)) problems.push(`${at} unknown part ${part}`);
+				if (!['groupSubject', 'groupDescription', 'profilePicture'].includes(part))
+					problems.push(`${at} unknown part ${part}`);
 				else if (!isObj(item[part])) problems.push(`${at} ${part} missing`);
 			}
 			break;
@@ -138,8 +175,13 @@ function checkEvent(item, expected) {
 			if (!isStr(item.id)) problems.push(`${at} id missing`);
 			if (!isStr(item.from) && !isStr(item.fromUserId)) problems.push(`${at} from missing`);
 			if (!isStr(item.type)) problems.push(`${at} type missing`);
-			if (item.type === 'text' && typeof item.text !== 'string') problems.push(`${at} text missing`);
-			if (['image', 'video', 'audio', 'document', 'sticker'].includes(item.type) && !isObj(item.media)) problems.push(`${at} media missing`);
+			if (item.type === 'text' && typeof item.text !== 'string')
+				problems.push(`${at} text missing`);
+			if (
+				['image', 'video', 'audio', 'document', 'sticker'].includes(item.type) &&
+				!isObj(item.media)
+			)
+				problems.push(`${at} media missing`);
 			if (!isStr(item.senderName)) problems.push(`${at} senderName missing`);
 			break;
 		case 'message_sent':
@@ -147,9 +189,14 @@ function checkEvent(item, expected) {
 		case 'message_read':
 		case 'message_failed':
 			if (!isStr(item.messageId)) problems.push(`${at} messageId missing`);
-			if (item.status !== e.replace('message_', '')) problems.push(`${at} status is ${item.status}`);
+			if (item.status !== e.replace('message_', ''))
+				problems.push(`${at} status is ${item.status}`);
 			if (!isStr(item.groupId)) problems.push(`${at} groupId missing (group status)`);
-			if (e !== 'message_sent' && !isStr(item.recipientParticipantId) && !isStr(item.recipientParticipantUserId)) {
+			if (
+				e !== 'message_sent' &&
+				!isStr(item.recipientParticipantId) &&
+				!isStr(item.recipientParticipantUserId)
+			) {
 				problems.push(`${at} recipientParticipantId missing`);
 			}
 			break;

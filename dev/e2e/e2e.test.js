@@ -69,9 +69,21 @@ before(
 		ctx.sandbox = await startSandbox({
 			port: 0,
 			phoneNumbers: [
-				{ id: PHONE_WELCOME, display_phone_number: '15550001001', verified_name: 'Sandbox Business' },
-				{ id: PHONE_APPROVAL, display_phone_number: '15550001002', verified_name: 'Sandbox Business Support' },
-				{ id: PHONE_CONTRACT, display_phone_number: '15550001003', verified_name: 'Sandbox Contract Tests' },
+				{
+					id: PHONE_WELCOME,
+					display_phone_number: '15550001001',
+					verified_name: 'Sandbox Business',
+				},
+				{
+					id: PHONE_APPROVAL,
+					display_phone_number: '15550001002',
+					verified_name: 'Sandbox Business Support',
+				},
+				{
+					id: PHONE_CONTRACT,
+					display_phone_number: '15550001003',
+					verified_name: 'Sandbox Contract Tests',
+				},
 			],
 			log: VERBOSE ? (/** @type {string} */ l) => log(`[sandbox] ${l}`) : undefined,
 		});
@@ -111,7 +123,8 @@ after(async () => {
 /** @param {string} id */
 const group = (id) => ctx.sandbox.state.groups.get(id);
 /** @param {string} phoneId */
-const groupsOf = (phoneId) => [...ctx.sandbox.state.groups.values()].filter((g) => g.phone_number_id === phoneId);
+const groupsOf = (phoneId) =>
+	[...ctx.sandbox.state.groups.values()].filter((g) => g.phone_number_id === phoneId);
 /** @param {string} phoneId */
 const overrideOf = (phoneId) => ctx.sandbox.state.phones.get(phoneId).override;
 /** @param {string} webhookId */
@@ -131,7 +144,12 @@ function seedGroup(phoneId, o) {
 		join_approval_mode: o.mode ?? 'auto_approve',
 		creation_timestamp: o.created ?? Math.floor(Date.now() / 1000),
 	});
-	for (const waId of o.participants ?? []) g.participants.push({ wa_id: waId, name: `User ${waId.slice(-4)}`, joined_at: g.creation_timestamp });
+	for (const waId of o.participants ?? [])
+		g.participants.push({
+			wa_id: waId,
+			name: `User ${waId.slice(-4)}`,
+			joined_at: g.creation_timestamp,
+		});
 	return g;
 }
 
@@ -156,7 +174,9 @@ async function runManually(workflow) {
 	const runData = execution.data?.resultData?.runData ?? {};
 	if (execution.status !== 'success') {
 		const error = execution.data?.resultData?.error;
-		assert.fail(`"${workflow.name}" ended ${execution.status}: ${error?.message ?? ''} ${error?.description ?? ''}`);
+		assert.fail(
+			`"${workflow.name}" ended ${execution.status}: ${error?.message ?? ''} ${error?.description ?? ''}`,
+		);
 	}
 	await ctx.sandbox.idle();
 	/** @param {string} node */
@@ -184,7 +204,11 @@ async function executionsOf(workflowId) {
  * @param {string} node
  */
 function itemsOf(executions, node) {
-	return executions.flatMap((e) => (e.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[0] ?? []).map((/** @type {any} */ i) => i.json));
+	return executions.flatMap((e) =>
+		(e.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[0] ?? []).map(
+			(/** @type {any} */ i) => i.json,
+		),
+	);
 }
 
 /** Waits until the sandbox has delivered everything and n8n has had time to store the executions. */
@@ -197,8 +221,15 @@ async function settle() {
 
 test('example "clean up stale groups" run with `n8n execute` deletes only old, empty groups', async () => {
 	const old = Math.floor(Date.UTC(2026, 0, 1) / 1000);
-	const staleEmpty = [seedGroup(PHONE_WELCOME, { subject: 'Old and empty 1', created: old }), seedGroup(PHONE_WELCOME, { subject: 'Old and empty 2', created: old + 60 })];
-	const oldBusy = seedGroup(PHONE_WELCOME, { subject: 'Old with people', created: old, participants: ['15550100001'] });
+	const staleEmpty = [
+		seedGroup(PHONE_WELCOME, { subject: 'Old and empty 1', created: old }),
+		seedGroup(PHONE_WELCOME, { subject: 'Old and empty 2', created: old + 60 }),
+	];
+	const oldBusy = seedGroup(PHONE_WELCOME, {
+		subject: 'Old with people',
+		created: old,
+		participants: ['15550100001'],
+	});
 	const newEmpty = seedGroup(PHONE_WELCOME, { subject: 'New and empty' });
 
 	const t = Date.now();
@@ -209,7 +240,8 @@ test('example "clean up stale groups" run with `n8n execute` deletes only old, e
 	const runData = data.data.resultData.runData;
 	const deleted = runData['Delete group'][0].data.main[0].map((/** @type {any} */ i) => i.json);
 	assert.equal(deleted.length, 2, `deleted items: ${JSON.stringify(deleted)}`);
-	for (const g of staleEmpty) assert.equal(group(g.id), undefined, `${g.subject} should be deleted`);
+	for (const g of staleEmpty)
+		assert.equal(group(g.id), undefined, `${g.subject} should be deleted`);
 	assert.ok(group(oldBusy.id), 'a group with participants stays');
 	assert.ok(group(newEmpty.id), 'a new group stays');
 });
@@ -226,7 +258,9 @@ test('n8n starts with the package and the published example triggers register th
 	const welcomeUrl = triggerUrl(ctx.examples['welcome-new-participants'].nodes[0].webhookId);
 	const approvalUrl = triggerUrl(ctx.examples['join-request-approval'].nodes[0].webhookId);
 	await waitFor(
-		() => overrideOf(PHONE_WELCOME)?.uri === welcomeUrl && overrideOf(PHONE_APPROVAL)?.uri === approvalUrl,
+		() =>
+			overrideOf(PHONE_WELCOME)?.uri === welcomeUrl &&
+			overrideOf(PHONE_APPROVAL)?.uri === approvalUrl,
 		120_000,
 		'the example triggers to set their phone number overrides',
 		500,
@@ -256,7 +290,10 @@ test("the credential's Test in n8n passes for the sandbox account and names what
 	const wrongKind = await check({ ...stored.data, accessToken: appToken });
 	assert.equal(wrongKind.status, 'Error');
 	assert.match(wrongKind.message, /^The access token cannot read this WhatsApp Business Account/);
-	assert.ok(!wrongKind.message.includes(String(stored.data.appSecret)), 'the app secret is not echoed');
+	assert.ok(
+		!wrongKind.message.includes(String(stored.data.appSecret)),
+		'the app secret is not echoed',
+	);
 	const badAccount = await check({ ...stored.data, businessAccountId: '999999999999999' });
 	assert.equal(badAccount.status, 'Error');
 	assert.match(badAccount.message, /^Meta did not accept the WhatsApp Business Account ID/);
@@ -275,20 +312,30 @@ test('activating a trigger registers its destination with the sandbox (challenge
 	const t = Date.now();
 	await ctx.rest.activate(created.id);
 	const url = triggerUrl(CONTRACT_WEBHOOK_ID);
-	await waitFor(() => ctx.sandbox.state.waba.override?.uri === url, 60_000, 'the WABA override', 250);
+	await waitFor(
+		() => ctx.sandbox.state.waba.override?.uri === url,
+		60_000,
+		'the WABA override',
+		250,
+	);
 	timing('REST activation to registered destination', t);
 
 	// The sandbox only stores an override after its GET challenge was echoed; ask again ourselves.
 	const token = ctx.sandbox.state.waba.override.verify_token;
 	const challenge = String(Date.now());
-	const res = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${challenge}`);
+	const res = await fetch(
+		`${url}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${challenge}`,
+	);
 	assert.equal(res.status, 200);
 	assert.equal(await res.text(), challenge);
 	const wrong = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`);
 	assert.notEqual(wrong.status, 200);
 	// Nothing else moved.
 	assert.equal(ctx.sandbox.state.appSubscription.callback_url, ctx.appCallback.url);
-	assert.equal(overrideOf(PHONE_WELCOME)?.uri, triggerUrl(ctx.examples['welcome-new-participants'].nodes[0].webhookId));
+	assert.equal(
+		overrideOf(PHONE_WELCOME)?.uri,
+		triggerUrl(ctx.examples['welcome-new-participants'].nodes[0].webhookId),
+	);
 });
 
 test('group resource: create, update, get and get many change and read the sandbox', async () => {
@@ -315,7 +362,12 @@ test('group resource: create, update, get and get many change and read the sandb
 				phoneNumberId: PHONE_CONTRACT,
 				groupId: groupRef("={{ $('Create').item.json.groupId }}"),
 			}),
-			action('Get many', { resource: 'group', operation: 'getMany', phoneNumberId: PHONE_CONTRACT, returnAll: true }),
+			action('Get many', {
+				resource: 'group',
+				operation: 'getMany',
+				phoneNumberId: PHONE_CONTRACT,
+				returnAll: true,
+			}),
 		]),
 	);
 	const [created] = out('Create');
@@ -338,8 +390,18 @@ test('invite link resource: get; reset invalidates the old link; send the invite
 	const before = ctx.sandbox.state.groups.get(ctx.groupId).invite_code;
 	const { out } = await runManually(
 		manualChain('e2e: invite link', [
-			action('Get link', { resource: 'inviteLink', operation: 'get', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId) }),
-			action('Reset link', { resource: 'inviteLink', operation: 'reset', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId) }),
+			action('Get link', {
+				resource: 'inviteLink',
+				operation: 'get',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+			}),
+			action('Reset link', {
+				resource: 'inviteLink',
+				operation: 'reset',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+			}),
 			action('Send link', {
 				resource: 'inviteLink',
 				operation: 'send',
@@ -350,21 +412,40 @@ test('invite link resource: get; reset invalidates the old link; send the invite
 		]),
 	);
 	const [got] = out('Get link');
-	assert.ok(JSON.stringify(got).includes(before), `get returns the current link: ${JSON.stringify(got)}`);
+	assert.ok(
+		JSON.stringify(got).includes(before),
+		`get returns the current link: ${JSON.stringify(got)}`,
+	);
 	const after = group(ctx.groupId).invite_code;
 	assert.notEqual(after, before);
 	const [reset] = out('Reset link');
-	assert.ok(JSON.stringify(reset).includes(after), `reset returns the new link: ${JSON.stringify(reset)}`);
-	assert.equal(ctx.sandbox.state.inviteCodes.get(before), undefined, 'the old link no longer works');
+	assert.ok(
+		JSON.stringify(reset).includes(after),
+		`reset returns the new link: ${JSON.stringify(reset)}`,
+	);
+	assert.equal(
+		ctx.sandbox.state.inviteCodes.get(before),
+		undefined,
+		'the old link no longer works',
+	);
 	const [sent] = out('Send link');
-	assert.equal(ctx.sandbox.state.messageIndex.get(sent.messageId)?.to, '15550600001', `invite template sent: ${JSON.stringify(sent)}`);
+	assert.equal(
+		ctx.sandbox.state.messageIndex.get(sent.messageId)?.to,
+		'15550600001',
+		`invite template sent: ${JSON.stringify(sent)}`,
+	);
 	ctx.inviteLink = `https://chat.whatsapp.com/${after}`;
 });
 
 test('simulated users join, ask to join and withdraw; join requests are read, approved and rejected by n8n', async () => {
 	const state = ctx.sandbox.state;
 	state.simJoin({ invite_link: ctx.inviteLink, phone: '15550200001', name: 'Ada' });
-	state.simJoin({ invite_link: ctx.inviteLink, phone: '15550200002', name: 'Grace', username: 'grace' });
+	state.simJoin({
+		invite_link: ctx.inviteLink,
+		phone: '15550200002',
+		name: 'Grace',
+		username: 'grace',
+	});
 	state.simRequest({ group_id: ctx.groupId, phone: '15550200003', name: 'Linus' });
 	state.simRequest({ group_id: ctx.groupId, phone: '15550200004', name: 'Ken' });
 	state.simRequest({ group_id: ctx.groupId, phone: '15550200005', name: 'Barbara' });
@@ -373,7 +454,13 @@ test('simulated users join, ask to join and withdraw; join requests are read, ap
 
 	const { out } = await runManually(
 		manualChain('e2e: join requests', [
-			action('List', { resource: 'joinRequest', operation: 'getMany', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), returnAll: true }),
+			action('List', {
+				resource: 'joinRequest',
+				operation: 'getMany',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+				returnAll: true,
+			}),
 			action('Approve', {
 				resource: 'joinRequest',
 				operation: 'approve',
@@ -383,25 +470,47 @@ test('simulated users join, ask to join and withdraw; join requests are read, ap
 			}),
 		]),
 	);
-	assert.deepEqual(out('List').map((i) => i.joinRequestId).sort(), [linus.join_request_id, ken.join_request_id].sort());
+	assert.deepEqual(
+		out('List')
+			.map((i) => i.joinRequestId)
+			.sort(),
+		[linus.join_request_id, ken.join_request_id].sort(),
+	);
 	const wa = group(ctx.groupId).participants.map((/** @type {any} */ p) => p.wa_id);
-	assert.ok(wa.includes('15550200003') && wa.includes('15550200004'), `approved users are participants: ${wa}`);
+	assert.ok(
+		wa.includes('15550200003') && wa.includes('15550200004'),
+		`approved users are participants: ${wa}`,
+	);
 
 	state.simRequest({ group_id: ctx.groupId, phone: '15550200006', name: 'Edsger' });
 	const edsger = group(ctx.groupId).join_requests[0];
 	await runManually(
 		manualChain('e2e: reject', [
-			action('Reject', { resource: 'joinRequest', operation: 'reject', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), joinRequestIds: edsger.join_request_id }),
+			action('Reject', {
+				resource: 'joinRequest',
+				operation: 'reject',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+				joinRequestIds: edsger.join_request_id,
+			}),
 		]),
 	);
 	assert.equal(group(ctx.groupId).join_requests.length, 0);
-	assert.ok(!group(ctx.groupId).participants.some((/** @type {any} */ p) => p.wa_id === '15550200006'));
+	assert.ok(
+		!group(ctx.groupId).participants.some((/** @type {any} */ p) => p.wa_id === '15550200006'),
+	);
 });
 
 test('participant resource: remove takes a participant out of the sandbox group', async () => {
 	await runManually(
 		manualChain('e2e: remove participant', [
-			action('Remove', { resource: 'participant', operation: 'remove', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), participants: '15550200004' }),
+			action('Remove', {
+				resource: 'participant',
+				operation: 'remove',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+				participants: '15550200004',
+			}),
 		]),
 	);
 	const wa = group(ctx.groupId).participants.map((/** @type {any} */ p) => p.wa_id);
@@ -412,17 +521,40 @@ test('participant resource: remove takes a participant out of the sandbox group'
 test('message resource: send, pin and unpin in the sandbox group; users write and leave; WhatsApp suspends', async () => {
 	const { out } = await runManually(
 		manualChain('e2e: messages', [
-			action('Send', { resource: 'message', operation: 'send', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), messageType: 'text', text: 'Hello from n8n' }),
-			action('Pin', { resource: 'message', operation: 'pin', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), messageId: '={{ $json.messageId }}', expirationDays: 7 }),
+			action('Send', {
+				resource: 'message',
+				operation: 'send',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+				messageType: 'text',
+				text: 'Hello from n8n',
+			}),
+			action('Pin', {
+				resource: 'message',
+				operation: 'pin',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+				messageId: '={{ $json.messageId }}',
+				expirationDays: 7,
+			}),
 		]),
 	);
 	const [sent] = out('Send');
 	assert.ok(sent.messageId, JSON.stringify(sent));
 	assert.ok(group(ctx.groupId).messages.includes(sent.messageId), 'the sandbox holds the message');
-	assert.ok(group(ctx.groupId).pins.some((/** @type {any} */ p) => p.message_id === sent.messageId), 'pinned');
+	assert.ok(
+		group(ctx.groupId).pins.some((/** @type {any} */ p) => p.message_id === sent.messageId),
+		'pinned',
+	);
 	await runManually(
 		manualChain('e2e: unpin', [
-			action('Unpin', { resource: 'message', operation: 'unpin', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId), messageId: sent.messageId }),
+			action('Unpin', {
+				resource: 'message',
+				operation: 'unpin',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+				messageId: sent.messageId,
+			}),
 		]),
 	);
 	assert.equal(group(ctx.groupId).pins.length, 0);
@@ -438,7 +570,14 @@ test('message resource: send, pin and unpin in the sandbox group; users write an
 
 test('group resource: delete removes the group from the sandbox', async () => {
 	await runManually(
-		manualChain('e2e: delete', [action('Delete', { resource: 'group', operation: 'delete', phoneNumberId: PHONE_CONTRACT, groupId: groupRef(ctx.groupId) })]),
+		manualChain('e2e: delete', [
+			action('Delete', {
+				resource: 'group',
+				operation: 'delete',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+			}),
+		]),
 	);
 	assert.equal(group(ctx.groupId), undefined);
 	await settle();
@@ -449,8 +588,12 @@ test('the trigger turned every action and user event into executions whose items
 	const executions = await executionsOf(ctx.contractWorkflowId);
 	assert.ok(executions.length > 0, 'the trigger produced executions');
 	for (const e of executions) assert.equal(e.status, 'success', `execution ${e.id} is ${e.status}`);
-	const items = itemsOf(executions, 'Trigger').filter((i) => i.groupId === ctx.groupId || i.messageId === ctx.sentMessageId);
-	const problems = items.flatMap((i) => checkEvent(i, { businessAccountId: ctx.sandbox.config.waba_id, phoneNumberId: PHONE_CONTRACT }));
+	const items = itemsOf(executions, 'Trigger').filter(
+		(i) => i.groupId === ctx.groupId || i.messageId === ctx.sentMessageId,
+	);
+	const problems = items.flatMap((i) =>
+		checkEvent(i, { businessAccountId: ctx.sandbox.config.waba_id, phoneNumberId: PHONE_CONTRACT }),
+	);
 	assert.deepEqual(problems, []);
 	const seen = new Set(items.map((i) => i.event));
 	for (const event of [
@@ -472,14 +615,19 @@ test('the trigger turned every action and user event into executions whose items
 		assert.ok(seen.has(event), `an item for ${event} (seen: ${[...seen].join(', ')})`);
 	}
 	assert.ok(!seen.has('unknown'), 'no unknown items');
-	const joined = items.filter((i) => i.event === 'participants_joined').flatMap((i) => i.participants.map((/** @type {any} */ p) => p.waId));
-	for (const wa of ['15550200001', '15550200002', '15550200003', '15550200004']) assert.ok(joined.includes(wa), `${wa} joined`);
+	const joined = items
+		.filter((i) => i.event === 'participants_joined')
+		.flatMap((i) => i.participants.map((/** @type {any} */ p) => p.waId));
+	for (const wa of ['15550200001', '15550200002', '15550200003', '15550200004'])
+		assert.ok(joined.includes(wa), `${wa} joined`);
 	const created = items.find((i) => i.event === 'group_created');
 	assert.equal(created.subject, 'E2E group');
 	const received = items.find((i) => i.event === 'message_received');
 	assert.equal(received.text, 'Hi all');
 	assert.equal(received.from, '15550200001');
-	log(`contract: ${executions.length} executions, ${items.length} items, events ${[...seen].sort().join(', ')}`);
+	log(
+		`contract: ${executions.length} executions, ${items.length} items, events ${[...seen].sort().join(', ')}`,
+	);
 });
 
 test('a delivery with a bad signature gets 401 and starts no execution; a well-signed one does', async () => {
@@ -496,7 +644,13 @@ test('a delivery with a bad signature gets 401 and starts no execution; a well-s
 						value: {
 							messaging_product: 'whatsapp',
 							metadata: { display_phone_number: '15550001003', phone_number_id: PHONE_CONTRACT },
-							groups: [{ timestamp: String(Math.floor(Date.now() / 1000)), type: 'group_suspend', group_id: g.id }],
+							groups: [
+								{
+									timestamp: String(Math.floor(Date.now() / 1000)),
+									type: 'group_suspend',
+									group_id: g.id,
+								},
+							],
 						},
 					},
 				],
@@ -504,40 +658,72 @@ test('a delivery with a bad signature gets 401 and starts no execution; a well-s
 		],
 	});
 	/** @param {string} secret */
-	const sign = (secret) => `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
+	const sign = (secret) =>
+		`sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
 	const url = triggerUrl(CONTRACT_WEBHOOK_ID);
 	const post = (/** @type {Record<string, string>} */ headers) =>
-		fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+		fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body,
+		});
 
 	const bad = await post({ 'x-hub-signature-256': sign('not-the-app-secret') });
 	assert.equal(bad.status, 401);
 	const missing = await post({});
 	assert.equal(missing.status, 401);
 	await new Promise((r) => setTimeout(r, 2000));
-	assert.equal((await ctx.rest.executions(ctx.contractWorkflowId)).length, before, 'no execution for bad deliveries');
+	assert.equal(
+		(await ctx.rest.executions(ctx.contractWorkflowId)).length,
+		before,
+		'no execution for bad deliveries',
+	);
 
 	const good = await post({ 'x-hub-signature-256': sign(ctx.sandbox.config.app_secret) });
 	assert.equal(good.status, 200);
-	await waitFor(async () => (await ctx.rest.executions(ctx.contractWorkflowId)).length === before + 1, 20_000, 'the execution of the signed delivery');
+	await waitFor(
+		async () => (await ctx.rest.executions(ctx.contractWorkflowId)).length === before + 1,
+		20_000,
+		'the execution of the signed delivery',
+	);
 });
 
 test('example "welcome new participants" greets people who join', async () => {
 	const g = seedGroup(PHONE_WELCOME, { subject: 'Welcome test', participants: ['15550400001'] });
 	const workflowId = ctx.examples['welcome-new-participants'].id;
 	const before = (await ctx.rest.executions(workflowId)).length;
-	ctx.sandbox.state.simJoin({ group_id: g.id, phone: '15550400002', name: 'Margaret', username: 'margaret' });
-	await waitFor(async () => (await ctx.rest.executions(workflowId)).filter((e) => e.status === 'success').length > before, 30_000, 'the welcome execution');
+	ctx.sandbox.state.simJoin({
+		group_id: g.id,
+		phone: '15550400002',
+		name: 'Margaret',
+		username: 'margaret',
+	});
+	await waitFor(
+		async () =>
+			(await ctx.rest.executions(workflowId)).filter((e) => e.status === 'success').length > before,
+		30_000,
+		'the welcome execution',
+	);
 	await settle();
 	const [latest] = await ctx.rest.executions(workflowId);
 	const e = await ctx.rest.execution(latest.id);
-	const [sent] = e.data.resultData.runData['Send welcome message'][0].data.main[0].map((/** @type {any} */ i) => i.json);
-	assert.ok(g.messages.includes(sent.messageId), `the sandbox group got the welcome message ${JSON.stringify(sent)}`);
+	const [sent] = e.data.resultData.runData['Send welcome message'][0].data.main[0].map(
+		(/** @type {any} */ i) => i.json,
+	);
+	assert.ok(
+		g.messages.includes(sent.messageId),
+		`the sandbox group got the welcome message ${JSON.stringify(sent)}`,
+	);
 	// Statuses of the welcome message reach the same trigger but start no further executions.
 	assert.equal((await ctx.rest.executions(workflowId)).length, before + 1);
 });
 
 test('example "approve join requests" waits for a moderator, then approves or rejects', async () => {
-	const g = seedGroup(PHONE_APPROVAL, { subject: 'Approval test', participants: ['15550500001'], mode: 'approval_required' });
+	const g = seedGroup(PHONE_APPROVAL, {
+		subject: 'Approval test',
+		participants: ['15550500001'],
+		mode: 'approval_required',
+	});
 	const workflowId = ctx.examples['join-request-approval'].id;
 	const state = ctx.sandbox.state;
 
@@ -546,22 +732,39 @@ test('example "approve join requests" waits for a moderator, then approves or re
 		const known = new Set((await ctx.rest.executions(workflowId)).map((e) => e.id));
 		state.simRequest({ group_id: g.id, phone, name: `User ${phone.slice(-4)}` });
 		const waiting = await waitFor(
-			async () => (await ctx.rest.executions(workflowId)).find((e) => !known.has(e.id) && e.status === 'waiting'),
+			async () =>
+				(await ctx.rest.executions(workflowId)).find(
+					(e) => !known.has(e.id) && e.status === 'waiting',
+				),
 			30_000,
 			'a waiting execution',
 		);
 		const e = await ctx.rest.execution(waiting.id);
-		const [links] = e.data.resultData.runData['Approval links'][0].data.main[0].map((/** @type {any} */ i) => i.json);
-		const res = await fetch(links[link].replace(/^http:\/\/(localhost|127\.0\.0\.1):\d+/, ctx.n8n.baseUrl));
+		const [links] = e.data.resultData.runData['Approval links'][0].data.main[0].map(
+			(/** @type {any} */ i) => i.json,
+		);
+		const res = await fetch(
+			links[link].replace(/^http:\/\/(localhost|127\.0\.0\.1):\d+/, ctx.n8n.baseUrl),
+		);
 		assert.equal(res.status, 200, await res.text());
-		await waitFor(async () => (await ctx.rest.execution(waiting.id)).status === 'success', 30_000, 'the resumed execution');
+		await waitFor(
+			async () => (await ctx.rest.execution(waiting.id)).status === 'success',
+			30_000,
+			'the resumed execution',
+		);
 		await ctx.sandbox.idle();
 	};
 
 	await decide('15550500002', 'approveUrl');
-	assert.ok(g.participants.some((/** @type {any} */ p) => p.wa_id === '15550500002'), 'approved user joined');
+	assert.ok(
+		g.participants.some((/** @type {any} */ p) => p.wa_id === '15550500002'),
+		'approved user joined',
+	);
 	await decide('15550500003', 'rejectUrl');
-	assert.ok(!g.participants.some((/** @type {any} */ p) => p.wa_id === '15550500003'), 'rejected user did not join');
+	assert.ok(
+		!g.participants.some((/** @type {any} */ p) => p.wa_id === '15550500003'),
+		'rejected user did not join',
+	);
 	assert.equal(g.join_requests.length, 0);
 });
 
@@ -573,12 +776,20 @@ test('deactivating a trigger removes only its own destination', async () => {
 	await waitFor(() => ctx.sandbox.state.waba.override === null, 30_000, 'the WABA override to go');
 	assert.equal(overrideOf(PHONE_WELCOME)?.uri, welcomeUrl);
 	assert.equal(overrideOf(PHONE_APPROVAL)?.uri, approvalUrl);
-	assert.equal(ctx.sandbox.state.appSubscription?.callback_url, ctx.appCallback.url, "the app's own callback stays");
+	assert.equal(
+		ctx.sandbox.state.appSubscription?.callback_url,
+		ctx.appCallback.url,
+		"the app's own callback stays",
+	);
 	assert.ok(ctx.sandbox.state.waba.subscribed, 'the app stays subscribed to the WABA');
 
 	await ctx.rest.deactivate(ctx.examples['welcome-new-participants'].id);
 	await waitFor(() => overrideOf(PHONE_WELCOME) === null, 30_000, 'the welcome override to go');
-	assert.equal(overrideOf(PHONE_APPROVAL)?.uri, approvalUrl, 'the other phone number keeps its trigger');
+	assert.equal(
+		overrideOf(PHONE_APPROVAL)?.uri,
+		approvalUrl,
+		'the other phone number keeps its trigger',
+	);
 	assert.equal(ctx.sandbox.state.appSubscription?.callback_url, ctx.appCallback.url);
 });
 
@@ -591,26 +802,51 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 
 	const startDev = async () => {
 		const t = Date.now();
-		const child = spawn(process.execPath, [path.join(__dirname, '..', 'dev.js'), '--no-build', '--port', String(n8nPort), '--sandbox-port', String(sandboxPort)], {
-			env: { ...process.env, N8N_DEV_USER_FOLDER: userFolder, N8N_DEV_EXTENSIONS: ctx.n8n.options.extensions },
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			process.execPath,
+			[
+				path.join(__dirname, '..', 'dev.js'),
+				'--no-build',
+				'--port',
+				String(n8nPort),
+				'--sandbox-port',
+				String(sandboxPort),
+			],
+			{
+				env: {
+					...process.env,
+					N8N_DEV_USER_FOLDER: userFolder,
+					N8N_DEV_EXTENSIONS: ctx.n8n.options.extensions,
+				},
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		let output = '';
 		child.stdout.on('data', (d) => (output += d));
 		child.stderr.on('data', (d) => (output += d));
 		const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-		await waitFor(() => output.includes('Press Ctrl-C to stop.') || child.exitCode !== null, 300_000, 'the npm run dev banner', 500);
+		await waitFor(
+			() => output.includes('Press Ctrl-C to stop.') || child.exitCode !== null,
+			300_000,
+			'the npm run dev banner',
+			500,
+		);
 		assert.ok(output.includes('Press Ctrl-C to stop.'), output.slice(-3000));
 		return { child, exited, output: () => output, seconds: (Date.now() - t) / 1000 };
 	};
 	/** @param {string} phoneId */
 	const phoneOverride = async (phoneId) => {
-		const res = await fetch(`${sandboxUrl}/v26.0/${phoneId}?fields=webhook_configuration`, { headers: { authorization: 'Bearer sandbox-token' } });
+		const res = await fetch(`${sandboxUrl}/v26.0/${phoneId}?fields=webhook_configuration`, {
+			headers: { authorization: 'Bearer sandbox-token' },
+		});
 		return (await res.json()).webhook_configuration?.phone_number;
 	};
 	const stopDev = async (/** @type {{child: any, exited: Promise<unknown>}} */ dev) => {
 		dev.child.kill('SIGINT');
-		const code = await Promise.race([dev.exited, new Promise((r) => setTimeout(() => r('timeout'), 60_000))]);
+		const code = await Promise.race([
+			dev.exited,
+			new Promise((r) => setTimeout(() => r('timeout'), 60_000)),
+		]);
 		assert.equal(code, 0, 'npm run dev exits cleanly on Ctrl-C');
 	};
 
@@ -622,19 +858,34 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 	const rest = new (require('../lib/n8n').RestClient)(`http://127.0.0.1:${n8nPort}`);
 	await rest.login('dev@sandbox.local', 'Sandbox-dev-2026');
 	const workflows = await rest.request('GET', '/workflows');
-	const byId = Object.fromEntries((workflows.data ?? workflows).map((/** @type {any} */ w) => [w.id, w]));
-	for (const wf of Object.values(ctx.examples)) assert.ok(byId[wf.id], `example ${wf.name} imported`);
+	const byId = Object.fromEntries(
+		(workflows.data ?? workflows).map((/** @type {any} */ w) => [w.id, w]),
+	);
+	for (const wf of Object.values(ctx.examples))
+		assert.ok(byId[wf.id], `example ${wf.name} imported`);
 	assert.equal(byId[ctx.examples['welcome-new-participants'].id].active, true);
 	assert.equal(byId[ctx.examples['join-request-approval'].id].active, true);
 	const creds = await rest.request('GET', '/credentials');
-	assert.ok((creds.data ?? creds).some((/** @type {any} */ c) => c.type === 'whatsAppGroupsApi'), 'the sandbox credential');
-	assert.match(String(await phoneOverride(PHONE_WELCOME)), new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`));
+	assert.ok(
+		(creds.data ?? creds).some((/** @type {any} */ c) => c.type === 'whatsAppGroupsApi'),
+		'the sandbox credential',
+	);
+	assert.match(
+		String(await phoneOverride(PHONE_WELCOME)),
+		new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`),
+	);
 	await stopDev(first);
 
 	const second = await startDev();
 	log(`npm run dev, second start: ${second.seconds.toFixed(1)} s`);
 	// A fresh sandbox: the published triggers registered with it again.
-	assert.match(String(await phoneOverride(PHONE_WELCOME)), new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`));
-	assert.match(String(await phoneOverride(PHONE_APPROVAL)), new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`));
+	assert.match(
+		String(await phoneOverride(PHONE_WELCOME)),
+		new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`),
+	);
+	assert.match(
+		String(await phoneOverride(PHONE_APPROVAL)),
+		new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`),
+	);
 	await stopDev(second);
 });

@@ -13,7 +13,13 @@ const credentials = { whatsAppGroupsApi: { id: CREDENTIAL_ID, name: CREDENTIAL_N
  * @param {Record<string, unknown>} parameters
  */
 function action(name, parameters) {
-	return { name, type: 'CUSTOM.whatsAppGroups', typeVersion: 1, parameters: { options: {}, ...parameters }, credentials };
+	return {
+		name,
+		type: 'CUSTOM.whatsAppGroups',
+		typeVersion: 1,
+		parameters: { options: {}, ...parameters },
+		credentials,
+	};
 }
 
 /** @param {string} value */
@@ -27,7 +33,10 @@ function groupRef(value) {
  * @param {Array<{name: string, type: string, typeVersion: number, parameters: object, credentials?: object}>} steps
  */
 function manualChain(name, steps) {
-	const all = [{ name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }, ...steps];
+	const all = [
+		{ name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+		...steps,
+	];
 	/** @type {Record<string, any>} */
 	const connections = {};
 	for (let i = 0; i < all.length - 1; i++) {

@@ -60,7 +60,11 @@ function cleanNpmEnv(extra = {}) {
 	const env = {};
 	for (const [k, v] of Object.entries(process.env)) {
 		const lower = k.toLowerCase();
-		if (lower.startsWith('npm_') && !['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig'].includes(lower)) continue;
+		if (
+			lower.startsWith('npm_') &&
+			!['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig'].includes(lower)
+		)
+			continue;
 		env[k] = v;
 	}
 	return { ...env, ...extra };
@@ -85,7 +89,8 @@ function run(cmd, args, opts) {
 		child.on('error', reject);
 		child.on('close', (code) => {
 			if (code === 0) resolve(output);
-			else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`));
+			else
+				reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`));
 		});
 	});
 }
@@ -101,7 +106,10 @@ function readMarker(dir) {
 
 /** @param {string} dir @param {object} data */
 function writeMarker(dir, data) {
-	fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ ...data, installedAt: new Date().toISOString() }, null, 2));
+	fs.writeFileSync(
+		path.join(dir, MARKER),
+		JSON.stringify({ ...data, installedAt: new Date().toISOString() }, null, 2),
+	);
 }
 
 /**
@@ -115,10 +123,23 @@ async function npmInstallInto(final, spec, finish, log) {
 	const partial = `${final}.partial`;
 	fs.rmSync(partial, { recursive: true, force: true });
 	fs.mkdirSync(partial, { recursive: true });
-	fs.writeFileSync(path.join(partial, 'package.json'), JSON.stringify({ name: 'n8n-dev-cache', private: true }, null, 2));
+	fs.writeFileSync(
+		path.join(partial, 'package.json'),
+		JSON.stringify({ name: 'n8n-dev-cache', private: true }, null, 2),
+	);
 	await run(
 		'npm',
-		['install', '--prefix', partial, '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', '--no-package-lock', spec],
+		[
+			'install',
+			'--prefix',
+			partial,
+			'--no-audit',
+			'--no-fund',
+			'--ignore-scripts',
+			'--loglevel=error',
+			'--no-package-lock',
+			spec,
+		],
 		{ cwd: partial, env: cleanNpmEnv(), log },
 	);
 	await finish(partial);
@@ -153,7 +174,9 @@ async function lock(root, log) {
 			return () => fs.rmSync(dir, { recursive: true, force: true });
 		} catch (err) {
 			if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
-			const pid = Number(fs.existsSync(path.join(dir, 'pid')) ? fs.readFileSync(path.join(dir, 'pid'), 'utf8') : NaN);
+			const pid = Number(
+				fs.existsSync(path.join(dir, 'pid')) ? fs.readFileSync(path.join(dir, 'pid'), 'utf8') : NaN,
+			);
 			if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) {
 				fs.rmSync(dir, { recursive: true, force: true });
 				continue;
@@ -204,7 +227,8 @@ async function installLocked(p, options, log, started) {
 			async (dir) => {
 				const bin = path.join(dir, 'node_modules', nodePlatformPackage(), 'bin', 'node');
 				const version = (await run(bin, ['--version'], { cwd: dir, log, quiet: true })).trim();
-				if (version !== `v${NODE_VERSION}`) throw new Error(`${bin} reports ${version}, expected v${NODE_VERSION}`);
+				if (version !== `v${NODE_VERSION}`)
+					throw new Error(`${bin} reports ${version}, expected v${NODE_VERSION}`);
 				writeMarker(dir, { node: NODE_VERSION });
 			},
 			log,
@@ -213,14 +237,20 @@ async function installLocked(p, options, log, started) {
 	}
 
 	const n8nMarker = readMarker(p.n8nPrefix);
-	if (!(n8nMarker?.n8n === N8N_VERSION && n8nMarker?.node === NODE_VERSION && fs.existsSync(p.n8nBin))) {
-		log(`installing n8n ${N8N_VERSION} into ${p.n8nPrefix} (first time only: 5 to 13 minutes, 2.8 GB)`);
+	if (
+		!(n8nMarker?.n8n === N8N_VERSION && n8nMarker?.node === NODE_VERSION && fs.existsSync(p.n8nBin))
+	) {
+		log(
+			`installing n8n ${N8N_VERSION} into ${p.n8nPrefix} (first time only: 5 to 13 minutes, 2.8 GB)`,
+		);
 		const t = Date.now();
 		await npmInstallInto(
 			p.n8nPrefix,
 			`n8n@${N8N_VERSION}`,
 			async (dir) => {
-				log(`n8n downloaded in ${((Date.now() - t) / 1000).toFixed(0)} s; building sqlite3 against the Node ${NODE_VERSION} headers`);
+				log(
+					`n8n downloaded in ${((Date.now() - t) / 1000).toFixed(0)} s; building sqlite3 against the Node ${NODE_VERSION} headers`,
+				);
 				const t2 = Date.now();
 				const env = cleanNpmEnv({
 					PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -228,14 +258,28 @@ async function installLocked(p, options, log, started) {
 					// node-gyp: compile on every core.
 					npm_config_jobs: 'max',
 				});
-				await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=error'], {
+				await run(
+					'npm',
+					[
+						'rebuild',
+						'sqlite3',
+						'--ignore-scripts=false',
+						'--foreground-scripts',
+						'--loglevel=error',
+					],
+					{
+						cwd: dir,
+						env,
+						log,
+						quiet: true,
+					},
+				);
+				// Prove that the binding loads in Node 24 before calling the install good.
+				await run(p.nodeBin, ['-e', "require('sqlite3'); console.log('sqlite3 ok')"], {
 					cwd: dir,
-					env,
 					log,
 					quiet: true,
 				});
-				// Prove that the binding loads in Node 24 before calling the install good.
-				await run(p.nodeBin, ['-e', "require('sqlite3'); console.log('sqlite3 ok')"], { cwd: dir, log, quiet: true });
 				log(`sqlite3 rebuilt in ${((Date.now() - t2) / 1000).toFixed(0)} s`);
 				writeMarker(dir, { n8n: N8N_VERSION, node: NODE_VERSION });
 			},
@@ -260,7 +304,10 @@ if (require.main === module) {
 		console.log(`removed ${cleanCache()}`);
 	} else {
 		ensureN8n({ force: args.includes('--force') }).then(
-			(r) => console.log(`[install] ready in ${r.seconds.toFixed(1)} s: node ${r.nodeBin}, n8n ${r.n8nBin}`),
+			(r) =>
+				console.log(
+					`[install] ready in ${r.seconds.toFixed(1)} s: node ${r.nodeBin}, n8n ${r.n8nBin}`,
+				),
 			(err) => {
 				console.error(err);
 				process.exit(1);

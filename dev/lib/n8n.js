@@ -100,7 +100,11 @@ class N8n {
 			child.stderr.on('data', (d) => (stderr += d));
 			const timer = setTimeout(() => {
 				child.kill('SIGKILL');
-				reject(new Error(`n8n ${args.join(' ')} timed out\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
+				reject(
+					new Error(
+						`n8n ${args.join(' ')} timed out\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`,
+					),
+				);
 			}, o.timeoutMs ?? 180_000);
 			child.on('error', reject);
 			child.on('close', (code) => {
@@ -113,13 +117,19 @@ class N8n {
 	/** @param {string[]} args */
 	async cliOk(args) {
 		const r = await this.cli(args);
-		if (r.code !== 0) throw new Error(`n8n ${args.join(' ')} exited with ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+		if (r.code !== 0)
+			throw new Error(
+				`n8n ${args.join(' ')} exited with ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
+			);
 		return r;
 	}
 
 	/** @param {object[]} credentials n8n credential exports ({id, name, type, data}) with plain data */
 	async importCredentials(credentials) {
-		const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-dev-cred-')), 'credentials.json');
+		const file = path.join(
+			fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-dev-cred-')),
+			'credentials.json',
+		);
 		fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
 		try {
 			return await this.cliOk(['import:credentials', `--input=${file}`]);
@@ -153,7 +163,9 @@ class N8n {
 		const r = await this.cli(['execute', `--id=${id}`, '--rawOutput']);
 		const start = r.stdout.indexOf('{');
 		if (r.code !== 0 || start < 0) {
-			const err = new Error(`n8n execute --id=${id} failed (exit ${r.code})\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
+			const err = new Error(
+				`n8n execute --id=${id} failed (exit ${r.code})\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`,
+			);
 			throw err;
 		}
 		const data = JSON.parse(r.stdout.slice(start));
@@ -207,10 +219,20 @@ class N8n {
 		child.stderr?.on('data', onData);
 		child.on('exit', (code, signal) => {
 			this.server = undefined;
-			if (!ready) onFail(new Error(`n8n exited before it was ready (code ${code}, signal ${signal})\n${this.serverLog.slice(-4000)}`));
+			if (!ready)
+				onFail(
+					new Error(
+						`n8n exited before it was ready (code ${code}, signal ${signal})\n${this.serverLog.slice(-4000)}`,
+					),
+				);
 		});
 		const timer = setTimeout(
-			() => onFail(new Error(`n8n did not start within ${(o.timeoutMs ?? 240_000) / 1000} s\n${this.serverLog.slice(-4000)}`)),
+			() =>
+				onFail(
+					new Error(
+						`n8n did not start within ${(o.timeoutMs ?? 240_000) / 1000} s\n${this.serverLog.slice(-4000)}`,
+					),
+				),
 			o.timeoutMs ?? 240_000,
 		);
 		try {
@@ -379,7 +401,9 @@ async function waitFor(check, timeoutMs, what, intervalMs = 250) {
 			lastError = err;
 		}
 		if (Date.now() > deadline) {
-			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
+			throw new Error(
+				`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ''}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}

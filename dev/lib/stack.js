@@ -21,7 +21,9 @@ function loadExamples() {
 	const out = {};
 	for (const file of fs.readdirSync(EXAMPLES_DIR).sort()) {
 		if (!file.endsWith('.json')) continue;
-		out[file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+		out[file.replace(/\.json$/, '')] = JSON.parse(
+			fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'),
+		);
 	}
 	return out;
 }

@@ -6,30 +6,81 @@ import type { TriggerEventName } from './webhook/events';
 import { STATUS_EVENTS, TRIGGER_EVENTS } from './webhook/events';
 
 const EVENT_OPTIONS: Record<TriggerEventName, { name: string; description: string }> = {
-	group_created: { name: 'Group Created', description: 'A group the business asked for exists, with its invite link' },
-	group_create_failed: { name: 'Group Create Failed', description: 'Meta could not create a requested group' },
+	group_created: {
+		name: 'Group Created',
+		description: 'A group the business asked for exists, with its invite link',
+	},
+	group_create_failed: {
+		name: 'Group Create Failed',
+		description: 'Meta could not create a requested group',
+	},
 	group_deleted: { name: 'Group Deleted', description: 'A group was deleted' },
-	group_delete_failed: { name: 'Group Delete Failed', description: 'Meta could not delete a group' },
-	participants_joined: { name: 'Participants Joined', description: 'Users joined through the invite link or an approved join request' },
-	participants_removed: { name: 'Participants Removed', description: 'The business removed participants (failures of a partial removal included)' },
-	participants_remove_failed: { name: 'Participants Remove Failed', description: 'A removal by the business failed for every participant' },
+	group_delete_failed: {
+		name: 'Group Delete Failed',
+		description: 'Meta could not delete a group',
+	},
+	participants_joined: {
+		name: 'Participants Joined',
+		description: 'Users joined through the invite link or an approved join request',
+	},
+	participants_removed: {
+		name: 'Participants Removed',
+		description: 'The business removed participants (failures of a partial removal included)',
+	},
+	participants_remove_failed: {
+		name: 'Participants Remove Failed',
+		description: 'A removal by the business failed for every participant',
+	},
 	participant_left: { name: 'Participant Left', description: 'A participant left the group' },
-	join_request_created: { name: 'Join Request Created', description: 'A user asked to join a group that requires approval' },
-	join_request_revoked: { name: 'Join Request Revoked', description: 'A user withdrew their join request' },
-	settings_updated: { name: 'Settings Updated', description: 'Subject, description or picture changed (failed parts of a partial update included)' },
-	settings_update_failed: { name: 'Settings Update Failed', description: 'No part of a settings update succeeded' },
+	join_request_created: {
+		name: 'Join Request Created',
+		description: 'A user asked to join a group that requires approval',
+	},
+	join_request_revoked: {
+		name: 'Join Request Revoked',
+		description: 'A user withdrew their join request',
+	},
+	settings_updated: {
+		name: 'Settings Updated',
+		description:
+			'Subject, description or picture changed (failed parts of a partial update included)',
+	},
+	settings_update_failed: {
+		name: 'Settings Update Failed',
+		description: 'No part of a settings update succeeded',
+	},
 	group_suspended: { name: 'Group Suspended', description: 'WhatsApp suspended a group' },
-	group_suspension_cleared: { name: 'Group Suspension Cleared', description: 'WhatsApp lifted a suspension' },
-	message_received: { name: 'Message Received', description: 'A participant sent a message to a group' },
+	group_suspension_cleared: {
+		name: 'Group Suspension Cleared',
+		description: 'WhatsApp lifted a suspension',
+	},
+	message_received: {
+		name: 'Message Received',
+		description: 'A participant sent a message to a group',
+	},
 	message_sent: { name: 'Message Sent', description: 'Status: a group message was sent' },
-	message_delivered: { name: 'Message Delivered', description: 'Status: a group message reached a participant (one item per participant)' },
-	message_read: { name: 'Message Read', description: 'Status: a participant read a group message (one item per participant)' },
-	message_failed: { name: 'Message Failed', description: 'Status: a group message could not be delivered' },
-	unknown: { name: 'Unknown', description: 'Anything Meta sends that this version does not recognise, with the raw change' },
+	message_delivered: {
+		name: 'Message Delivered',
+		description: 'Status: a group message reached a participant (one item per participant)',
+	},
+	message_read: {
+		name: 'Message Read',
+		description: 'Status: a participant read a group message (one item per participant)',
+	},
+	message_failed: {
+		name: 'Message Failed',
+		description: 'Status: a group message could not be delivered',
+	},
+	unknown: {
+		name: 'Unknown',
+		description: 'Anything Meta sends that this version does not recognise, with the raw change',
+	},
 };
 
 /** Default: every group event and group messages; the status flood only when asked for. */
-export const DEFAULT_EVENTS: TriggerEventName[] = TRIGGER_EVENTS.filter((event) => !STATUS_EVENTS.includes(event));
+export const DEFAULT_EVENTS: TriggerEventName[] = TRIGGER_EVENTS.filter(
+	(event) => !STATUS_EVENTS.includes(event),
+);
 
 const eventOptions: INodePropertyOptions[] = TRIGGER_EVENTS.map((event) => ({
 	name: EVENT_OPTIONS[event].name,
@@ -53,17 +104,20 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'Business Account',
 				value: 'businessAccount',
-				description: "Override the callback of the credential's WhatsApp Business Account (also subscribes the app to it)",
+				description:
+					"Override the callback of the credential's WhatsApp Business Account (also subscribes the app to it)",
 			},
 			{
 				name: 'Manual',
 				value: 'manual',
-				description: "Register nothing: paste the URL and the verify token into Meta's dashboard yourself",
+				description:
+					"Register nothing: paste the URL and the verify token into Meta's dashboard yourself",
 			},
 			{
 				name: 'Phone Number',
 				value: 'phoneNumber',
-				description: "Override the callback of one business phone number; the app's own callback stays untouched",
+				description:
+					"Override the callback of one business phone number; the app's own callback stays untouched",
 			},
 		],
 		default: 'phoneNumber',

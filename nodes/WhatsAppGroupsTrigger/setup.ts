@@ -47,10 +47,14 @@ export function readDestinationName(context: IHookFunctions | IWebhookFunctions)
 	return value in DESTINATIONS ? (value as DestinationName) : 'phoneNumber';
 }
 
-export function readSelectedEvents(context: IHookFunctions | IWebhookFunctions): TriggerEventName[] {
+export function readSelectedEvents(
+	context: IHookFunctions | IWebhookFunctions,
+): TriggerEventName[] {
 	const value = context.getNodeParameter('events', DEFAULT_EVENTS) as unknown;
 	if (!Array.isArray(value)) return [...DEFAULT_EVENTS];
-	return value.filter((event): event is TriggerEventName => TRIGGER_EVENTS.includes(event as TriggerEventName));
+	return value.filter((event): event is TriggerEventName =>
+		TRIGGER_EVENTS.includes(event as TriggerEventName),
+	);
 }
 
 /** The Meta webhook fields the selected events arrive on (all of them when only `unknown` is). */
@@ -99,7 +103,11 @@ export async function resolveDestination(
 	}
 	const webhookUrl = this.getNodeWebhookUrl('default');
 	if (!webhookUrl) {
-		throw activationError(node, 'n8n gave this trigger no webhook URL', "Check n8n's WEBHOOK_URL setting.");
+		throw activationError(
+			node,
+			'n8n gave this trigger no webhook URL',
+			"Check n8n's WEBHOOK_URL setting.",
+		);
 	}
 	const manualToken =
 		destination === 'manual' ? String(this.getNodeParameter('manualVerifyToken', '')).trim() : '';

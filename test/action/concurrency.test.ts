@@ -21,7 +21,15 @@ describe('Many items: bounded concurrency, order and pairing', () => {
 				return [200, { messaging_product: 'whatsapp', messages: [{ id: `wamid.${text}` }] }];
 			});
 		const result = await run(
-			{ resource: 'message', operation: 'send', phoneNumberId: PHONE_ID, groupId: groupLocator(), messageType: 'text', text: '={{ $json.n }}', options },
+			{
+				resource: 'message',
+				operation: 'send',
+				phoneNumberId: PHONE_ID,
+				groupId: groupLocator(),
+				messageType: 'text',
+				text: '={{ $json.n }}',
+				options,
+			},
 			Array.from({ length: count }, (_, n) => ({ n: String(n) })),
 		);
 		scope.done();
@@ -32,7 +40,10 @@ describe('Many items: bounded concurrency, order and pairing', () => {
 		const { result, maxInFlight } = await sendMany(9, { concurrency: 3 });
 		expect(maxInFlight).toBe(3);
 		expect(rows(result)).toEqual(
-			Array.from({ length: 9 }, (_, n) => ({ json: { groupId: GROUP_ID, messageId: `wamid.${n}`, type: 'text' }, item: n })),
+			Array.from({ length: 9 }, (_, n) => ({
+				json: { groupId: GROUP_ID, messageId: `wamid.${n}`, type: 'text' },
+				item: n,
+			})),
 		);
 	});
 

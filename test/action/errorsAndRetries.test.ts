@@ -240,9 +240,13 @@ describe('Secrets never leave the node', () => {
 			.query(true)
 			.reply(
 				400,
-				graphError(190, `Invalid OAuth access token ${FAKE_BEARER} (app secret ${FAKE_APP_SIGNING})`, {
-					error_data: { details: `token=${FAKE_BEARER}` },
-				}),
+				graphError(
+					190,
+					`Invalid OAuth access token ${FAKE_BEARER} (app secret ${FAKE_APP_SIGNING})`,
+					{
+						error_data: { details: `token=${FAKE_BEARER}` },
+					},
+				),
 			);
 		const result = await run(getGroup);
 		expect(result.error?.message).toBe('The access token is invalid or expired (code 190)');

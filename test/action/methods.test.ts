@@ -6,7 +6,9 @@ import { searchGroups } from '../../nodes/WhatsAppGroups/methods/listSearch';
 import { FAKE_NODE, performRequest } from '../helpers/fakeContext';
 import { credentials, FAKE_BEARER, graph, PHONE_ID, WABA_ID } from './helpers';
 
-function loadOptionsContext(currentParameters: Record<string, unknown> = {}): ILoadOptionsFunctions {
+function loadOptionsContext(
+	currentParameters: Record<string, unknown> = {},
+): ILoadOptionsFunctions {
 	return {
 		getNode: () => FAKE_NODE,
 		getCurrentNodeParameter: (name: string) => currentParameters[name],
@@ -21,7 +23,7 @@ function loadOptionsContext(currentParameters: Record<string, unknown> = {}): IL
 describe('Phone number dropdown', () => {
 	afterEach(() => nock.cleanAll());
 
-	it('lists the account\'s numbers with name, display number and ID, across pages', async () => {
+	it("lists the account's numbers with name, display number and ID, across pages", async () => {
 		const scope = graph()
 			.get(`/v26.0/${WABA_ID}/phone_numbers`)
 			.query({ fields: 'id,display_phone_number,verified_name' })
@@ -43,7 +45,7 @@ describe('Phone number dropdown', () => {
 describe('Group list search', () => {
 	afterEach(() => nock.cleanAll());
 
-	it('shows subject and ID of the number\'s active groups, filtered, with the next cursor', async () => {
+	it("shows subject and ID of the number's active groups, filtered, with the next cursor", async () => {
 		const scope = graph()
 			.get(`/v26.0/${PHONE_ID}/groups`)
 			.query({ limit: 1024 })
@@ -56,7 +58,9 @@ describe('Group list search', () => {
 				},
 				paging: { cursors: { after: 'P2' }, next: 'https://graph.facebook.com/next' },
 			});
-		await expect(searchGroups.call(loadOptionsContext({ phoneNumberId: PHONE_ID }), 'alpha')).resolves.toEqual({
+		await expect(
+			searchGroups.call(loadOptionsContext({ phoneNumberId: PHONE_ID }), 'alpha'),
+		).resolves.toEqual({
 			results: [{ name: 'Cohort Alpha · G1', value: 'G1' }],
 			paginationToken: 'P2',
 		});
@@ -67,8 +71,13 @@ describe('Group list search', () => {
 		const scope = graph()
 			.get(`/v26.0/${PHONE_ID}/groups`)
 			.query({ limit: 1024, after: 'P2' })
-			.reply(200, { data: { groups: [{ id: 'G3', subject: '', created_at: 3 }] }, paging: { cursors: { after: 'P3' } } });
-		await expect(searchGroups.call(loadOptionsContext({ phoneNumberId: PHONE_ID }), undefined, 'P2')).resolves.toEqual({
+			.reply(200, {
+				data: { groups: [{ id: 'G3', subject: '', created_at: 3 }] },
+				paging: { cursors: { after: 'P3' } },
+			});
+		await expect(
+			searchGroups.call(loadOptionsContext({ phoneNumberId: PHONE_ID }), undefined, 'P2'),
+		).resolves.toEqual({
 			results: [{ name: '(no subject) · G3', value: 'G3' }],
 			paginationToken: undefined,
 		});
@@ -76,7 +85,9 @@ describe('Group list search', () => {
 	});
 
 	it('asks nothing while no phone number is chosen', async () => {
-		await expect(searchGroups.call(loadOptionsContext({ phoneNumberId: '' }))).resolves.toEqual({ results: [] });
+		await expect(searchGroups.call(loadOptionsContext({ phoneNumberId: '' }))).resolves.toEqual({
+			results: [],
+		});
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 });

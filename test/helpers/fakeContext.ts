@@ -136,7 +136,9 @@ function requestHelpers(credentials: Record<string, unknown>, recorded: Recorded
 				recorded,
 			);
 		}),
-		httpRequest: jest.fn(async (options: IHttpRequestOptions) => await performRequest(options, {}, recorded)),
+		httpRequest: jest.fn(
+			async (options: IHttpRequestOptions) => await performRequest(options, {}, recorded),
+		),
 	};
 }
 
@@ -236,7 +238,8 @@ export function createWebhookContext(options: FakeWebhookOptions = {}): FakeWebh
 		}
 	}
 	const headers: Record<string, string> = {};
-	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = value;
+	for (const [key, value] of Object.entries(options.headers ?? {}))
+		headers[key.toLowerCase()] = value;
 	const request = {
 		method: options.method ?? (options.webhookName === 'setup' ? 'GET' : 'POST'),
 		headers,

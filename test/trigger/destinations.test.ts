@@ -30,7 +30,10 @@ const ALL_FIELDS = [
 
 const methods = new WhatsAppGroupsTrigger().webhookMethods.default;
 
-function hook(parameters: Record<string, unknown>, overrides: { credentials?: IDataObject; webhookUrl?: string; staticData?: IDataObject } = {}) {
+function hook(
+	parameters: Record<string, unknown>,
+	overrides: { credentials?: IDataObject; webhookUrl?: string; staticData?: IDataObject } = {},
+) {
 	return createHookContext({
 		parameters: { verifySignatures: true, ...parameters },
 		credentials: overrides.credentials ?? CREDENTIALS,
@@ -50,7 +53,10 @@ function appApi() {
 }
 
 function appSubscriptions(subscriptions: unknown[]) {
-	return appApi().get(`${V}/APP_1/subscriptions`).query({ access_token: APP_TOKEN }).reply(200, { data: subscriptions });
+	return appApi()
+		.get(`${V}/APP_1/subscriptions`)
+		.query({ access_token: APP_TOKEN })
+		.reply(200, { data: subscriptions });
 }
 
 function phoneConfig(override?: string) {
@@ -59,7 +65,10 @@ function phoneConfig(override?: string) {
 		.query({ fields: 'webhook_configuration' })
 		.reply(200, {
 			id: 'PHONE_1',
-			webhook_configuration: { application: 'https://app-callback.example.com', ...(override ? { phone_number: override } : {}) },
+			webhook_configuration: {
+				application: 'https://app-callback.example.com',
+				...(override ? { phone_number: override } : {}),
+			},
 		});
 }
 
@@ -88,9 +97,12 @@ afterAll(() => nock.enableNetConnect());
 
 describe('activation guards', () => {
 	it('refuses to activate without an app secret while signatures are verified', async () => {
-		const { context } = hook({ destination: 'phoneNumber', phoneNumberId: 'PHONE_1' }, {
-			credentials: { ...CREDENTIALS, appSecret: '' },
-		});
+		const { context } = hook(
+			{ destination: 'phoneNumber', phoneNumberId: 'PHONE_1' },
+			{
+				credentials: { ...CREDENTIALS, appSecret: '' },
+			},
+		);
 		await expect(methods.checkExists.call(context)).rejects.toThrow(
 			'The credential has no App Secret, so deliveries cannot be verified',
 		);
@@ -100,27 +112,38 @@ describe('activation guards', () => {
 	const META = { ...CREDENTIALS, baseUrl: 'https://graph.facebook.com' };
 
 	it('refuses an http URL before calling Meta', async () => {
-		const { context, requests } = hook({ destination: 'phoneNumber', phoneNumberId: 'PHONE_1' }, {
-			webhookUrl: 'http://n8n.example.com/webhook/5b0c/webhook',
-			credentials: META,
-		});
-		await expect(methods.create.call(context)).rejects.toThrow('Meta only sends webhooks to HTTPS URLs');
+		const { context, requests } = hook(
+			{ destination: 'phoneNumber', phoneNumberId: 'PHONE_1' },
+			{
+				webhookUrl: 'http://n8n.example.com/webhook/5b0c/webhook',
+				credentials: META,
+			},
+		);
+		await expect(methods.create.call(context)).rejects.toThrow(
+			'Meta only sends webhooks to HTTPS URLs',
+		);
 		expect(requests).toEqual([]);
 	});
 
 	it('refuses a localhost URL before calling Meta', async () => {
-		const { context, requests } = hook({ destination: 'app' }, {
-			webhookUrl: 'https://localhost:5678/webhook/x/webhook',
-			credentials: META,
-		});
+		const { context, requests } = hook(
+			{ destination: 'app' },
+			{
+				webhookUrl: 'https://localhost:5678/webhook/x/webhook',
+				credentials: META,
+			},
+		);
 		await expect(methods.create.call(context)).rejects.toThrow('Meta cannot reach a localhost URL');
 		expect(requests).toEqual([]);
 	});
 
 	it('refuses an override URL longer than Meta accepts', async () => {
-		const { context } = hook({ destination: 'businessAccount' }, {
-			webhookUrl: `https://n8n.example.com/webhook/${'x'.repeat(200)}/webhook`,
-		});
+		const { context } = hook(
+			{ destination: 'businessAccount' },
+			{
+				webhookUrl: `https://n8n.example.com/webhook/${'x'.repeat(200)}/webhook`,
+			},
+		);
 		await expect(methods.create.call(context)).rejects.toThrow(
 			'The webhook URL is longer than the 200 characters Meta accepts for an override',
 		);
@@ -136,7 +159,11 @@ describe('activation guards', () => {
 				verify_token: deriveVerifyToken('app-secret', localUrl),
 			})
 			.reply(200, { success: true });
-		expect(await methods.create.call(hook({ destination: 'businessAccount' }, { webhookUrl: localUrl }).context)).toBe(true);
+		expect(
+			await methods.create.call(
+				hook({ destination: 'businessAccount' }, { webhookUrl: localUrl }).context,
+			),
+		).toBe(true);
 		expect(post.isDone()).toBe(true);
 	});
 });
@@ -176,9 +203,13 @@ describe('destination: phone number', () => {
 	it('create refuses when another callback is already on the number', async () => {
 		phoneConfig(OTHER_URL);
 		const { context } = hook(parameters);
-		const error = await methods.create.call(context).catch((caught: unknown) => caught as Error & { description?: string });
+		const error = await methods.create
+			.call(context)
+			.catch((caught: unknown) => caught as Error & { description?: string });
 		expect(error).toBeInstanceOf(Error);
-		expect((error as Error).message).toBe('Another callback URL is already set on this phone number');
+		expect((error as Error).message).toBe(
+			'Another callback URL is already set on this phone number',
+		);
 		expect((error as { description?: string }).description).toContain(OTHER_URL);
 		expect((error as { description?: string }).description).toContain('Replace Existing Callback');
 	});
@@ -188,11 +219,15 @@ describe('destination: phone number', () => {
 		subscribedApps([ownApp()]);
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		userApi()
-			.post(`${V}/PHONE_1`, { webhook_configuration: { override_callback_uri: WEBHOOK_URL, verify_token: TOKEN } })
+			.post(`${V}/PHONE_1`, {
+				webhook_configuration: { override_callback_uri: WEBHOOK_URL, verify_token: TOKEN },
+			})
 			.reply(200, { success: true });
 		const { context, logger } = hook({ ...parameters, replaceExisting: true });
 		expect(await methods.create.call(context)).toBe(true);
-		expect(logger.warn.mock.calls[0][0]).toContain(`replaced the phone number PHONE_1 callback ${OTHER_URL}`);
+		expect(logger.warn.mock.calls[0][0]).toContain(
+			`replaced the phone number PHONE_1 callback ${OTHER_URL}`,
+		);
 	});
 
 	it('create explains that the app is not subscribed to the account', async () => {
@@ -217,7 +252,9 @@ describe('destination: phone number', () => {
 		subscribedApps([ownApp()]);
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com', ['messages'])]);
 		userApi()
-			.post(`${V}/PHONE_1`, { webhook_configuration: { override_callback_uri: WEBHOOK_URL, verify_token: TOKEN } })
+			.post(`${V}/PHONE_1`, {
+				webhook_configuration: { override_callback_uri: WEBHOOK_URL, verify_token: TOKEN },
+			})
 			.reply(200, { success: true });
 		const { context } = hook({ ...parameters, events: ['message_received', 'message_read'] });
 		expect(await methods.create.call(context)).toBe(true);
@@ -229,12 +266,25 @@ describe('destination: phone number', () => {
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		userApi()
 			.post(`${V}/PHONE_1`)
-			.reply(400, { error: { message: 'Invalid parameter', type: 'OAuthException', code: 100, fbtrace_id: 'T1' } });
-		const error = (await methods.create.call(hook(parameters).context).catch((caught: unknown) => caught)) as Error & {
+			.reply(400, {
+				error: {
+					message: 'Invalid parameter',
+					type: 'OAuthException',
+					code: 100,
+					fbtrace_id: 'T1',
+				},
+			});
+		const error = (await methods.create
+			.call(hook(parameters).context)
+			.catch((caught: unknown) => caught)) as Error & {
 			description: string;
 		};
-		expect(error.message).toBe('WhatsApp Groups Trigger could not set the phone number override callback');
-		expect(error.description).toContain('What to fix: Check that the business phone number ID belongs to the WhatsApp Business Account');
+		expect(error.message).toBe(
+			'WhatsApp Groups Trigger could not set the phone number override callback',
+		);
+		expect(error.description).toContain(
+			'What to fix: Check that the business phone number ID belongs to the WhatsApp Business Account',
+		);
 	});
 
 	it('create explains a failed callback verification', async () => {
@@ -243,8 +293,15 @@ describe('destination: phone number', () => {
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		userApi()
 			.post(`${V}/PHONE_1`)
-			.reply(400, { error: { message: 'Callback verification failed with the following errors: HTTP Status Code = 404', code: 2200 } });
-		const error = (await methods.create.call(hook(parameters).context).catch((caught: unknown) => caught)) as Error & {
+			.reply(400, {
+				error: {
+					message: 'Callback verification failed with the following errors: HTTP Status Code = 404',
+					code: 2200,
+				},
+			});
+		const error = (await methods.create
+			.call(hook(parameters).context)
+			.catch((caught: unknown) => caught)) as Error & {
 			description: string;
 		};
 		expect(error.description).toContain('Meta could not verify the callback URL');
@@ -257,7 +314,10 @@ describe('destination: phone number', () => {
 		subscribedApps([ownApp()]);
 		userApi()
 			.post(`${V}/PHONE_1`, {
-				webhook_configuration: { override_callback_uri: WEBHOOK_URL, verify_token: tokenFromAccessToken },
+				webhook_configuration: {
+					override_callback_uri: WEBHOOK_URL,
+					verify_token: tokenFromAccessToken,
+				},
 			})
 			.reply(200, { success: true });
 		const { context, logger } = hook({ ...parameters, verifySignatures: false }, { credentials });
@@ -279,7 +339,9 @@ describe('destination: phone number', () => {
 		const { context, logger, requests } = hook(parameters);
 		expect(await methods.delete.call(context)).toBe(true);
 		expect(requests.map((request) => request.method)).toEqual(['GET']);
-		expect(logger.info.mock.calls[0][0]).toContain(`its override is ${OTHER_URL}, not this trigger`);
+		expect(logger.info.mock.calls[0][0]).toContain(
+			`its override is ${OTHER_URL}, not this trigger`,
+		);
 	});
 });
 
@@ -287,9 +349,15 @@ describe('destination: business account', () => {
 	const parameters = { destination: 'businessAccount' };
 
 	it("checkExists reads the app's override on the account", async () => {
-		subscribedApps([ownApp(WEBHOOK_URL), { whatsapp_business_api_data: { id: 'APP_2' }, override_callback_uri: OTHER_URL }]);
+		subscribedApps([
+			ownApp(WEBHOOK_URL),
+			{ whatsapp_business_api_data: { id: 'APP_2' }, override_callback_uri: OTHER_URL },
+		]);
 		expect(await methods.checkExists.call(hook(parameters).context)).toBe(true);
-		subscribedApps([ownApp(), { whatsapp_business_api_data: { id: 'APP_2' }, override_callback_uri: WEBHOOK_URL }]);
+		subscribedApps([
+			ownApp(),
+			{ whatsapp_business_api_data: { id: 'APP_2' }, override_callback_uri: WEBHOOK_URL },
+		]);
 		expect(await methods.checkExists.call(hook(parameters).context)).toBe(false);
 	});
 
@@ -297,7 +365,10 @@ describe('destination: business account', () => {
 		subscribedApps([ownApp()]);
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		const post = userApi()
-			.post(`${V}/WABA_1/subscribed_apps`, { override_callback_uri: WEBHOOK_URL, verify_token: TOKEN })
+			.post(`${V}/WABA_1/subscribed_apps`, {
+				override_callback_uri: WEBHOOK_URL,
+				verify_token: TOKEN,
+			})
 			.reply(200, { success: true });
 		expect(await methods.create.call(hook(parameters).context)).toBe(true);
 		expect(post.isDone()).toBe(true);
@@ -311,7 +382,10 @@ describe('destination: business account', () => {
 	});
 
 	it('create refuses to guess which app is its own without an App ID', async () => {
-		subscribedApps([{ whatsapp_business_api_data: { id: 'APP_2' } }, { whatsapp_business_api_data: { id: 'APP_3' } }]);
+		subscribedApps([
+			{ whatsapp_business_api_data: { id: 'APP_2' } },
+			{ whatsapp_business_api_data: { id: 'APP_3' } },
+		]);
 		const credentials = { ...CREDENTIALS, appId: '' };
 		await expect(methods.create.call(hook(parameters, { credentials }).context)).rejects.toThrow(
 			"Cannot tell which subscribed app is this credential's",
@@ -321,7 +395,10 @@ describe('destination: business account', () => {
 	it('delete re-subscribes the app without an override when the override is this trigger', async () => {
 		subscribedApps([ownApp(WEBHOOK_URL)]);
 		const post = userApi()
-			.post(`${V}/WABA_1/subscribed_apps`, (body) => body === '' || Object.keys(body ?? {}).length === 0)
+			.post(
+				`${V}/WABA_1/subscribed_apps`,
+				(body) => body === '' || Object.keys(body ?? {}).length === 0,
+			)
 			.reply(200, { success: true });
 		const { context, requests } = hook(parameters);
 		expect(await methods.delete.call(context)).toBe(true);
@@ -396,14 +473,23 @@ describe('destination: app', () => {
 		expect(staticData[APP_RECORD_PROPERTY]).toEqual({
 			callbackUrl: WEBHOOK_URL,
 			createdSubscription: false,
-			addedFields: ['group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update'],
+			addedFields: [
+				'group_lifecycle_update',
+				'group_participants_update',
+				'group_settings_update',
+				'group_status_update',
+			],
 		});
 		expect(logger.warn.mock.calls[0][0]).toContain(`replaced the app APP_1 callback ${OTHER_URL}`);
 	});
 
 	it('delete removes the whole subscription when this trigger created it', async () => {
 		const staticData: IDataObject = {
-			[APP_RECORD_PROPERTY]: { callbackUrl: WEBHOOK_URL, createdSubscription: true, addedFields: ALL_FIELDS },
+			[APP_RECORD_PROPERTY]: {
+				callbackUrl: WEBHOOK_URL,
+				createdSubscription: true,
+				addedFields: ALL_FIELDS,
+			},
 		};
 		appSubscriptions([fullAppSubscription(WEBHOOK_URL)]);
 		const remove = appApi()
@@ -418,12 +504,20 @@ describe('destination: app', () => {
 	it('delete removes only the fields it added to an existing subscription', async () => {
 		const added = ['group_lifecycle_update', 'group_status_update'];
 		const staticData: IDataObject = {
-			[APP_RECORD_PROPERTY]: { callbackUrl: WEBHOOK_URL, createdSubscription: false, addedFields: added },
+			[APP_RECORD_PROPERTY]: {
+				callbackUrl: WEBHOOK_URL,
+				createdSubscription: false,
+				addedFields: added,
+			},
 		};
 		appSubscriptions([fullAppSubscription(WEBHOOK_URL)]);
 		const remove = appApi()
 			.delete(`${V}/APP_1/subscriptions`)
-			.query({ access_token: APP_TOKEN, object: 'whatsapp_business_account', fields: added.join(',') })
+			.query({
+				access_token: APP_TOKEN,
+				object: 'whatsapp_business_account',
+				fields: added.join(','),
+			})
 			.reply(200, { success: true });
 		const { context, logger } = hook(parameters, { staticData });
 		expect(await methods.delete.call(context)).toBe(true);
@@ -433,13 +527,19 @@ describe('destination: app', () => {
 
 	it('delete leaves a subscription that points elsewhere alone', async () => {
 		const staticData: IDataObject = {
-			[APP_RECORD_PROPERTY]: { callbackUrl: WEBHOOK_URL, createdSubscription: true, addedFields: ALL_FIELDS },
+			[APP_RECORD_PROPERTY]: {
+				callbackUrl: WEBHOOK_URL,
+				createdSubscription: true,
+				addedFields: ALL_FIELDS,
+			},
 		};
 		appSubscriptions([fullAppSubscription(OTHER_URL)]);
 		const { context, requests, logger } = hook(parameters, { staticData });
 		expect(await methods.delete.call(context)).toBe(true);
 		expect(requests).toHaveLength(1);
-		expect(logger.info.mock.calls[0][0]).toContain(`its callback is ${OTHER_URL}, not this trigger`);
+		expect(logger.info.mock.calls[0][0]).toContain(
+			`its callback is ${OTHER_URL}, not this trigger`,
+		);
 	});
 
 	it('delete removes nothing without a record of what it created', async () => {
@@ -461,8 +561,12 @@ describe('destination: app', () => {
 		appApi()
 			.get(`${V}/APP_1/subscriptions`)
 			.query({ access_token: APP_TOKEN })
-			.reply(400, { error: { message: 'Invalid OAuth access token: APP_1|app-secret', code: 190 } });
-		const error = (await methods.checkExists.call(hook(parameters).context).catch((caught: unknown) => caught)) as Error & {
+			.reply(400, {
+				error: { message: 'Invalid OAuth access token: APP_1|app-secret', code: 190 },
+			});
+		const error = (await methods.checkExists
+			.call(hook(parameters).context)
+			.catch((caught: unknown) => caught)) as Error & {
 			description: string;
 		};
 		expect(error.description).toContain('The access token is invalid or expired');
@@ -483,8 +587,8 @@ describe('destination: manual', () => {
 	});
 
 	it('refuses a short verify token', async () => {
-		await expect(methods.create.call(hook({ ...parameters, manualVerifyToken: 'short' }).context)).rejects.toThrow(
-			'The verify token must have at least 16 characters',
-		);
+		await expect(
+			methods.create.call(hook({ ...parameters, manualVerifyToken: 'short' }).context),
+		).rejects.toThrow('The verify token must have at least 16 characters');
 	});
 });

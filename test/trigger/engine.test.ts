@@ -66,7 +66,9 @@ async function harness(parameters: IDataObject, staticData: IDataObject = {}): P
 		settings: { executionOrder: 'v1' },
 	});
 	const additionalData = {
-		credentialsHelper: new HarnessCredentialsHelper(pkg.credentialTypes, { whatsAppGroupsApi: CREDENTIALS }),
+		credentialsHelper: new HarnessCredentialsHelper(pkg.credentialTypes, {
+			whatsAppGroupsApi: CREDENTIALS,
+		}),
 		externalSecretsProxy: new ExternalSecretsProxy(),
 		webhookBaseUrl: 'https://n8n.example.com/webhook',
 		webhookTestBaseUrl: 'https://n8n.example.com/webhook-test',
@@ -101,11 +103,21 @@ async function harness(parameters: IDataObject, staticData: IDataObject = {}): P
 
 function methodsOf(h: Harness) {
 	const nodeType = h.workflow.nodeTypes.getByNameAndVersion(h.node.type, 1);
-	return nodeType.webhookMethods!.default as Record<'checkExists' | 'create' | 'delete', (this: HookContext) => Promise<boolean>>;
+	return nodeType.webhookMethods!.default as Record<
+		'checkExists' | 'create' | 'delete',
+		(this: HookContext) => Promise<boolean>
+	>;
 }
 
 function hookContext(h: Harness, isTest = false) {
-	return new HookContext(h.workflow, h.node, h.additionalData, isTest ? 'manual' : 'trigger', 'activate', h.webhookData('default', isTest));
+	return new HookContext(
+		h.workflow,
+		h.node,
+		h.additionalData,
+		isTest ? 'manual' : 'trigger',
+		'activate',
+		h.webhookData('default', isTest),
+	);
 }
 
 async function callWebhook(
@@ -127,7 +139,15 @@ async function callWebhook(
 		},
 		httpResponse: response,
 	} as unknown as IWorkflowExecuteAdditionalData;
-	const context = new WebhookContext(h.workflow, h.node, additionalData, 'webhook', h.webhookData(name), [], null);
+	const context = new WebhookContext(
+		h.workflow,
+		h.node,
+		additionalData,
+		'webhook',
+		h.webhookData(name),
+		[],
+		null,
+	);
 	const nodeType = h.workflow.nodeTypes.getByNameAndVersion(h.node.type, 1);
 	const result = await nodeType.webhook!.call(context);
 	return { result, response };
@@ -148,7 +168,11 @@ describe("the built trigger in n8n-core's contexts", () => {
 		const h = await harness({ phoneNumberId: 'PHONE_1' });
 		const methods = methodsOf(h);
 		expect(hookContext(h).getNodeWebhookUrl('default')).toBe(PRODUCTION_URL);
-		userApi().get('/v26.0/PHONE_1').query({ fields: 'webhook_configuration' }).times(2).reply(200, { webhook_configuration: {} });
+		userApi()
+			.get('/v26.0/PHONE_1')
+			.query({ fields: 'webhook_configuration' })
+			.times(2)
+			.reply(200, { webhook_configuration: {} });
 		userApi()
 			.get('/v26.0/WABA_1/subscribed_apps')
 			.reply(200, { data: [{ whatsapp_business_api_data: { id: 'APP_1' } }] });
@@ -161,9 +185,13 @@ describe("the built trigger in n8n-core's contexts", () => {
 						object: 'whatsapp_business_account',
 						callback_url: 'https://app.example.com',
 						active: true,
-						fields: ['group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update', 'messages'].map(
-							(name) => ({ name }),
-						),
+						fields: [
+							'group_lifecycle_update',
+							'group_participants_update',
+							'group_settings_update',
+							'group_status_update',
+							'messages',
+						].map((name) => ({ name })),
 					},
 				],
 			});
@@ -183,7 +211,11 @@ describe("the built trigger in n8n-core's contexts", () => {
 	it('registers the test URL while listening for a test event', async () => {
 		const h = await harness({ destination: 'businessAccount' });
 		expect(hookContext(h, true).getNodeWebhookUrl('default')).toBe(TEST_URL);
-		userApi().get('/v26.0/WABA_1/subscribed_apps').reply(200, { data: [{ whatsapp_business_api_data: { id: 'APP_1' }, override_callback_uri: TEST_URL }] });
+		userApi()
+			.get('/v26.0/WABA_1/subscribed_apps')
+			.reply(200, {
+				data: [{ whatsapp_business_api_data: { id: 'APP_1' }, override_callback_uri: TEST_URL }],
+			});
 		expect(await methodsOf(h).checkExists.call(hookContext(h, true))).toBe(true);
 	});
 
@@ -268,7 +300,14 @@ describe("the built trigger in n8n-core's contexts", () => {
 		if (result.noWebhookResponse === true) saveIfChanged();
 		if (result.workflowData !== undefined) {
 			// The execution's Workflow (WorkflowRunner.establishContextForPersistence).
-			new Workflow({ id: 'wf-1', nodes: [h.node], connections: {}, active: true, nodeTypes: h.workflow.nodeTypes, staticData: row });
+			new Workflow({
+				id: 'wf-1',
+				nodes: [h.node],
+				connections: {},
+				active: true,
+				nodeTypes: h.workflow.nodeTypes,
+				staticData: row,
+			});
 		}
 		if (result.noWebhookResponse !== true) saveIfChanged();
 		return result.workflowData?.[0].map((item) => item.json.requestId) ?? [];
@@ -293,7 +332,14 @@ describe("the built trigger in n8n-core's contexts", () => {
 		// the mark, this fails and the early answer can be reconsidered.
 		const pkg = await loadPackage();
 		const row: IDataObject = {};
-		const build = () => new Workflow({ nodes: [], connections: {}, active: true, nodeTypes: pkg.nodeTypes, staticData: row });
+		const build = () =>
+			new Workflow({
+				nodes: [],
+				connections: {},
+				active: true,
+				nodeTypes: pkg.nodeTypes,
+				staticData: row,
+			});
 		const workflow = build();
 		workflow.getStaticData('node', { name: 'Trigger' } as INode).seenEventKeys = ['k'];
 		expect(workflow.staticData.__dataChanged).toBe(true);

@@ -391,13 +391,8 @@ const cases: FixtureCase[] = [
 					sha256: 'PHOTO_HASH',
 					updateSuccessful: true,
 				},
-				updatedParts: [
-					'profilePicture',
-				],
-				failedParts: [
-					'groupSubject',
-					'groupDescription',
-				],
+				updatedParts: ['profilePicture'],
+				failedParts: ['groupSubject', 'groupDescription'],
 				errors: [
 					{
 						code: 'ERROR_CODE',
@@ -436,11 +431,7 @@ const cases: FixtureCase[] = [
 					sha256: 'PHOTO_HASH',
 					updateSuccessful: true,
 				},
-				updatedParts: [
-					'groupSubject',
-					'groupDescription',
-					'profilePicture',
-				],
+				updatedParts: ['groupSubject', 'groupDescription', 'profilePicture'],
 				failedParts: [],
 			},
 		],
@@ -497,11 +488,7 @@ const cases: FixtureCase[] = [
 					],
 				},
 				updatedParts: [],
-				failedParts: [
-					'groupSubject',
-					'groupDescription',
-					'profilePicture',
-				],
+				failedParts: ['groupSubject', 'groupDescription', 'profilePicture'],
 				errors: [
 					{
 						code: 'ERROR_CODE',
@@ -830,17 +817,24 @@ describe("Meta's documentation samples", () => {
 		expect(parseDelivery(delivery).map((parsed) => parsed.item)).toEqual(expected);
 	});
 
-	it.each(cases)('$file comes out of the webhook unchanged when every event is selected', async ({ delivery, expected }) => {
-		const rawBody = JSON.stringify(delivery);
-		const { context, response } = createWebhookContext({
-			credentials: { accessToken: 'token', businessAccountId: 'waba', appSecret: APP_SECRET },
-			parameters: { events: [...TRIGGER_EVENTS], verifySignatures: true, options: { ignoreRedeliveries: false } },
-			webhookUrl: 'https://n8n.example.com/webhook/abc/webhook',
-			rawBody,
-			headers: { 'X-Hub-Signature-256': signBody(rawBody, APP_SECRET) },
-		});
-		const result = await new WhatsAppGroupsTrigger().webhook.call(context);
-		expect(response.status).not.toHaveBeenCalled();
-		expect(result.workflowData?.[0].map((item) => item.json)).toEqual(expected);
-	});
+	it.each(cases)(
+		'$file comes out of the webhook unchanged when every event is selected',
+		async ({ delivery, expected }) => {
+			const rawBody = JSON.stringify(delivery);
+			const { context, response } = createWebhookContext({
+				credentials: { accessToken: 'token', businessAccountId: 'waba', appSecret: APP_SECRET },
+				parameters: {
+					events: [...TRIGGER_EVENTS],
+					verifySignatures: true,
+					options: { ignoreRedeliveries: false },
+				},
+				webhookUrl: 'https://n8n.example.com/webhook/abc/webhook',
+				rawBody,
+				headers: { 'X-Hub-Signature-256': signBody(rawBody, APP_SECRET) },
+			});
+			const result = await new WhatsAppGroupsTrigger().webhook.call(context);
+			expect(response.status).not.toHaveBeenCalled();
+			expect(result.workflowData?.[0].map((item) => item.json)).toEqual(expected);
+		},
+	);
 });

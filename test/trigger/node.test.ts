@@ -20,8 +20,14 @@ describe('WhatsApp Groups Trigger description', () => {
 		expect(node.description.inputs).toEqual([]);
 		expect(node.description.group).toEqual(['trigger']);
 		expect(node.description).not.toHaveProperty('usableAsTool');
-		expect(Object.keys(node.webhookMethods.default).sort()).toEqual(['checkExists', 'create', 'delete']);
-		expect(node.description.webhooks?.map((webhook) => [webhook.name, webhook.httpMethod, webhook.path])).toEqual([
+		expect(Object.keys(node.webhookMethods.default).sort()).toEqual([
+			'checkExists',
+			'create',
+			'delete',
+		]);
+		expect(
+			node.description.webhooks?.map((webhook) => [webhook.name, webhook.httpMethod, webhook.path]),
+		).toEqual([
 			['setup', 'GET', 'webhook'],
 			['default', 'POST', 'webhook'],
 		]);
@@ -29,10 +35,14 @@ describe('WhatsApp Groups Trigger description', () => {
 
 	it('defaults to every group event and group messages, statuses off', () => {
 		expect(property('events').default).toEqual(DEFAULT_EVENTS);
-		expect(DEFAULT_EVENTS).toEqual(TRIGGER_EVENTS.filter((event) => !STATUS_EVENTS.includes(event)));
-		expect(property('events').options?.map((option) => (option as { value: string }).value).sort()).toEqual(
-			[...TRIGGER_EVENTS].sort(),
+		expect(DEFAULT_EVENTS).toEqual(
+			TRIGGER_EVENTS.filter((event) => !STATUS_EVENTS.includes(event)),
 		);
+		expect(
+			property('events')
+				.options?.map((option) => (option as { value: string }).value)
+				.sort(),
+		).toEqual([...TRIGGER_EVENTS].sort());
 	});
 
 	it('reuses the shared phone number field and its one loadOptions method', () => {
@@ -65,7 +75,9 @@ describe('WhatsApp Groups Trigger description', () => {
 	});
 
 	it('is registered in package.json and has a codex file', () => {
-		expect(packageJson.n8n.nodes).toContain('dist/nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node.js');
+		expect(packageJson.n8n.nodes).toContain(
+			'dist/nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node.js',
+		);
 		expect(codex.node).toBe('n8n-nodes-whatsapp-groups.whatsAppGroupsTrigger');
 	});
 });

@@ -6,9 +6,16 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseDelivery, parseTimestamp, TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import {
+	parseDelivery,
+	parseTimestamp,
+	TRIGGER_EVENTS,
+} from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
 import type { ParsedEvent } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
-import { dropRedeliveries, SEEN_KEYS_PROPERTY } from '../../nodes/WhatsAppGroupsTrigger/webhook/filters';
+import {
+	dropRedeliveries,
+	SEEN_KEYS_PROPERTY,
+} from '../../nodes/WhatsAppGroupsTrigger/webhook/filters';
 import { checkSignature, signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
 
 const COMMON_KEYS = [
@@ -60,7 +67,14 @@ const groupItemArb = fc.record(
 	{ requiredKeys: ['type'] },
 );
 const messageArb = fc.record(
-	{ from: idArb, group_id: idArb, id: idArb, timestamp: timestampArb, type: fc.constant('text'), text: fc.record({ body: fc.string() }) },
+	{
+		from: idArb,
+		group_id: idArb,
+		id: idArb,
+		timestamp: timestampArb,
+		type: fc.constant('text'),
+		text: fc.record({ body: fc.string() }),
+	},
 	{ requiredKeys: ['id'] },
 );
 const statusArb = fc.record(
@@ -77,8 +91,16 @@ const statusArb = fc.record(
 const metadata = { display_phone_number: '1555', phone_number_id: 'P1' };
 const changeArb = fc.oneof(
 	fc.record({
-		field: fc.constantFrom('group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update'),
-		value: fc.record({ metadata: fc.constant(metadata), groups: fc.array(groupItemArb, { maxLength: 4 }) }),
+		field: fc.constantFrom(
+			'group_lifecycle_update',
+			'group_participants_update',
+			'group_settings_update',
+			'group_status_update',
+		),
+		value: fc.record({
+			metadata: fc.constant(metadata),
+			groups: fc.array(groupItemArb, { maxLength: 4 }),
+		}),
 	}),
 	fc.record({
 		field: fc.constant('messages'),
@@ -92,20 +114,25 @@ const changeArb = fc.oneof(
 );
 const deliveryArb = fc.record({
 	object: fc.constant('whatsapp_business_account'),
-	entry: fc.array(fc.record({ id: idArb, changes: fc.array(changeArb, { minLength: 1, maxLength: 3 }) }), {
-		minLength: 1,
-		maxLength: 3,
-	}),
+	entry: fc.array(
+		fc.record({ id: idArb, changes: fc.array(changeArb, { minLength: 1, maxLength: 3 }) }),
+		{
+			minLength: 1,
+			maxLength: 3,
+		},
+	),
 });
 
 /** How many events a well-formed change must give: one per element, or one unknown if none. */
 function expectedCount(change: { field: string; value: IDataObject }): number {
 	const { value } = change;
 	if (change.field === 'messages') {
-		const count = ((value.messages as unknown[]) ?? []).length + ((value.statuses as unknown[]) ?? []).length;
+		const count =
+			((value.messages as unknown[]) ?? []).length + ((value.statuses as unknown[]) ?? []).length;
 		return Math.max(count, 1);
 	}
-	if (change.field.startsWith('group_')) return Math.max(((value.groups as unknown[]) ?? []).length, 1);
+	if (change.field.startsWith('group_'))
+		return Math.max(((value.groups as unknown[]) ?? []).length, 1);
 	return 1;
 }
 
@@ -129,7 +156,10 @@ describe('parser properties', () => {
 				const events = parseDelivery(delivery);
 				const changes = delivery.entry.flatMap((entry) => entry.changes);
 				expect(events).toHaveLength(
-					changes.reduce((sum, change) => sum + expectedCount(change as { field: string; value: IDataObject }), 0),
+					changes.reduce(
+						(sum, change) => sum + expectedCount(change as { field: string; value: IDataObject }),
+						0,
+					),
 				);
 				for (const parsed of events) expect(TRIGGER_EVENTS).toContain(parsed.item.event);
 			}),
@@ -140,7 +170,9 @@ describe('parser properties', () => {
 		fc.assert(
 			fc.property(deliveryArb, (delivery) => {
 				const first = parseDelivery(delivery).map((parsed) => parsed.dedupeKey);
-				const second = parseDelivery(JSON.parse(JSON.stringify(delivery))).map((parsed) => parsed.dedupeKey);
+				const second = parseDelivery(JSON.parse(JSON.stringify(delivery))).map(
+					(parsed) => parsed.dedupeKey,
+				);
 				expect(second).toEqual(first);
 			}),
 		);
@@ -161,24 +193,34 @@ describe('parser properties', () => {
 describe('signature properties', () => {
 	it('accepts the signature of any body with its secret, and refuses any other secret', () => {
 		fc.assert(
-			fc.property(fc.uint8Array({ maxLength: 256 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (bytes, secret, other) => {
-				fc.pre(secret !== other);
-				const body = Buffer.from(bytes);
-				expect(checkSignature(body, signBody(body, secret), secret)).toEqual({ valid: true });
-				expect(checkSignature(body, signBody(body, other), secret).valid).toBe(false);
-			}),
+			fc.property(
+				fc.uint8Array({ maxLength: 256 }),
+				fc.string({ minLength: 1 }),
+				fc.string({ minLength: 1 }),
+				(bytes, secret, other) => {
+					fc.pre(secret !== other);
+					const body = Buffer.from(bytes);
+					expect(checkSignature(body, signBody(body, secret), secret)).toEqual({ valid: true });
+					expect(checkSignature(body, signBody(body, other), secret).valid).toBe(false);
+				},
+			),
 		);
 	});
 
 	it('refuses any body changed after signing', () => {
 		fc.assert(
-			fc.property(fc.uint8Array({ minLength: 1, maxLength: 256 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (bytes, position, flip) => {
-				const body = Buffer.from(bytes);
-				const signature = signBody(body, 'secret');
-				const tampered = Buffer.from(body);
-				tampered[position % tampered.length] ^= flip;
-				expect(checkSignature(tampered, signature, 'secret').valid).toBe(false);
-			}),
+			fc.property(
+				fc.uint8Array({ minLength: 1, maxLength: 256 }),
+				fc.nat(),
+				fc.integer({ min: 1, max: 255 }),
+				(bytes, position, flip) => {
+					const body = Buffer.from(bytes);
+					const signature = signBody(body, 'secret');
+					const tampered = Buffer.from(body);
+					tampered[position % tampered.length] ^= flip;
+					expect(checkSignature(tampered, signature, 'secret').valid).toBe(false);
+				},
+			),
 		);
 	});
 });
@@ -193,10 +235,20 @@ describe('redelivery memory properties', () => {
 					const staticData: IDataObject = {};
 					const emitted: string[] = [];
 					for (const keys of deliveries) {
-						const events = keys.map((key) => ({ item: {}, dedupeKey: `k${key}`, raw: {}, oneToOne: false }) as unknown as ParsedEvent);
+						const events = keys.map(
+							(key) =>
+								({
+									item: {},
+									dedupeKey: `k${key}`,
+									raw: {},
+									oneToOne: false,
+								}) as unknown as ParsedEvent,
+						);
 						const { fresh } = dropRedeliveries(events, staticData, capacity);
 						emitted.push(...fresh.map((event) => event.dedupeKey));
-						expect(((staticData[SEEN_KEYS_PROPERTY] as string[] | undefined) ?? []).length).toBeLessThanOrEqual(capacity);
+						expect(
+							((staticData[SEEN_KEYS_PROPERTY] as string[] | undefined) ?? []).length,
+						).toBeLessThanOrEqual(capacity);
 					}
 					// With at most 31 distinct keys and a window at least that large, nothing repeats.
 					if (capacity >= 31) expect(new Set(emitted).size).toBe(emitted.length);
@@ -215,14 +267,22 @@ describe('hostile deliveries (regressions found by fuzzing)', () => {
 	it('turns a status named after an Object.prototype member into an unknown item', () => {
 		for (const status of ['constructor', 'toString', '__proto__']) {
 			const parsed = parseDelivery(
-				JSON.parse(JSON.stringify(wrap({ statuses: [{ id: 'wamid.X', status, recipient_id: 'G', recipient_type: 'group' }] }))),
+				JSON.parse(
+					JSON.stringify(
+						wrap({
+							statuses: [{ id: 'wamid.X', status, recipient_id: 'G', recipient_type: 'group' }],
+						}),
+					),
+				),
 			);
 			expect(parsed.map((event) => event.item.event)).toEqual(['unknown']);
 		}
 	});
 
 	it('never copies a prototype member as message content', () => {
-		const parsed = parseDelivery(wrap({ messages: [{ id: 'wamid.Y', group_id: 'G', type: 'constructor' }] }));
+		const parsed = parseDelivery(
+			wrap({ messages: [{ id: 'wamid.Y', group_id: 'G', type: 'constructor' }] }),
+		);
 		expect(parsed).toHaveLength(1);
 		expect(parsed[0].item).not.toHaveProperty('content');
 		expect(parsed[0].item).toMatchObject({ event: 'message_received', type: 'constructor' });
@@ -230,7 +290,16 @@ describe('hostile deliveries (regressions found by fuzzing)', () => {
 
 	it('survives IDs that are objects with their own toString key', () => {
 		const parsed = parseDelivery(
-			wrap({ statuses: [{ id: { toString: 'x' }, status: 'read', recipient_id: { toString: 1 }, recipient_type: 'group' }] }),
+			wrap({
+				statuses: [
+					{
+						id: { toString: 'x' },
+						status: 'read',
+						recipient_id: { toString: 1 },
+						recipient_type: 'group',
+					},
+				],
+			}),
 		);
 		expect(parsed.map((event) => event.item.event)).toEqual(['message_read']);
 	});
@@ -238,7 +307,10 @@ describe('hostile deliveries (regressions found by fuzzing)', () => {
 	it('hashes a body nested thousands of levels deep without overflowing the stack', () => {
 		const depth = 20_000;
 		const deep = JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown;
-		const delivery = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'account_update', value: { deep } }] }] };
+		const delivery = {
+			object: 'whatsapp_business_account',
+			entry: [{ id: 'W', changes: [{ field: 'account_update', value: { deep } }] }],
+		};
 		const first = parseDelivery(delivery);
 		expect(first.map((event) => event.item.event)).toEqual(['unknown']);
 		expect(parseDelivery(delivery)[0].dedupeKey).toBe(first[0].dedupeKey);

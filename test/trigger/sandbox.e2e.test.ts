@@ -55,7 +55,8 @@ function credentials() {
 }
 
 function hook() {
-	return createHookContext({ parameters, credentials: credentials(), webhookUrl, staticData }).context;
+	return createHookContext({ parameters, credentials: credentials(), webhookUrl, staticData })
+		.context;
 }
 
 beforeEach(async () => {
@@ -103,7 +104,12 @@ async function subscribeAppElsewhere(): Promise<Receiver> {
 	const subscribed = await api(
 		'POST',
 		`/${APP}/subscriptions`,
-		{ object: 'whatsapp_business_account', callback_url: appReceiver.url, verify_token: 'app-level-token', fields: ALL_FIELDS },
+		{
+			object: 'whatsapp_business_account',
+			callback_url: appReceiver.url,
+			verify_token: 'app-level-token',
+			fields: ALL_FIELDS,
+		},
 		{ token: APP_TOKEN },
 	);
 	expect(subscribed.status).toBe(200);
@@ -132,10 +138,20 @@ describe('trigger against the Groups API sandbox', () => {
 			['participants_joined', groupId],
 			['message_received', groupId],
 		]);
-		expect(emitted[0]).toMatchObject({ requestId, subject: 'Book club', phoneNumberId: PHONE, businessAccountId: WABA });
+		expect(emitted[0]).toMatchObject({
+			requestId,
+			subject: 'Book club',
+			phoneNumberId: PHONE,
+			businessAccountId: WABA,
+		});
 		expect(typeof emitted[0].timestampUnix).toBe('number');
 		expect(emitted[1].participants).toEqual([{ waId: '4915100000001' }]);
-		expect(emitted[2]).toMatchObject({ from: '4915100000001', senderName: 'Ana', type: 'text', text: 'Hello group' });
+		expect(emitted[2]).toMatchObject({
+			from: '4915100000001',
+			senderName: 'Ana',
+			type: 'text',
+			text: 'Hello group',
+		});
 		expect(receiver.deliveries).toHaveLength(0);
 
 		expect(await methods.delete.call(hook())).toBe(true);
@@ -156,7 +172,9 @@ describe('trigger against the Groups API sandbox', () => {
 
 		expect(await methods.delete.call(hook())).toBe(true);
 		const apps = await graphApi(sandbox)('GET', `/${WABA}/subscribed_apps`);
-		expect(apps.body.data).toEqual([{ whatsapp_business_api_data: expect.objectContaining({ id: APP }) }]);
+		expect(apps.body.data).toEqual([
+			{ whatsapp_business_api_data: expect.objectContaining({ id: APP }) },
+		]);
 		await createGroup(sandbox, 'Back to the app callback');
 		expect(receiver.byField('group_lifecycle_update')).toHaveLength(1);
 		expect(emitted).toHaveLength(1);
@@ -172,14 +190,18 @@ describe('trigger against the Groups API sandbox', () => {
 		expect(emitted.map((item) => [item.event, item.groupId])).toEqual([['group_created', groupId]]);
 
 		expect(await methods.delete.call(hook())).toBe(true);
-		const list = await graphApi(sandbox)('GET', `/${APP}/subscriptions`, undefined, { token: APP_TOKEN });
+		const list = await graphApi(sandbox)('GET', `/${APP}/subscriptions`, undefined, {
+			token: APP_TOKEN,
+		});
 		expect(list.body).toEqual({ data: [] });
 	});
 
 	it('app destination: refuses to take over the callback another receiver uses', async () => {
 		await subscribeAppElsewhere();
 		parameters = { destination: 'app' };
-		await expect(methods.create.call(hook())).rejects.toThrow('The Meta app already sends its webhooks to another callback URL');
+		await expect(methods.create.call(hook())).rejects.toThrow(
+			'The Meta app already sends its webhooks to another callback URL',
+		);
 	});
 
 	it('answers a forged delivery with 401 over HTTP', async () => {
@@ -187,7 +209,10 @@ describe('trigger against the Groups API sandbox', () => {
 		const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
 		const response = await fetch(webhookUrl, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, 'wrong-secret') },
+			headers: {
+				'content-type': 'application/json',
+				'x-hub-signature-256': signBody(body, 'wrong-secret'),
+			},
 			body,
 		});
 		expect(response.status).toBe(401);

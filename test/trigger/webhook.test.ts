@@ -28,7 +28,11 @@ function delivery(entries: unknown[]): string {
 }
 
 /** A signed POST with the given parameters. */
-async function post(rawBody: string, parameters: Record<string, unknown> = {}, extra: Partial<FakeWebhookOptions> = {}) {
+async function post(
+	rawBody: string,
+	parameters: Record<string, unknown> = {},
+	extra: Partial<FakeWebhookOptions> = {},
+) {
 	const fake = createWebhookContext({
 		credentials: CREDENTIALS,
 		parameters: { verifySignatures: true, ...parameters },
@@ -71,8 +75,10 @@ describe('signature check on deliveries', () => {
 		});
 	});
 
-	it("leaves the answer to n8n when Ignore Redeliveries is off (nothing to save)", async () => {
-		const { result, response, items } = await post(body, { options: { ignoreRedeliveries: false } });
+	it('leaves the answer to n8n when Ignore Redeliveries is off (nothing to save)', async () => {
+		const { result, response, items } = await post(body, {
+			options: { ignoreRedeliveries: false },
+		});
 		expect(items).toHaveLength(1);
 		expect(result.noWebhookResponse).toBeUndefined();
 		expect(response.status).not.toHaveBeenCalled();
@@ -81,35 +87,54 @@ describe('signature check on deliveries', () => {
 
 	it.each([
 		['missing', {}, 'the X-Hub-Signature-256 header is missing'],
-		['signed with another secret', { 'x-hub-signature-256': signBody(body, 'other-secret') }, 'does not match the body'],
+		[
+			'signed with another secret',
+			{ 'x-hub-signature-256': signBody(body, 'other-secret') },
+			'does not match the body',
+		],
 		['malformed', { 'x-hub-signature-256': 'sha1=abc' }, 'is not "sha256=<64 hex digits>"'],
-		['uppercase but wrong', { 'x-hub-signature-256': `sha256=${'A'.repeat(64)}` }, 'does not match the body'],
-	])('answers 401, starts nothing and logs why when the signature is %s', async (_label, headers, reason) => {
-		const { result, response, logger } = await post(body, {}, { headers });
-		expect(result).toEqual({ noWebhookResponse: true });
-		expect(response.sent).toEqual({
-			statusCode: 401,
-			headers: { 'content-type': 'text/plain; charset=utf-8' },
-			body: 'Unauthorized',
-		});
-		expect(logger.warn).toHaveBeenCalledTimes(1);
-		expect(logger.warn.mock.calls[0][0]).toContain(reason);
-	});
+		[
+			'uppercase but wrong',
+			{ 'x-hub-signature-256': `sha256=${'A'.repeat(64)}` },
+			'does not match the body',
+		],
+	])(
+		'answers 401, starts nothing and logs why when the signature is %s',
+		async (_label, headers, reason) => {
+			const { result, response, logger } = await post(body, {}, { headers });
+			expect(result).toEqual({ noWebhookResponse: true });
+			expect(response.sent).toEqual({
+				statusCode: 401,
+				headers: { 'content-type': 'text/plain; charset=utf-8' },
+				body: 'Unauthorized',
+			});
+			expect(logger.warn).toHaveBeenCalledTimes(1);
+			expect(logger.warn.mock.calls[0][0]).toContain(reason);
+		},
+	);
 
 	it('refuses a tampered body whose signature was valid for the original', async () => {
 		const tampered = body.replace('test invite link', 'hacked subject');
-		const { result, response, logger } = await post(tampered, {}, {
-			headers: { 'x-hub-signature-256': signBody(body, APP_SECRET) },
-		});
+		const { result, response, logger } = await post(
+			tampered,
+			{},
+			{
+				headers: { 'x-hub-signature-256': signBody(body, APP_SECRET) },
+			},
+		);
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response.sent.statusCode).toBe(401);
 		expect(logger.warn.mock.calls[0][0]).toContain('does not match the body');
 	});
 
 	it('refuses everything when the credential has no app secret and verification is on', async () => {
-		const { result, response, logger } = await post(body, {}, {
-			credentials: { ...CREDENTIALS, appSecret: '' },
-		});
+		const { result, response, logger } = await post(
+			body,
+			{},
+			{
+				credentials: { ...CREDENTIALS, appSecret: '' },
+			},
+		);
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response.sent.statusCode).toBe(401);
 		expect(logger.warn.mock.calls[0][0]).toContain('no App Secret');
@@ -141,7 +166,9 @@ describe('signature check on deliveries', () => {
 			valid: false,
 			reason: expect.stringContaining('does not match'),
 		});
-		expect(checkSignature(Buffer.from(body), signBody(body, APP_SECRET), APP_SECRET)).toEqual({ valid: true });
+		expect(checkSignature(Buffer.from(body), signBody(body, APP_SECRET), APP_SECRET)).toEqual({
+			valid: true,
+		});
 	});
 });
 
@@ -163,9 +190,18 @@ describe("Meta's verification request (GET)", () => {
 	});
 
 	it.each([
-		['a wrong token', { 'hub.mode': 'subscribe', 'hub.verify_token': 'guess', 'hub.challenge': '1' }],
-		['the node ID as token', { 'hub.mode': 'subscribe', 'hub.verify_token': FAKE_NODE.id, 'hub.challenge': '1' }],
-		['another mode', { 'hub.mode': 'unsubscribe', 'hub.verify_token': token, 'hub.challenge': '1' }],
+		[
+			'a wrong token',
+			{ 'hub.mode': 'subscribe', 'hub.verify_token': 'guess', 'hub.challenge': '1' },
+		],
+		[
+			'the node ID as token',
+			{ 'hub.mode': 'subscribe', 'hub.verify_token': FAKE_NODE.id, 'hub.challenge': '1' },
+		],
+		[
+			'another mode',
+			{ 'hub.mode': 'unsubscribe', 'hub.verify_token': token, 'hub.challenge': '1' },
+		],
 		['no challenge', { 'hub.mode': 'subscribe', 'hub.verify_token': token }],
 		['no parameters', {}],
 	])('answers 403 for %s and logs it', async (_label, query) => {
@@ -179,7 +215,11 @@ describe("Meta's verification request (GET)", () => {
 	it('binds the token to the URL served, so the test URL verifies with its own token', async () => {
 		const testUrl = 'https://n8n.example.com/webhook-test/5b0c/webhook';
 		const good = await challenge(
-			{ 'hub.mode': 'subscribe', 'hub.verify_token': deriveVerifyToken(APP_SECRET, testUrl), 'hub.challenge': 'x' },
+			{
+				'hub.mode': 'subscribe',
+				'hub.verify_token': deriveVerifyToken(APP_SECRET, testUrl),
+				'hub.challenge': 'x',
+			},
 			{ resourceUrl: testUrl },
 		);
 		expect(good.response.sent.statusCode).toBe(200);
@@ -193,7 +233,11 @@ describe("Meta's verification request (GET)", () => {
 	it("uses the user's token for the manual destination and nothing else", async () => {
 		const manual = { destination: 'manual', manualVerifyToken: 'my-own-long-verify-token' };
 		const good = await challenge(
-			{ 'hub.mode': 'subscribe', 'hub.verify_token': 'my-own-long-verify-token', 'hub.challenge': '42' },
+			{
+				'hub.mode': 'subscribe',
+				'hub.verify_token': 'my-own-long-verify-token',
+				'hub.challenge': '42',
+			},
 			{ parameters: manual },
 		);
 		expect(good.response.sent).toEqual({
@@ -209,7 +253,9 @@ describe("Meta's verification request (GET)", () => {
 	});
 
 	it('derives a stable token that depends on the secret and the URL', () => {
-		expect(deriveVerifyToken(APP_SECRET, WEBHOOK_URL)).toBe(deriveVerifyToken(APP_SECRET, WEBHOOK_URL));
+		expect(deriveVerifyToken(APP_SECRET, WEBHOOK_URL)).toBe(
+			deriveVerifyToken(APP_SECRET, WEBHOOK_URL),
+		);
 		expect(deriveVerifyToken(APP_SECRET, WEBHOOK_URL)).toMatch(/^[0-9a-f]{64}$/);
 		expect(deriveVerifyToken('other', WEBHOOK_URL)).not.toBe(token);
 		expect(deriveVerifyToken(APP_SECRET, `${WEBHOOK_URL}2`)).not.toBe(token);
@@ -333,7 +379,12 @@ describe('deliveries', () => {
 									id: 'wamid.A',
 									timestamp: 1760000000,
 									type: 'image',
-									image: { id: 'MEDIA_1', mime_type: 'image/jpeg', sha256: 'HASH', caption: 'look' },
+									image: {
+										id: 'MEDIA_1',
+										mime_type: 'image/jpeg',
+										sha256: 'HASH',
+										caption: 'look',
+									},
 								},
 							],
 							statuses: [
@@ -419,10 +470,12 @@ describe('deliveries', () => {
 
 	it('splits aggregated statuses into one item per participant', async () => {
 		const { items } = await post(JSON.stringify(statusAggregated), allEvents);
-		expect(items?.map((item) => [item.event, item.messageId, item.recipientParticipantId])).toEqual([
-			['message_read', 'WHATSAPP_MESSAGE_ID', 'GROUP_PARTICIPANT_PHONE_NUMBER_1'],
-			['message_read', 'WHATSAPP_MESSAGE_ID', 'GROUP_PARTICIPANT_PHONE_NUMBER_2'],
-		]);
+		expect(items?.map((item) => [item.event, item.messageId, item.recipientParticipantId])).toEqual(
+			[
+				['message_read', 'WHATSAPP_MESSAGE_ID', 'GROUP_PARTICIPANT_PHONE_NUMBER_1'],
+				['message_read', 'WHATSAPP_MESSAGE_ID', 'GROUP_PARTICIPANT_PHONE_NUMBER_2'],
+			],
+		);
 	});
 
 	it('takes initiated_by from beside the group object when Meta prints it there', async () => {
@@ -471,7 +524,12 @@ describe('deliveries', () => {
 		const unknownField = { field: 'account_update', value: { event: 'VERIFIED_ACCOUNT' } };
 		const unknownType = { timestamp: 1760000000, group_id: 'G1', type: 'group_pinned_something' };
 		const emptyMessages = { field: 'messages', value: { metadata, errors: [{ code: 131000 }] } };
-		const oddStatus = { id: 'wamid.C', status: 'played', recipient_id: 'G1', recipient_type: 'group' };
+		const oddStatus = {
+			id: 'wamid.C',
+			status: 'played',
+			recipient_id: 'G1',
+			recipient_type: 'group',
+		};
 		const body = delivery([
 			{
 				id: 'WABA_1',
@@ -485,9 +543,21 @@ describe('deliveries', () => {
 			{ id: 'WABA_1' },
 		]);
 		const { items } = await post(body, allEvents);
-		const nothing = { groupId: null, phoneNumberId: null, displayPhoneNumber: null, timestamp: null, timestampUnix: null };
+		const nothing = {
+			groupId: null,
+			phoneNumberId: null,
+			displayPhoneNumber: null,
+			timestamp: null,
+			timestampUnix: null,
+		};
 		expect(items).toEqual([
-			{ ...nothing, event: 'unknown', field: 'account_update', businessAccountId: 'WABA_1', change: unknownField },
+			{
+				...nothing,
+				event: 'unknown',
+				field: 'account_update',
+				businessAccountId: 'WABA_1',
+				change: unknownField,
+			},
 			{
 				event: 'unknown',
 				field: 'group_lifecycle_update',
@@ -519,7 +589,13 @@ describe('deliveries', () => {
 				change: { field: 'messages', value: { metadata, statuses: [oddStatus] } },
 				item: oddStatus,
 			},
-			{ ...nothing, event: 'unknown', field: null, businessAccountId: 'WABA_1', change: { id: 'WABA_1' } },
+			{
+				...nothing,
+				event: 'unknown',
+				field: null,
+				businessAccountId: 'WABA_1',
+				change: { id: 'WABA_1' },
+			},
 		]);
 	});
 
@@ -556,8 +632,23 @@ describe('filters', () => {
 		value: {
 			metadata,
 			contacts: [{ profile: { name: 'Cy' }, wa_id: '4915100000009' }],
-			messages: [{ from: '4915100000009', id: 'wamid.D', timestamp: '1760000000', type: 'text', text: { body: 'hi' } }],
-			statuses: [{ id: 'wamid.E', status: 'delivered', timestamp: '1760000000', recipient_id: '4915100000009' }],
+			messages: [
+				{
+					from: '4915100000009',
+					id: 'wamid.D',
+					timestamp: '1760000000',
+					type: 'text',
+					text: { body: 'hi' },
+				},
+			],
+			statuses: [
+				{
+					id: 'wamid.E',
+					status: 'delivered',
+					timestamp: '1760000000',
+					recipient_id: '4915100000009',
+				},
+			],
 		},
 	};
 	const noDedupe = { ignoreRedeliveries: false };
@@ -575,20 +666,33 @@ describe('filters', () => {
 
 	it('emits only the selected events', async () => {
 		const body = delivery([
-			{ id: 'W', changes: [groupChange('P1', 'G1', 'group_suspend'), groupChange('P1', 'G1', 'group_suspend_cleared')] },
+			{
+				id: 'W',
+				changes: [
+					groupChange('P1', 'G1', 'group_suspend'),
+					groupChange('P1', 'G1', 'group_suspend_cleared'),
+				],
+			},
 		]);
 		const { items } = await post(body, { events: ['group_suspension_cleared'], options: noDedupe });
 		expect(items?.map((item) => item.event)).toEqual(['group_suspension_cleared']);
 	});
 
 	it('emits only the listed group IDs', async () => {
-		const body = delivery([{ id: 'W', changes: [groupChange('P1', 'G1'), groupChange('P1', 'G2'), groupChange('P1', 'G3')] }]);
+		const body = delivery([
+			{
+				id: 'W',
+				changes: [groupChange('P1', 'G1'), groupChange('P1', 'G2'), groupChange('P1', 'G3')],
+			},
+		]);
 		const { items } = await post(body, { options: { ...noDedupe, groupIds: 'G1, G3' } });
 		expect(items?.map((item) => item.groupId)).toEqual(['G1', 'G3']);
 	});
 
 	it('emits only the listed phone number IDs', async () => {
-		const body = delivery([{ id: 'W', changes: [groupChange('P1', 'G1'), groupChange('P2', 'G2')] }]);
+		const body = delivery([
+			{ id: 'W', changes: [groupChange('P1', 'G1'), groupChange('P2', 'G2')] },
+		]);
 		const { items } = await post(body, { options: { ...noDedupe, phoneNumberIds: 'P2' } });
 		expect(items?.map((item) => item.phoneNumberId)).toEqual(['P2']);
 	});
@@ -600,7 +704,10 @@ describe('filters', () => {
 		expect(without.response.sent.statusCode).toBe(200);
 		expect(without.logger.debug.mock.calls[0][0]).toContain('2 × one-to-one traffic');
 
-		const withOneToOne = await post(body, { events: [...TRIGGER_EVENTS], options: { ...noDedupe, includeOneToOne: true } });
+		const withOneToOne = await post(body, {
+			events: [...TRIGGER_EVENTS],
+			options: { ...noDedupe, includeOneToOne: true },
+		});
 		expect(withOneToOne.items).toEqual([
 			{
 				event: 'message_received',
@@ -636,7 +743,11 @@ describe('filters', () => {
 	it("adds Meta's raw object when asked for", async () => {
 		const body = delivery([{ id: 'W', changes: [groupChange('P1', 'G1')] }]);
 		const { items } = await post(body, { options: { ...noDedupe, includeRaw: true } });
-		expect(items?.[0].raw).toEqual({ timestamp: 1760000000, group_id: 'G1', type: 'group_suspend' });
+		expect(items?.[0].raw).toEqual({
+			timestamp: 1760000000,
+			group_id: 'G1',
+			type: 'group_suspend',
+		});
 		const plain = await post(body, { options: noDedupe });
 		expect(plain.items?.[0]).not.toHaveProperty('raw');
 	});
@@ -660,7 +771,11 @@ describe('ignoring redeliveries', () => {
 
 	it('keeps distinct statuses of one aggregated delivery apart', async () => {
 		const staticData: IDataObject = {};
-		const { items } = await post(JSON.stringify(statusAggregated), { events: ['message_read'] }, { staticData });
+		const { items } = await post(
+			JSON.stringify(statusAggregated),
+			{ events: ['message_read'] },
+			{ staticData },
+		);
 		expect(items).toHaveLength(2);
 		expect(staticData[SEEN_KEYS_PROPERTY]).toHaveLength(2);
 	});
@@ -682,13 +797,15 @@ describe('ignoring redeliveries', () => {
 			oneToOne: false,
 		}));
 		expect(dropRedeliveries(events.slice(0, 8), staticData, 10).fresh).toHaveLength(8);
-		expect(dropRedeliveries(events, staticData, 10)).toEqual({ fresh: events.slice(8), repeated: 8 });
+		expect(dropRedeliveries(events, staticData, 10)).toEqual({
+			fresh: events.slice(8),
+			repeated: 8,
+		});
 		const stored = staticData[SEEN_KEYS_PROPERTY] as string[];
 		expect(stored).toHaveLength(10);
 		// key-0 and key-1 fell off: they count as new again.
-		expect(dropRedeliveries(events.slice(0, 3), staticData, 10).fresh.map((event) => event.dedupeKey)).toEqual([
-			'key-0',
-			'key-1',
-		]);
+		expect(
+			dropRedeliveries(events.slice(0, 3), staticData, 10).fresh.map((event) => event.dedupeKey),
+		).toEqual(['key-0', 'key-1']);
 	});
 });

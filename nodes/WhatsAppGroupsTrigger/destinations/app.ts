@@ -48,8 +48,16 @@ function assertAppCredential(context: IHookFunctions, setup: DestinationSetup): 
 export const appDestination: WebhookDestination = {
 	async checkExists(this: IHookFunctions, setup: DestinationSetup) {
 		assertAppCredential(this, setup);
-		const subscription = await readAppSubscription(this, setup, "read the app's webhook subscription");
-		if (!subscription || subscription.callback_url !== setup.webhookUrl || subscription.active === false) {
+		const subscription = await readAppSubscription(
+			this,
+			setup,
+			"read the app's webhook subscription",
+		);
+		if (
+			!subscription ||
+			subscription.callback_url !== setup.webhookUrl ||
+			subscription.active === false
+		) {
 			return false;
 		}
 		const subscribed = new Set(fieldNames(subscription.fields));
@@ -61,12 +69,16 @@ export const appDestination: WebhookDestination = {
 		const node = this.getNode();
 		assertAppCredential(this, setup);
 		assertCallbackUrl(node, setup);
-		const subscription = await readAppSubscription(this, setup, "read the app's webhook subscription");
+		const subscription = await readAppSubscription(
+			this,
+			setup,
+			"read the app's webhook subscription",
+		);
 		const current = subscription?.callback_url || undefined;
 		if (current !== undefined && current !== setup.webhookUrl && !setup.replaceExisting) {
 			throw activationError(
 				node,
-				"The Meta app already sends its webhooks to another callback URL",
+				'The Meta app already sends its webhooks to another callback URL',
 				`The app ${setup.appId} delivers WhatsApp Business Account webhooks to ${current}, which is not this trigger. An app has one callback URL, so activating would take every event away from it. Choose the Phone Number or Business Account destination (they leave the app's callback alone), or turn on "Replace Existing Callback" if you are sure.`,
 			);
 		}
@@ -100,7 +112,9 @@ export const appDestination: WebhookDestination = {
 		};
 		staticData[APP_RECORD_PROPERTY] = record as unknown as IDataObject;
 		if (current !== undefined && current !== setup.webhookUrl) {
-			this.logger.warn(`WhatsApp Groups Trigger replaced the app ${setup.appId} callback ${current} (Replace Existing Callback is on).`);
+			this.logger.warn(
+				`WhatsApp Groups Trigger replaced the app ${setup.appId} callback ${current} (Replace Existing Callback is on).`,
+			);
 		}
 		return true;
 	},
@@ -109,7 +123,11 @@ export const appDestination: WebhookDestination = {
 		assertAppCredential(this, setup);
 		const staticData = this.getWorkflowStaticData('node');
 		const record = readRecord(staticData, setup.webhookUrl);
-		const subscription = await readAppSubscription(this, setup, "read the app's webhook subscription");
+		const subscription = await readAppSubscription(
+			this,
+			setup,
+			"read the app's webhook subscription",
+		);
 		if (!subscription || subscription.callback_url !== setup.webhookUrl) {
 			this.logger.info(
 				`WhatsApp Groups Trigger left the app ${setup.appId} subscription alone: its callback is ${subscription?.callback_url || 'not set'}, not this trigger.`,
@@ -123,7 +141,10 @@ export const appDestination: WebhookDestination = {
 			);
 			return true;
 		}
-		const qs: IDataObject = { access_token: appAccessToken(setup), object: APP_SUBSCRIPTION_OBJECT };
+		const qs: IDataObject = {
+			access_token: appAccessToken(setup),
+			object: APP_SUBSCRIPTION_OBJECT,
+		};
 		if (!record.createdSubscription) {
 			if (record.addedFields.length === 0) {
 				this.logger.info(
@@ -136,7 +157,12 @@ export const appDestination: WebhookDestination = {
 		}
 		await activationRequest(
 			this,
-			{ method: 'DELETE', path: `/${encodeURIComponent(setup.appId)}/subscriptions`, qs, authentication: 'none' },
+			{
+				method: 'DELETE',
+				path: `/${encodeURIComponent(setup.appId)}/subscriptions`,
+				qs,
+				authentication: 'none',
+			},
 			"remove the app's webhook subscription",
 			APP_HINT,
 		);

@@ -36,7 +36,7 @@ export const businessAccountDestination: WebhookDestination = {
 		if (!own && !setup.appId && apps.length > 1 && !setup.replaceExisting) {
 			throw activationError(
 				node,
-				'Cannot tell which subscribed app is this credential\'s',
+				"Cannot tell which subscribed app is this credential's",
 				`${apps.length} apps are subscribed to the account ${setup.businessAccountId}. Add the App ID to the credential so the trigger can check it does not replace another app's callback, or turn on "Replace Existing Callback".`,
 			);
 		}
@@ -60,14 +60,17 @@ export const businessAccountDestination: WebhookDestination = {
 			ACCOUNT_HINT,
 		);
 		if (current !== undefined && current !== setup.webhookUrl) {
-			this.logger.warn(`WhatsApp Groups Trigger replaced the account ${setup.businessAccountId} callback ${current} (Replace Existing Callback is on).`);
+			this.logger.warn(
+				`WhatsApp Groups Trigger replaced the account ${setup.businessAccountId} callback ${current} (Replace Existing Callback is on).`,
+			);
 		}
 		return true;
 	},
 
 	async delete(this: IHookFunctions, setup: DestinationSetup) {
 		const apps = await readSubscribedApps(this, setup, 'read the account override callback');
-		const own = findOwnApp(apps, setup) ?? apps.find((app) => app.override_callback_uri === setup.webhookUrl);
+		const own =
+			findOwnApp(apps, setup) ?? apps.find((app) => app.override_callback_uri === setup.webhookUrl);
 		if (own?.override_callback_uri !== setup.webhookUrl) {
 			this.logger.info(
 				`WhatsApp Groups Trigger left the account ${setup.businessAccountId} alone: its override is ${own?.override_callback_uri || 'not set'}, not this trigger.`,

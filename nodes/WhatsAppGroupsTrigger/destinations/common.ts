@@ -35,7 +35,11 @@ export const APP_SUBSCRIPTION_OBJECT = 'whatsapp_business_account';
 /** Meta accepts override URLs up to this length. */
 export const OVERRIDE_URL_MAX_LENGTH = 200;
 
-export function activationError(node: INode, message: string, description: string): NodeOperationError {
+export function activationError(
+	node: INode,
+	message: string,
+	description: string,
+): NodeOperationError {
 	return new NodeOperationError(node, message, { description });
 }
 
@@ -70,7 +74,8 @@ export function explainActivationFailure(
 	const text = original.toLowerCase();
 	let fix: string;
 	if (code === 190) {
-		fix = 'The access token is invalid or expired: generate a new system-user token and update the credential.';
+		fix =
+			'The access token is invalid or expired: generate a new system-user token and update the credential.';
 	} else if (code === 200 || code === 10 || code === 3) {
 		fix =
 			'The token lacks a permission: give the system user the whatsapp_business_management and whatsapp_business_messaging permissions and access to this account (Business Settings > System users > Assign assets).';
@@ -85,7 +90,7 @@ export function explainActivationFailure(
 	} else if (code === 100) {
 		fix = parameterHint;
 	} else {
-		fix = 'See Meta\'s message above.';
+		fix = "See Meta's message above.";
 	}
 	return new NodeOperationError(node, `WhatsApp Groups Trigger could not ${step}`, {
 		description: `${original} What to fix: ${fix}`,
@@ -147,7 +152,9 @@ export function appAccessToken(setup: DestinationSetup): string {
 	return `${setup.appId}|${setup.appSecret}`;
 }
 
-export function fieldNames(fields: AppSubscriptionsResponse['data'][number]['fields'] | undefined): string[] {
+export function fieldNames(
+	fields: AppSubscriptionsResponse['data'][number]['fields'] | undefined,
+): string[] {
 	return (fields ?? []).map((field) => (typeof field === 'string' ? field : field.name));
 }
 
@@ -166,16 +173,21 @@ export async function readAppSubscription(
 			authentication: 'none',
 		},
 		step,
-		"Check the App ID and App Secret in the credential (App Dashboard > App settings > Basic).",
+		'Check the App ID and App Secret in the credential (App Dashboard > App settings > Basic).',
 	);
-	return (response.data ?? []).find((subscription) => subscription.object === APP_SUBSCRIPTION_OBJECT);
+	return (response.data ?? []).find(
+		(subscription) => subscription.object === APP_SUBSCRIPTION_OBJECT,
+	);
 }
 
 /**
  * Overrides only redirect what the app is subscribed to: without the fields at app level nothing
  * arrives, silently. Checked when the credential allows (app ID and secret); otherwise logged.
  */
-export async function assertAppSubscribedToFields(context: IHookFunctions, setup: DestinationSetup): Promise<void> {
+export async function assertAppSubscribedToFields(
+	context: IHookFunctions,
+	setup: DestinationSetup,
+): Promise<void> {
 	if (!setup.appId || !setup.appSecret) {
 		context.logger.warn(
 			`WhatsApp Groups Trigger: cannot check that the app is subscribed to the webhook fields ${setup.fields.join(', ')} (the credential has no App ID or App Secret). If no events arrive, subscribe them in the App Dashboard > WhatsApp > Configuration.`,

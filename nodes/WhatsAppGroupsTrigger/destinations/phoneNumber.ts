@@ -16,7 +16,10 @@ const PHONE_HINT =
 	'Check that the business phone number ID belongs to the WhatsApp Business Account in the credential and that the token can manage it.';
 
 /** The phone number's own override callback, if one is set. */
-async function readPhoneOverride(context: IHookFunctions, setup: DestinationSetup): Promise<string | undefined> {
+async function readPhoneOverride(
+	context: IHookFunctions,
+	setup: DestinationSetup,
+): Promise<string | undefined> {
 	const response = await activationRequest<PhoneNumberWebhookConfigurationResponse>(
 		context,
 		{
@@ -66,7 +69,11 @@ export const phoneNumberDestination: WebhookDestination = {
 	async create(this: IHookFunctions, setup: DestinationSetup) {
 		const node = this.getNode();
 		if (!setup.phoneNumberId) {
-			throw activationError(node, 'No business phone number chosen', 'Choose the Business Phone Number the trigger listens to.');
+			throw activationError(
+				node,
+				'No business phone number chosen',
+				'Choose the Business Phone Number the trigger listens to.',
+			);
 		}
 		assertCallbackUrl(node, setup, OVERRIDE_URL_MAX_LENGTH);
 		const current = await readPhoneOverride(this, setup);
@@ -77,7 +84,11 @@ export const phoneNumberDestination: WebhookDestination = {
 				`The phone number ${setup.phoneNumberId} sends its webhooks to ${current}, which is not this trigger. Activating would take those events away from it. Remove that override first, choose another destination, or turn on "Replace Existing Callback" if you are sure.`,
 			);
 		}
-		const apps = await readSubscribedApps(this, setup, 'check that the app is subscribed to the WhatsApp Business Account');
+		const apps = await readSubscribedApps(
+			this,
+			setup,
+			'check that the app is subscribed to the WhatsApp Business Account',
+		);
 		if (apps.length === 0 || (setup.appId && !findOwnApp(apps, setup))) {
 			throw activationError(
 				node,
@@ -86,9 +97,17 @@ export const phoneNumberDestination: WebhookDestination = {
 			);
 		}
 		await assertAppSubscribedToFields(this, setup);
-		await writePhoneOverride(this, setup, setup.webhookUrl, setup.verifyToken, 'set the phone number override callback');
+		await writePhoneOverride(
+			this,
+			setup,
+			setup.webhookUrl,
+			setup.verifyToken,
+			'set the phone number override callback',
+		);
 		if (current !== undefined && current !== setup.webhookUrl) {
-			this.logger.warn(`WhatsApp Groups Trigger replaced the phone number ${setup.phoneNumberId} callback ${current} (Replace Existing Callback is on).`);
+			this.logger.warn(
+				`WhatsApp Groups Trigger replaced the phone number ${setup.phoneNumberId} callback ${current} (Replace Existing Callback is on).`,
+			);
 		}
 		return true;
 	},
@@ -102,7 +121,13 @@ export const phoneNumberDestination: WebhookDestination = {
 			return true;
 		}
 		// An empty override removes it; Meta then routes to the account override or the app.
-		await writePhoneOverride(this, setup, '', undefined, 'remove the phone number override callback');
+		await writePhoneOverride(
+			this,
+			setup,
+			'',
+			undefined,
+			'remove the phone number override callback',
+		);
 		return true;
 	},
 };

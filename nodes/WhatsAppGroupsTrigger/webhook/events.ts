@@ -319,7 +319,8 @@ export function mapError(error: GraphErrorDetail | unknown): EventError {
 		code = /^\d+$/.test(detail.code) ? Number(detail.code) : detail.code;
 	}
 	const data = detail.error_data;
-	const details = typeof data === 'string' ? data : asString(isObject(data) ? data.details : undefined);
+	const details =
+		typeof data === 'string' ? data : asString(isObject(data) ? data.details : undefined);
 	return {
 		code,
 		title: asString(detail.title) ?? null,
@@ -351,7 +352,8 @@ function mapParticipants(list: unknown): EventParticipant[] {
 function mapTextPart(part: WebhookSettingPart): SettingTextPart {
 	return compact({
 		text: asString(part.text),
-		updateSuccessful: typeof part.update_successful === 'boolean' ? part.update_successful : undefined,
+		updateSuccessful:
+			typeof part.update_successful === 'boolean' ? part.update_successful : undefined,
 		errors: mapErrors(part.errors),
 	});
 }
@@ -360,7 +362,8 @@ function mapPicturePart(part: WebhookProfilePicturePart): SettingPicturePart {
 	return compact({
 		mimeType: asString(part.mime_type),
 		sha256: asString(part.sha256),
-		updateSuccessful: typeof part.update_successful === 'boolean' ? part.update_successful : undefined,
+		updateSuccessful:
+			typeof part.update_successful === 'boolean' ? part.update_successful : undefined,
 		errors: mapErrors(part.errors),
 	});
 }
@@ -369,7 +372,8 @@ function mapPricing(pricing: WebhookPricing | undefined): EventPricing | undefin
 	if (!isObject(pricing)) return undefined;
 	let billable: boolean | undefined;
 	if (typeof pricing.billable === 'boolean') billable = pricing.billable;
-	else if (pricing.billable === 'true' || pricing.billable === 'false') billable = pricing.billable === 'true';
+	else if (pricing.billable === 'true' || pricing.billable === 'false')
+		billable = pricing.billable === 'true';
 	return compact({
 		billable,
 		category: asString(pricing.category),
@@ -460,8 +464,19 @@ function common(
 
 function unknownEvent(context: ChangeContext, item?: unknown): ParsedEvent {
 	const source = isObject(item) ? item : {};
-	const base = common(context, 'unknown', source.group_id, source.timestamp as WebhookTimestamp, source.request_id);
-	const event: UnknownEvent = compact({ ...base, event: 'unknown' as const, change: context.change, item });
+	const base = common(
+		context,
+		'unknown',
+		source.group_id,
+		source.timestamp as WebhookTimestamp,
+		source.request_id,
+	);
+	const event: UnknownEvent = compact({
+		...base,
+		event: 'unknown' as const,
+		change: context.change,
+		item,
+	});
 	return {
 		item: event,
 		dedupeKey: `unknown:${context.phoneNumberId ?? ''}:${hashOf(item ?? context.change)}`,
@@ -478,7 +493,8 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 	if (!isPlainObject(item)) return unknownEvent(context, item);
 	const errors = mapErrors(item.errors);
 	const hasErrors = (errors?.length ?? 0) > 0;
-	const base = (event: TriggerEventName) => common(context, event, item.group_id, item.timestamp, item.request_id);
+	const base = (event: TriggerEventName) =>
+		common(context, event, item.group_id, item.timestamp, item.request_id);
 	let event: TriggerEvent;
 
 	switch (item.type) {
@@ -518,7 +534,12 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 			const removed = mapParticipants(item.removed_participants);
 			const failed = mapParticipants(item.failed_participants);
 			if (initiatedBy === 'participant') {
-				event = { ...base('participant_left'), event: 'participant_left', initiatedBy, participants: removed };
+				event = {
+					...base('participant_left'),
+					event: 'participant_left',
+					initiatedBy,
+					participants: removed,
+				};
 				break;
 			}
 			// Nothing removed but failures reported: the whole request failed.
@@ -536,7 +557,10 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 		}
 		case 'group_join_request_created':
 		case 'group_join_request_revoked': {
-			const name = item.type === 'group_join_request_created' ? 'join_request_created' : 'join_request_revoked';
+			const name =
+				item.type === 'group_join_request_created'
+					? 'join_request_created'
+					: 'join_request_revoked';
 			event = compact({
 				...base(name),
 				event: name,
@@ -548,13 +572,26 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 		}
 		case 'group_settings_update': {
 			const parts: Array<[SettingPartName, SettingTextPart | SettingPicturePart | undefined]> = [
-				['groupSubject', isObject(item.group_subject) ? mapTextPart(item.group_subject) : undefined],
-				['groupDescription', isObject(item.group_description) ? mapTextPart(item.group_description) : undefined],
-				['profilePicture', isObject(item.profile_picture) ? mapPicturePart(item.profile_picture) : undefined],
+				[
+					'groupSubject',
+					isObject(item.group_subject) ? mapTextPart(item.group_subject) : undefined,
+				],
+				[
+					'groupDescription',
+					isObject(item.group_description) ? mapTextPart(item.group_description) : undefined,
+				],
+				[
+					'profilePicture',
+					isObject(item.profile_picture) ? mapPicturePart(item.profile_picture) : undefined,
+				],
 			];
 			const present = parts.filter(([, part]) => part !== undefined);
-			const updatedParts = present.filter(([, part]) => part?.updateSuccessful === true).map(([name]) => name);
-			const failedParts = present.filter(([, part]) => part?.updateSuccessful === false).map(([name]) => name);
+			const updatedParts = present
+				.filter(([, part]) => part?.updateSuccessful === true)
+				.map(([name]) => name);
+			const failedParts = present
+				.filter(([, part]) => part?.updateSuccessful === false)
+				.map(([name]) => name);
 			// Failed means nothing changed: every part reported failed, or only errors came.
 			const totalFailure = updatedParts.length === 0 && (failedParts.length > 0 || hasErrors);
 			const name = totalFailure ? 'settings_update_failed' : 'settings_updated';
@@ -579,12 +616,20 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 		default:
 			return unknownEvent(context, item);
 	}
-	return { item: event, dedupeKey: groupKey(event.event, context, item), raw: item, oneToOne: false };
+	return {
+		item: event,
+		dedupeKey: groupKey(event.event, context, item),
+		raw: item,
+		oneToOne: false,
+	};
 }
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
-function findSender(contacts: WebhookContact[], message: WebhookMessage): WebhookContact | undefined {
+function findSender(
+	contacts: WebhookContact[],
+	message: WebhookMessage,
+): WebhookContact | undefined {
 	const byId = contacts.find(
 		(contact) =>
 			(message.from !== undefined && contact.wa_id === message.from) ||
@@ -594,7 +639,11 @@ function findSender(contacts: WebhookContact[], message: WebhookMessage): Webhoo
 	return byId ?? (contacts.length === 1 ? contacts[0] : undefined);
 }
 
-function parseMessage(context: ChangeContext, message: WebhookMessage, contacts: WebhookContact[]): ParsedEvent {
+function parseMessage(
+	context: ChangeContext,
+	message: WebhookMessage,
+	contacts: WebhookContact[],
+): ParsedEvent {
 	if (!isPlainObject(message)) return unknownEvent(context, message);
 	const sender = findSender(contacts, message);
 	const type = asString(message.type);
@@ -651,10 +700,14 @@ const STATUS_EVENT: Record<string, MessageStatusEvent['event']> = {
 function parseStatus(context: ChangeContext, status: WebhookStatus): ParsedEvent {
 	if (!isPlainObject(status)) return unknownEvent(context, status);
 	const statusValue = asString(status.status);
-	const name = statusValue !== undefined && hasOwn(STATUS_EVENT, statusValue) ? STATUS_EVENT[statusValue] : undefined;
+	const name =
+		statusValue !== undefined && hasOwn(STATUS_EVENT, statusValue)
+			? STATUS_EVENT[statusValue]
+			: undefined;
 	if (!name) return unknownEvent(context, status);
 	const isGroup = status.recipient_type === 'group';
-	const participant = asString(status.recipient_participant_id) ?? asString(status.participant_recipient_id);
+	const participant =
+		asString(status.recipient_participant_id) ?? asString(status.participant_recipient_id);
 	const participantUserId = asString(status.recipient_participant_user_id);
 	const conversation = isObject(status.conversation) ? status.conversation : undefined;
 	const event: MessageStatusEvent = compact({
@@ -687,14 +740,18 @@ function parseChange(entry: Record<string, unknown>, change: WebhookChange): Par
 	if (context.field === 'messages') {
 		const contacts = asArray<WebhookContact>(value.contacts).filter(isObject);
 		const events = [
-			...asArray<WebhookMessage>(value.messages).map((message) => parseMessage(context, message, contacts)),
+			...asArray<WebhookMessage>(value.messages).map((message) =>
+				parseMessage(context, message, contacts),
+			),
 			...asArray<WebhookStatus>(value.statuses).map((status) => parseStatus(context, status)),
 		];
 		return events.length > 0 ? events : [unknownEvent(context)];
 	}
 	if (context.field !== null && context.field.startsWith('group_')) {
 		const groups = asArray<WebhookGroupItem>(value.groups);
-		return groups.length > 0 ? groups.map((item) => parseGroupItem(context, item)) : [unknownEvent(context)];
+		return groups.length > 0
+			? groups.map((item) => parseGroupItem(context, item))
+			: [unknownEvent(context)];
 	}
 	return [unknownEvent(context)];
 }

@@ -44,7 +44,11 @@ export function applyFilters(events: ParsedEvent[], filters: DeliveryFilters): F
 		const { item } = parsed;
 		if (parsed.oneToOne && !filters.includeOneToOne) skip('one-to-one traffic');
 		else if (!filters.events.has(item.event)) skip(`event ${item.event} not selected`);
-		else if (filters.groupIds.size > 0 && item.groupId !== null && !filters.groupIds.has(item.groupId)) {
+		else if (
+			filters.groupIds.size > 0 &&
+			item.groupId !== null &&
+			!filters.groupIds.has(item.groupId)
+		) {
 			skip('group not in Group IDs');
 		} else if (
 			filters.phoneNumberIds.size > 0 &&

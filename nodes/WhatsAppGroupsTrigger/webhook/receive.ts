@@ -14,11 +14,7 @@ import { sameToken } from './verifyToken';
 const LOG_PREFIX = 'WhatsApp Groups Trigger:';
 
 /** Answers without starting the workflow; n8n must not add its own response. */
-function answer(
-	context: IWebhookFunctions,
-	status: number,
-	body: string,
-): IWebhookResponseData {
+function answer(context: IWebhookFunctions, status: number, body: string): IWebhookResponseData {
 	const response = context.getResponseObject();
 	response.status(status);
 	response.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -32,7 +28,9 @@ function answer(
  */
 function servedWebhookUrl(context: IWebhookFunctions): string {
 	const resourceUrl =
-		typeof context.getWebhookResourceUrl === 'function' ? context.getWebhookResourceUrl('default') : undefined;
+		typeof context.getWebhookResourceUrl === 'function'
+			? context.getWebhookResourceUrl('default')
+			: undefined;
 	return resourceUrl ?? context.getNodeWebhookUrl('default') ?? '';
 }
 
@@ -47,7 +45,9 @@ export async function receiveChallenge(this: IWebhookFunctions): Promise<IWebhoo
 		destination === 'manual' ? String(this.getNodeParameter('manualVerifyToken', '')).trim() : '';
 	const expected = verifyTokenFor(destination, credentials, manualToken, servedWebhookUrl(this));
 	if (mode !== 'subscribe' || typeof challenge !== 'string' || challenge === '') {
-		this.logger.warn(`${LOG_PREFIX} refused a GET request (403): it is not a Meta verification (hub.mode=subscribe with a hub.challenge).`);
+		this.logger.warn(
+			`${LOG_PREFIX} refused a GET request (403): it is not a Meta verification (hub.mode=subscribe with a hub.challenge).`,
+		);
 		return answer(this, 403, 'Forbidden');
 	}
 	if (!sameToken(query['hub.verify_token'], expected)) {
@@ -73,7 +73,9 @@ function deliveryBody(context: IWebhookFunctions, rawBody: Buffer | undefined): 
 		try {
 			return JSON.parse(rawBody.toString('utf8'));
 		} catch (error) {
-			context.logger.warn(`${LOG_PREFIX} the delivery body is not JSON (${(error as Error).message}); it becomes an unknown event.`);
+			context.logger.warn(
+				`${LOG_PREFIX} the delivery body is not JSON (${(error as Error).message}); it becomes an unknown event.`,
+			);
 			return { unparsedBody: rawBody.toString('utf8') };
 		}
 	}
@@ -87,7 +89,9 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	if (verifySignatures) {
 		const { appSecret } = await readTriggerCredentials.call(this);
 		if (!appSecret) {
-			this.logger.warn(`${LOG_PREFIX} refused a delivery (401): the credential has no App Secret to verify its signature.`);
+			this.logger.warn(
+				`${LOG_PREFIX} refused a delivery (401): the credential has no App Secret to verify its signature.`,
+			);
 			return answer(this, 401, 'Unauthorized');
 		}
 		const headers = this.getHeaderData();
@@ -118,12 +122,15 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		.map(([reason, count]) => `${count} × ${reason}`)
 		.join(', ');
 	if (skippedText) {
-		this.logger.debug(`${LOG_PREFIX} ${parsed.length} event(s) in the delivery, ${emitted.length} emitted; left out: ${skippedText}.`);
+		this.logger.debug(
+			`${LOG_PREFIX} ${parsed.length} event(s) in the delivery, ${emitted.length} emitted; left out: ${skippedText}.`,
+		);
 	}
 	if (emitted.length === 0) return answer(this, 200, 'OK');
 
-	const items = emitted.map(({ item, raw }) =>
-		(options.includeRaw === true ? { ...item, raw } : { ...item }) as unknown as IDataObject,
+	const items = emitted.map(
+		({ item, raw }) =>
+			(options.includeRaw === true ? { ...item, raw } : { ...item }) as unknown as IDataObject,
 	);
 	const workflowData = [this.helpers.returnJsonArray(items)];
 	if (memoryChanged) {

@@ -22,10 +22,16 @@ export function checkSignature(
 	}
 	const match = SIGNATURE_FORMAT.exec(value.trim());
 	if (!match) {
-		return { valid: false, reason: 'the X-Hub-Signature-256 header is not "sha256=<64 hex digits>"' };
+		return {
+			valid: false,
+			reason: 'the X-Hub-Signature-256 header is not "sha256=<64 hex digits>"',
+		};
 	}
 	if (rawBody === undefined) {
-		return { valid: false, reason: 'n8n did not keep the raw request body, so the signature cannot be checked' };
+		return {
+			valid: false,
+			reason: 'n8n did not keep the raw request body, so the signature cannot be checked',
+		};
 	}
 	const expected = createHmac('sha256', appSecret).update(rawBody).digest();
 	const received = Buffer.from(match[1], 'hex');

@@ -181,10 +181,17 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * The action node's "Request Timeout" option (seconds), read for the item the request serves;
  * undefined elsewhere (trigger, list searches) or when unset, so the default applies.
  */
-function configuredTimeoutMs(context: GraphContext, itemIndex: number | undefined): number | undefined {
+function configuredTimeoutMs(
+	context: GraphContext,
+	itemIndex: number | undefined,
+): number | undefined {
 	if (!('getInputData' in context)) return undefined;
 	try {
-		const options = (context as IExecuteFunctions).getNodeParameter('options', itemIndex ?? 0, {}) as IDataObject;
+		const options = (context as IExecuteFunctions).getNodeParameter(
+			'options',
+			itemIndex ?? 0,
+			{},
+		) as IDataObject;
 		const seconds = Number(options?.requestTimeout);
 		return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : undefined;
 	} catch {
@@ -217,7 +224,8 @@ export async function graphRequestFull<T>(
 		json: !isBuffer,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: request.timeoutMs ?? configuredTimeoutMs(this, request.itemIndex) ?? DEFAULT_TIMEOUT_MS,
+		timeout:
+			request.timeoutMs ?? configuredTimeoutMs(this, request.itemIndex) ?? DEFAULT_TIMEOUT_MS,
 	};
 	if (options.qs && Object.keys(options.qs).length === 0) delete options.qs;
 	if (options.body === undefined) delete options.body;
