@@ -1,6 +1,6 @@
-// The build's second step: the README's operations table is generated from the built node
+// `npm run docs`: the README's operations table is generated from the built node
 // descriptions, so the documentation cannot drift from what the node really offers.
-// `gulp` (run by `npm run build`) rewrites the table; `gulp checkDocs` (run by CI) fails when the
+// `gulp` (run by `npm run docs`) rewrites the table; `gulp checkDocs` (run by CI) fails when the
 // committed README differs from what the nodes describe.
 const { readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -65,7 +65,7 @@ function checkDocs(done) {
 	if (renderReadme(current) !== current) {
 		done(
 			new Error(
-				'README.md operations table is out of date: run `npm run build` and commit README.md',
+				'README.md operations table is out of date: run `npm run docs` and commit README.md',
 			),
 		);
 		return;
