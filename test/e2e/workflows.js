@@ -3,7 +3,7 @@
 
 /** Small builders for the workflows the end-to-end suite creates in n8n. */
 
-const { CREDENTIAL_ID, CREDENTIAL_NAME } = require('../lib/stack');
+const { CREDENTIAL_ID, CREDENTIAL_NAME } = require('../../dev/lib/stack');
 
 const credentials = { whatsAppGroupsApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } };
 

@@ -17,8 +17,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ensureN8n } = require('../lib/install');
-const { N8n, waitFor, freePort } = require('../lib/n8n');
+const { ensureN8n } = require('../../dev/lib/install');
+const { N8n, waitFor, freePort } = require('../../dev/lib/n8n');
 const {
 	loadExamples,
 	sandboxCredential,
@@ -27,7 +27,7 @@ const {
 	snapshotPackage,
 	sandboxModule,
 	configureMetaApp,
-} = require('../lib/stack');
+} = require('../../dev/lib/stack');
 const { checkEvent, EVENTS } = require('./contract');
 const { action, groupRef, manualChain, triggerOnly } = require('./workflows');
 
@@ -805,7 +805,7 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 		const child = spawn(
 			process.execPath,
 			[
-				path.join(__dirname, '..', 'dev.js'),
+				path.join(__dirname, '..', '..', 'dev', 'dev.js'),
 				'--no-build',
 				'--port',
 				String(n8nPort),
@@ -855,7 +855,7 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 	const out = first.output();
 	assert.match(out, new RegExp(`Open\\s+http://127\\.0\\.0\\.1:${n8nPort}`));
 	assert.match(out, /Log in\s+dev@sandbox\.local\s+\/\s+Sandbox-dev-2026/);
-	const rest = new (require('../lib/n8n').RestClient)(`http://127.0.0.1:${n8nPort}`);
+	const rest = new (require('../../dev/lib/n8n').RestClient)(`http://127.0.0.1:${n8nPort}`);
 	await rest.login('dev@sandbox.local', 'Sandbox-dev-2026');
 	const workflows = await rest.request('GET', '/workflows');
 	const byId = Object.fromEntries(

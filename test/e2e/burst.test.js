@@ -23,15 +23,15 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ensureN8n } = require('../lib/install');
-const { N8n, waitFor, freePort } = require('../lib/n8n');
+const { ensureN8n } = require('../../dev/lib/install');
+const { N8n, waitFor, freePort } = require('../../dev/lib/n8n');
 const {
 	sandboxCredential,
 	buildPackage,
 	isBuilt,
 	snapshotPackage,
 	sandboxModule,
-} = require('../lib/stack');
+} = require('../../dev/lib/stack');
 const { triggerOnly } = require('./workflows');
 
 const VERBOSE = process.env.E2E_VERBOSE === '1';
