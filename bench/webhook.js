@@ -28,7 +28,7 @@ const ACCESS_TOKEN = 'bench-access-token';
 /** Every event the trigger offers: the typed items of every event in the delivery are emitted. */
 function allTriggerEvents() {
 	const { TRIGGER_EVENTS } = require(
-		path.join(ROOT, 'dist/nodes/WhatsAppGroupsTrigger/webhook/events.js'),
+		path.join(ROOT, 'dist/nodes/WhatsAppGroupsTrigger/webhook/eventTypes.js'),
 	);
 	return [...TRIGGER_EVENTS];
 }

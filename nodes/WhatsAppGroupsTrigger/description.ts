@@ -2,8 +2,8 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { phoneNumberIdField } from '../shared/descriptions/phoneNumber';
 import { MANUAL_TOKEN_MIN_LENGTH } from './destinations/manual';
-import type { TriggerEventName } from './webhook/events';
-import { STATUS_EVENTS, TRIGGER_EVENTS } from './webhook/events';
+import type { TriggerEventName } from './webhook/eventTypes';
+import { STATUS_EVENTS, TRIGGER_EVENTS } from './webhook/eventTypes';
 
 const EVENT_OPTIONS: Record<TriggerEventName, { name: string; description: string }> = {
 	group_created: {

@@ -2,21 +2,13 @@ import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../shared/transport';
 import { GROUP_WEBHOOK_FIELDS, TRIGGER_WEBHOOK_FIELDS } from '../shared/types';
-import type { DestinationName, DestinationSetup } from './destinations';
 import { DESTINATIONS } from './destinations';
 import { activationError } from './destinations/common';
+import type { DestinationName, DestinationSetup, TriggerCredentials } from './destinations/types';
 import { DEFAULT_EVENTS } from './description';
-import type { TriggerEventName } from './webhook/events';
-import { EVENT_FIELD, TRIGGER_EVENTS } from './webhook/events';
+import type { TriggerEventName } from './webhook/eventTypes';
+import { EVENT_FIELD, TRIGGER_EVENTS } from './webhook/eventTypes';
 import { deriveVerifyToken } from './webhook/verifyToken';
-
-export interface TriggerCredentials {
-	baseUrl: string;
-	accessToken: string;
-	businessAccountId: string;
-	appId: string;
-	appSecret: string;
-}
 
 export async function readTriggerCredentials(
 	this: IHookFunctions | IWebhookFunctions,

@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 
-import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
 import type { Json, JsonObject } from './support/deliveries';
 import {
 	ALL_EVENTS,

@@ -7,7 +7,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
-import { parseDelivery, TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import { parseDelivery } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
 import { createWebhookContext } from '../helpers/fakeContext';
 import groupLifecycleUpdateCreateFail from '../fixtures/meta-doc-samples/group_lifecycle_update__create_fail.json';
 import groupLifecycleUpdateCreateSucceed from '../fixtures/meta-doc-samples/group_lifecycle_update__create_succeed.json';

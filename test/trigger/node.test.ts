@@ -3,7 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { DEFAULT_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/description';
 import { fieldsForEvents } from '../../nodes/WhatsAppGroupsTrigger/setup';
-import { STATUS_EVENTS, TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import {
+	STATUS_EVENTS,
+	TRIGGER_EVENTS,
+} from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
 import { phoneNumberIdField } from '../../nodes/shared/descriptions/phoneNumber';
 import { getPhoneNumbers } from '../../nodes/shared/methods/phoneNumbers';
 import codex from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node.json';

@@ -6,12 +6,9 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	parseDelivery,
-	parseTimestamp,
-	TRIGGER_EVENTS,
-} from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
-import type { ParsedEvent } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import { parseDelivery, parseTimestamp } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
+import type { ParsedEvent } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
 import {
 	dropRedeliveries,
 	SEEN_KEYS_PROPERTY,

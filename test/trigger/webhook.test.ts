@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
-import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
 import {
 	dropRedeliveries,
 	SEEN_KEYS_PROPERTY,

@@ -1,6 +1,5 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
-import type { DestinationSetup, WebhookDestination } from './common';
 import {
 	activationError,
 	activationRequest,
@@ -10,6 +9,7 @@ import {
 	fieldNames,
 	readAppSubscription,
 } from './common';
+import type { DestinationSetup, WebhookDestination } from './types';
 
 const APP_HINT =
 	'Check the App ID and App Secret in the credential (App Dashboard > App settings > Basic) and that the app has the WhatsApp product.';

@@ -1,6 +1,5 @@
 import type { IHookFunctions } from 'n8n-workflow';
 
-import type { DestinationSetup, WebhookDestination } from './common';
 import {
 	activationError,
 	activationRequest,
@@ -10,6 +9,7 @@ import {
 	OVERRIDE_URL_MAX_LENGTH,
 	readSubscribedApps,
 } from './common';
+import type { DestinationSetup, WebhookDestination } from './types';
 
 const ACCOUNT_HINT =
 	'Check the WhatsApp Business Account ID in the credential and that the token can manage that account.';

@@ -4,31 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { graphRequest } from '../../shared/transport';
 import type { GraphRequest } from '../../shared/transport';
 import type { AppSubscriptionsResponse, SubscribedAppsResponse } from '../../shared/types';
-
-/** Everything a destination needs, resolved once by the node from its parameters and credential. */
-export interface DestinationSetup {
-	webhookUrl: string;
-	verifyToken: string;
-	/** The user allowed replacing a callback that is not this trigger's. */
-	replaceExisting: boolean;
-	/** Meta webhook fields the selected events arrive on. */
-	fields: string[];
-	businessAccountId: string;
-	appId: string;
-	appSecret: string;
-	phoneNumberId: string;
-	/**
-	 * Meta only calls public HTTPS URLs. Checked before calling Meta; not when the credential
-	 * points at another Base URL (the local sandbox or a test double), which may call anything.
-	 */
-	requirePublicHttps: boolean;
-}
-
-export interface WebhookDestination {
-	checkExists(this: IHookFunctions, setup: DestinationSetup): Promise<boolean>;
-	create(this: IHookFunctions, setup: DestinationSetup): Promise<boolean>;
-	delete(this: IHookFunctions, setup: DestinationSetup): Promise<boolean>;
-}
+import type { DestinationSetup } from './types';
 
 export const APP_SUBSCRIPTION_OBJECT = 'whatsapp_business_account';
 

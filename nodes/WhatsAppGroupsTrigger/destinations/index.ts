@@ -1,10 +1,8 @@
 import { appDestination } from './app';
 import { businessAccountDestination } from './businessAccount';
-import type { WebhookDestination } from './common';
 import { manualDestination } from './manual';
 import { phoneNumberDestination } from './phoneNumber';
-
-export type DestinationName = 'phoneNumber' | 'businessAccount' | 'app' | 'manual';
+import type { DestinationName, WebhookDestination } from './types';
 
 export const DESTINATIONS: Record<DestinationName, WebhookDestination> = {
 	phoneNumber: phoneNumberDestination,
@@ -12,5 +10,3 @@ export const DESTINATIONS: Record<DestinationName, WebhookDestination> = {
 	app: appDestination,
 	manual: manualDestination,
 };
-
-export type { DestinationSetup, WebhookDestination } from './common';

@@ -1,7 +1,7 @@
 import type { IHookFunctions } from 'n8n-workflow';
 
-import type { DestinationSetup, WebhookDestination } from './common';
 import { activationError } from './common';
+import type { DestinationSetup, WebhookDestination } from './types';
 
 /** Short tokens can be guessed; Meta puts no upper limit on them. */
 export const MANUAL_TOKEN_MIN_LENGTH = 16;

@@ -1,7 +1,6 @@
 import type { IHookFunctions } from 'n8n-workflow';
 
 import type { PhoneNumberWebhookConfigurationResponse } from '../../shared/types';
-import type { DestinationSetup, WebhookDestination } from './common';
 import {
 	activationError,
 	activationRequest,
@@ -11,6 +10,7 @@ import {
 	OVERRIDE_URL_MAX_LENGTH,
 	readSubscribedApps,
 } from './common';
+import type { DestinationSetup, WebhookDestination } from './types';
 
 const PHONE_HINT =
 	'Check that the business phone number ID belongs to the WhatsApp Business Account in the credential and that the token can manage it.';

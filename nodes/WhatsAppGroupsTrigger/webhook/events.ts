@@ -1,3 +1,4 @@
+/** The webhook parser: one typed event per group item, message and status of a delivery. */
 import { createHash } from 'crypto';
 
 import type {
@@ -16,252 +17,22 @@ import type {
 	WebhookStatus,
 	WebhookTimestamp,
 } from '../../shared/types';
-
-/** Every `event` value an item can carry, in the order the documentation lists them. */
-export const TRIGGER_EVENTS = [
-	'group_created',
-	'group_create_failed',
-	'group_deleted',
-	'group_delete_failed',
-	'participants_joined',
-	'participants_removed',
-	'participants_remove_failed',
-	'participant_left',
-	'join_request_created',
-	'join_request_revoked',
-	'settings_updated',
-	'settings_update_failed',
-	'group_suspended',
-	'group_suspension_cleared',
-	'message_received',
-	'message_sent',
-	'message_delivered',
-	'message_read',
-	'message_failed',
-	'unknown',
-] as const;
-
-export type TriggerEventName = (typeof TRIGGER_EVENTS)[number];
-
-export const STATUS_EVENTS: readonly TriggerEventName[] = [
-	'message_sent',
-	'message_delivered',
-	'message_read',
-	'message_failed',
-];
-
-/** Which Meta webhook field carries each event; `unknown` can come from any field. */
-export const EVENT_FIELD: Record<Exclude<TriggerEventName, 'unknown'>, string> = {
-	group_created: 'group_lifecycle_update',
-	group_create_failed: 'group_lifecycle_update',
-	group_deleted: 'group_lifecycle_update',
-	group_delete_failed: 'group_lifecycle_update',
-	participants_joined: 'group_participants_update',
-	participants_removed: 'group_participants_update',
-	participants_remove_failed: 'group_participants_update',
-	participant_left: 'group_participants_update',
-	join_request_created: 'group_participants_update',
-	join_request_revoked: 'group_participants_update',
-	settings_updated: 'group_settings_update',
-	settings_update_failed: 'group_settings_update',
-	group_suspended: 'group_status_update',
-	group_suspension_cleared: 'group_status_update',
-	message_received: 'messages',
-	message_sent: 'messages',
-	message_delivered: 'messages',
-	message_read: 'messages',
-	message_failed: 'messages',
-};
-
-export interface EventError {
-	code: number | string | null;
-	title: string | null;
-	message: string | null;
-	details: string | null;
-}
-
-export interface EventParticipant {
-	waId?: string;
-	userId?: string;
-	parentUserId?: string;
-	username?: string;
-	input?: string;
-	errors?: EventError[];
-}
-
-/** Keys every item carries. `requestId` only when Meta sent one. */
-export interface EventCommon {
-	event: TriggerEventName;
-	field: string | null;
-	groupId: string | null;
-	businessAccountId: string | null;
-	phoneNumberId: string | null;
-	displayPhoneNumber: string | null;
-	/** ISO 8601; null when Meta sent no usable unix time (its doc samples say "TIMESTAMP"). */
-	timestamp: string | null;
-	timestampUnix: number | null;
-	requestId?: string;
-}
-
-export interface GroupCreatedEvent extends EventCommon {
-	event: 'group_created';
-	subject?: string;
-	description?: string;
-	inviteLink?: string;
-	joinApprovalMode?: string;
-}
-
-export interface GroupCreateFailedEvent extends EventCommon {
-	event: 'group_create_failed';
-	subject?: string;
-	description?: string;
-	errors: EventError[];
-}
-
-export interface GroupDeletedEvent extends EventCommon {
-	event: 'group_deleted';
-}
-
-export interface GroupDeleteFailedEvent extends EventCommon {
-	event: 'group_delete_failed';
-	errors: EventError[];
-}
-
-export interface ParticipantsJoinedEvent extends EventCommon {
-	event: 'participants_joined';
-	reason?: string;
-	participants: EventParticipant[];
-}
-
-export interface ParticipantsRemovedEvent extends EventCommon {
-	event: 'participants_removed' | 'participants_remove_failed';
-	initiatedBy?: string;
-	participants: EventParticipant[];
-	failedParticipants: EventParticipant[];
-	errors?: EventError[];
-}
-
-export interface ParticipantLeftEvent extends EventCommon {
-	event: 'participant_left';
-	initiatedBy: 'participant';
-	participants: EventParticipant[];
-}
-
-export interface JoinRequestEvent extends EventCommon {
-	event: 'join_request_created' | 'join_request_revoked';
-	joinRequestId?: string;
-	reason?: string;
-	participant: EventParticipant;
-}
-
-export interface SettingTextPart {
-	text?: string;
-	updateSuccessful?: boolean;
-	errors?: EventError[];
-}
-
-export interface SettingPicturePart {
-	mimeType?: string;
-	sha256?: string;
-	updateSuccessful?: boolean;
-	errors?: EventError[];
-}
-
-export type SettingPartName = 'groupSubject' | 'groupDescription' | 'profilePicture';
-
-export interface SettingsEvent extends EventCommon {
-	event: 'settings_updated' | 'settings_update_failed';
-	groupSubject?: SettingTextPart;
-	groupDescription?: SettingTextPart;
-	profilePicture?: SettingPicturePart;
-	updatedParts: SettingPartName[];
-	failedParts: SettingPartName[];
-	errors?: EventError[];
-}
-
-export interface GroupStatusEvent extends EventCommon {
-	event: 'group_suspended' | 'group_suspension_cleared';
-}
-
-export interface EventMedia {
-	id?: string;
-	mimeType?: string;
-	sha256?: string;
-	caption?: string;
-	filename?: string;
-	url?: string;
-}
-
-export interface MessageReceivedEvent extends EventCommon {
-	event: 'message_received';
-	id?: string;
-	from?: string;
-	fromUserId?: string;
-	senderName?: string;
-	senderUserId?: string;
-	senderUsername?: string;
-	type?: string;
-	text?: string;
-	media?: EventMedia;
-	/** The type object of any other message type (reaction, location, …), as Meta sent it. */
-	content?: unknown;
-	context?: { from?: string; id?: string };
-	errors?: EventError[];
-}
-
-export interface EventPricing {
-	billable?: boolean;
-	category?: string;
-	type?: string;
-	model?: string;
-}
-
-export interface MessageStatusEvent extends EventCommon {
-	event: 'message_sent' | 'message_delivered' | 'message_read' | 'message_failed';
-	messageId?: string;
-	status?: string;
-	/** Only for one-to-one statuses, where no group ID applies. */
-	recipientId?: string;
-	recipientParticipantId?: string;
-	recipientParticipantUserId?: string;
-	conversationId?: string;
-	pricing?: EventPricing;
-	errors?: EventError[];
-}
-
-export interface UnknownEvent extends EventCommon {
-	event: 'unknown';
-	/** Meta's change (or the whole delivery when it had no readable entries), untouched. */
-	change: unknown;
-	/** The element of the change that was not recognised, when the change itself was. */
-	item?: unknown;
-}
-
-export type TriggerEvent =
-	| GroupCreatedEvent
-	| GroupCreateFailedEvent
-	| GroupDeletedEvent
-	| GroupDeleteFailedEvent
-	| ParticipantsJoinedEvent
-	| ParticipantsRemovedEvent
-	| ParticipantLeftEvent
-	| JoinRequestEvent
-	| SettingsEvent
-	| GroupStatusEvent
-	| MessageReceivedEvent
-	| MessageStatusEvent
-	| UnknownEvent;
-
-/** One parsed event with what the filters and the dedupe need beside the item itself. */
-export interface ParsedEvent {
-	item: TriggerEvent;
-	/** Stable across redeliveries of the same event: same input, same key. */
-	dedupeKey: string;
-	/** Meta's object the item was built from (group item, message, status or change). */
-	raw: unknown;
-	/** Traffic on the `messages` field that is not about a group. */
-	oneToOne: boolean;
-}
+import type {
+	EventCommon,
+	EventError,
+	EventMedia,
+	EventParticipant,
+	EventPricing,
+	MessageReceivedEvent,
+	MessageStatusEvent,
+	ParsedEvent,
+	SettingPartName,
+	SettingPicturePart,
+	SettingTextPart,
+	TriggerEvent,
+	TriggerEventName,
+	UnknownEvent,
+} from './eventTypes';
 
 // ---------------------------------------------------------------------------------------------
 // Small readers that tolerate Meta's inconsistencies

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ParsedEvent, TriggerEventName } from './events';
+import type { ParsedEvent, TriggerEventName } from './eventTypes';
 
 export interface DeliveryFilters {
 	events: ReadonlySet<TriggerEventName>;

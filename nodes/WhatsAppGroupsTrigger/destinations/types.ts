@@ -1,0 +1,39 @@
+/** The destination contract: where the trigger registers its callback, and what each one needs. */
+import type { IHookFunctions } from 'n8n-workflow';
+
+/** The values of the trigger's Destination parameter (saved in workflows: never rename one). */
+export type DestinationName = 'phoneNumber' | 'businessAccount' | 'app' | 'manual';
+
+/** The credential's fields the trigger uses, trimmed. */
+export interface TriggerCredentials {
+	baseUrl: string;
+	accessToken: string;
+	businessAccountId: string;
+	appId: string;
+	appSecret: string;
+}
+
+/** Everything a destination needs, resolved once by the node from its parameters and credential. */
+export interface DestinationSetup {
+	webhookUrl: string;
+	verifyToken: string;
+	/** The user allowed replacing a callback that is not this trigger's. */
+	replaceExisting: boolean;
+	/** Meta webhook fields the selected events arrive on. */
+	fields: string[];
+	businessAccountId: string;
+	appId: string;
+	appSecret: string;
+	phoneNumberId: string;
+	/**
+	 * Meta only calls public HTTPS URLs. Checked before calling Meta; not when the credential
+	 * points at another Base URL (the local sandbox or a test double), which may call anything.
+	 */
+	requirePublicHttps: boolean;
+}
+
+export interface WebhookDestination {
+	checkExists(this: IHookFunctions, setup: DestinationSetup): Promise<boolean>;
+	create(this: IHookFunctions, setup: DestinationSetup): Promise<boolean>;
+	delete(this: IHookFunctions, setup: DestinationSetup): Promise<boolean>;
+}
