@@ -318,21 +318,42 @@ async function main() {
 		await sandbox.stop();
 	}
 
-	const seconds = ((Date.now() - startedAt) / 1000).toFixed(0);
+	const run = {
+		date: new Date().toISOString(),
+		node: process.version,
+		platform: `${os.platform()} ${os.arch()}`,
+		cpus: os.cpus().length,
+		cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+		memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+		load: os.loadavg().map((value) => Number(value.toFixed(1))),
+		seconds: Math.round((Date.now() - startedAt) / 1000),
+		quick,
+	};
 	const header = ['Figure', 'Ours', 'Baseline', 'Ratio: median (min–max)', 'Goal', 'Goal met?'];
+	const repetitions = `Repetitions: webhook ${sizes.webhookReps}, request economy and sends ${sizes.reps}, one-at-a-time ${sizes.serialReps}, throttled ${sizes.throttledReps}. Times: median (min–max).`;
 	const lines = [
-		`### Benchmark${quick ? ' (quick)' : ''}: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} CPUs, load ${os
-			.loadavg()
-			.map((value) => value.toFixed(1))
-			.join(' ')}, ${seconds} s`,
+		`### Benchmark${quick ? ' (quick)' : ''}: ${run.date.slice(0, 10)}, Node ${run.node}, ${run.cpus} CPUs, load ${run.load.map((value) => value.toFixed(1)).join(' ')}, ${run.seconds} s`,
 		'',
 		markdownTable(header, rows),
 		'',
-		`Repetitions: webhook ${sizes.webhookReps}, request economy and sends ${sizes.reps}, one-at-a-time ${sizes.serialReps}, throttled ${sizes.throttledReps}. Times: median (min–max).`,
+		repetitions,
 		...notes.map((note) => `- ${note}`),
 	];
 	process.stdout.write(`${lines.join('\n')}\n`);
-	if (args.json) fs.writeFileSync(args.json, JSON.stringify({ rows, notes, raw }, null, 2));
+	if (args.json) {
+		// The file `npm run docs` renders into README.md (summary) and bench/README.md (full
+		// table) when it is bench/results.json: the rows are the printed table's cells, by column.
+		const keys = /** @type {const} */ (['figure', 'ours', 'baseline', 'ratio', 'goal', 'met']);
+		const result = {
+			format: 1,
+			run,
+			repetitions,
+			rows: rows.map((row) => Object.fromEntries(keys.map((key, index) => [key, row[index]]))),
+			notes,
+			raw,
+		};
+		fs.writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+	}
 }
 
 /**
