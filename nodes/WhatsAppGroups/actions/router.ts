@@ -8,15 +8,25 @@ import { inviteLinkOperations } from './inviteLink';
 import { joinRequestOperations } from './joinRequest';
 import { messageOperations } from './message';
 import { participantOperations } from './participant';
-import type { BatchOutcome, Operation, PreparedItem, ResourceOperations } from './types';
+import type { NodeMap, WhatsAppGroupsType } from './node.type';
+import type { BatchOutcome, Operation, PreparedItem } from './types';
 
-export const operationsByResource: Record<string, ResourceOperations> = {
+export const operationsByResource = {
 	group: groupOperations,
 	inviteLink: inviteLinkOperations,
 	joinRequest: joinRequestOperations,
 	participant: participantOperations,
 	message: messageOperations,
-};
+} satisfies { [R in keyof NodeMap]: Record<NodeMap[R], Operation> };
+
+/**
+ * The operation for a resource/operation pair read from the node's parameters. The pair is typed,
+ * but a saved or hand-written workflow can hold anything, so an unknown pair is still checked here.
+ */
+function findOperation(resource: string, operation: string): Operation | undefined {
+	const byResource: Record<string, Record<string, Operation> | undefined> = operationsByResource;
+	return byResource[resource]?.[operation];
+}
 
 const DEFAULT_CONCURRENCY = 5;
 
@@ -48,11 +58,11 @@ function asError(context: IExecuteFunctions, error: unknown, itemIndex: number):
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = operationsByResource[resource]?.[operationName] as
-		| Operation<unknown>
-		| undefined;
+	const { resource, operation: operationName } = {
+		resource: this.getNodeParameter('resource', 0),
+		operation: this.getNodeParameter('operation', 0),
+	} as WhatsAppGroupsType;
+	const operation = findOperation(resource, operationName);
 	if (!operation) {
 		throw new NodeOperationError(
 			this.getNode(),

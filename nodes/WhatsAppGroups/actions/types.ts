@@ -34,4 +34,16 @@ export interface BatchOperation<TPlan = unknown> extends OperationBase<TPlan> {
 
 export type Operation<TPlan = unknown> = ItemOperation<TPlan> | BatchOperation<TPlan>;
 
-export type ResourceOperations = Record<string, Operation<unknown>>;
+/** What one item asks of one group: keys are join request IDs or participants. */
+export interface GroupedPlan {
+	groupId: string;
+	keys: string[];
+}
+
+/** The outcome of one key after its request: a finished output row. */
+export type KeyResults = Map<string, IDataObject>;
+
+/** The plan of operations that need nothing but the group. */
+export interface GroupTargetPlan {
+	groupId: string;
+}

@@ -2,17 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { describeMetaError } from '../../shared/transport';
-import type { BatchOutcome, PreparedItem } from '../actions/types';
+import type { BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../actions/types';
 import { runWithConcurrency } from './pool';
-
-/** What one item asks of one group: keys are join request IDs or participants. */
-export interface GroupedPlan {
-	groupId: string;
-	keys: string[];
-}
-
-/** The outcome of one key after its request: a finished output row. */
-export type KeyResults = Map<string, IDataObject>;
 
 /**
  * Combines the keys of all items that target the same group into as few requests as the API

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { GroupTargetPlan } from '../actions/types';
 import { invalidInput, validateGroupId, validatePhoneNumberId } from './validation';
 
 export function getOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -17,11 +18,6 @@ export function getPhoneNumberId(context: IExecuteFunctions, itemIndex: number):
 		itemIndex,
 		context.getNodeParameter('phoneNumberId', itemIndex, ''),
 	);
-}
-
-/** The plan of operations that need nothing but the group. */
-export interface GroupTargetPlan {
-	groupId: string;
 }
 
 export async function prepareGroupTarget(

@@ -1,15 +1,7 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHookFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import type { GraphErrorDetail, GraphErrorResponse, GraphPaging } from '../types';
+import type { GraphErrorDetail, GraphErrorResponse } from '../types';
 import {
 	describeMetaError,
 	metaApiError,
@@ -17,25 +9,16 @@ import {
 	redactSecrets,
 	THROTTLING_CODES,
 } from './errors';
+import type {
+	GraphRequest,
+	GraphResponse,
+	N8nContext,
+	PageResult,
+	PaginateOptions,
+	RetryOptions,
+} from './types';
 
 export const CREDENTIAL_TYPE = 'whatsAppGroupsApi';
-
-export type GraphContext =
-	| IExecuteFunctions
-	| ILoadOptionsFunctions
-	| IHookFunctions
-	| IWebhookFunctions;
-
-export interface RetryOptions {
-	/** Attempts in all, the first included. */
-	maxAttempts: number;
-	/** The most the request may spend waiting between attempts, in milliseconds. */
-	maxTotalWaitMs: number;
-	/** First backoff step; doubles on each attempt, with full jitter. */
-	baseDelayMs: number;
-	/** Retry a non-idempotent request (create, send) after a failure that may have reached Meta. */
-	retryAmbiguous: boolean;
-}
 
 export const DEFAULT_RETRY: RetryOptions = {
 	maxAttempts: 5,
@@ -44,43 +27,13 @@ export const DEFAULT_RETRY: RetryOptions = {
 	retryAmbiguous: false,
 };
 
-export interface GraphRequest {
-	method: IHttpRequestMethods;
-	/** Path below the version, e.g. `/123/groups`. */
-	path: string;
-	qs?: IDataObject;
-	body?: IDataObject | Buffer;
-	headers?: IDataObject;
-	/**
-	 * False for operations that must not happen twice (create a group, send a message): a failure
-	 * after which the request may have reached Meta is then not retried unless `retryAmbiguous`.
-	 */
-	idempotent?: boolean;
-	itemIndex?: number;
-	retry?: Partial<RetryOptions>;
-	/** HTTP statuses answered as data rather than thrown (e.g. 206 partial success). */
-	acceptStatuses?: number[];
-	timeoutMs?: number;
-	/**
-	 * 'credential' (default): n8n adds the credential's bearer token. 'none': sent as is, for the
-	 * few calls that carry another token themselves (app-level subscriptions need an app token).
-	 */
-	authentication?: 'credential' | 'none';
-}
-
-export interface GraphResponse<T> {
-	statusCode: number;
-	body: T;
-	headers: IDataObject;
-}
-
 interface GraphConnection {
 	baseUrl: string;
 	secrets: string[];
 }
 
 /** Base URL and the secrets to scrub, from the credential. The token itself is added by n8n. */
-export async function getGraphConnection(this: GraphContext): Promise<GraphConnection> {
+export async function getGraphConnection(this: N8nContext): Promise<GraphConnection> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const base = String(credentials.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
 	const version = String(credentials.graphApiVersion || 'v26.0').replace(/^\/+|\/+$/g, '');
@@ -182,7 +135,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * undefined elsewhere (trigger, list searches) or when unset, so the default applies.
  */
 function configuredTimeoutMs(
-	context: GraphContext,
+	context: N8nContext,
 	itemIndex: number | undefined,
 ): number | undefined {
 	if (!('getInputData' in context)) return undefined;
@@ -206,7 +159,7 @@ function configuredTimeoutMs(
  * non-idempotent call unless asked, and every failure turned into a secret-free NodeApiError.
  */
 export async function graphRequestFull<T>(
-	this: GraphContext,
+	this: N8nContext,
 	request: GraphRequest,
 ): Promise<GraphResponse<T>> {
 	const connection = await getGraphConnection.call(this);
@@ -312,29 +265,12 @@ export async function graphRequestFull<T>(
 	}
 }
 
-export async function graphRequest(this: GraphContext, request: GraphRequest): Promise<unknown> {
+export async function graphRequest(this: N8nContext, request: GraphRequest): Promise<unknown> {
 	return (await graphRequestFull.call(this, request)).body;
 }
 
 /** Clean, secret-free error description for output items (continueOnFail, per-ID failures). */
 export { describeMetaError };
-
-export interface PageResult<T> {
-	items: T[];
-	paging?: GraphPaging;
-}
-
-export interface PaginateOptions<TItem> {
-	/** Stop after this many items (default: all). */
-	limit?: number;
-	/** Sent as `limit`; shrunk on the last page so no more is fetched than needed. */
-	pageSize?: number;
-	/**
-	 * When a cursor expires mid-way (131059), start again from the first page once and skip the
-	 * items already collected, recognised by this key. Without it the error is thrown.
-	 */
-	restartKey?: (item: TItem) => string;
-}
 
 const EXPIRED_CURSOR_CODE = 131059;
 
@@ -343,7 +279,7 @@ const EXPIRED_CURSOR_CODE = 131059;
  * collected. `extract` pulls the items out of a page (active groups nest them in `data.groups`).
  */
 export async function paginateGraph<TPage, TItem>(
-	context: GraphContext,
+	context: N8nContext,
 	request: GraphRequest,
 	extract: (page: TPage) => PageResult<TItem>,
 	options: PaginateOptions<TItem> = {},
@@ -396,6 +332,6 @@ export async function paginateGraph<TPage, TItem>(
 }
 
 /** Typed entry point: `callGraph<T>(this, …)` reads better than `.call` with a cast. */
-export async function callGraph<T>(context: GraphContext, request: GraphRequest): Promise<T> {
+export async function callGraph<T>(context: N8nContext, request: GraphRequest): Promise<T> {
 	return (await graphRequestFull.call(context, request)).body as T;
 }

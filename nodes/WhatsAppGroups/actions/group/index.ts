@@ -1,19 +1,20 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ResourceOperations } from '../types';
+import type { NodeMap } from '../node.type';
+import type { Operation } from '../types';
 import { create } from './create.operation';
 import { deleteGroup } from './delete.operation';
 import { get } from './get.operation';
 import { getMany } from './getMany.operation';
 import { update } from './update.operation';
 
-export const groupOperations: ResourceOperations = {
+export const groupOperations = {
 	create,
 	delete: deleteGroup,
 	get,
 	getMany,
 	update,
-};
+} satisfies Record<NodeMap['group'], Operation>;
 
 export const groupOperationField: INodeProperties = {
 	displayName: 'Operation',

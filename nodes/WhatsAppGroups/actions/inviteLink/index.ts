@@ -1,11 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ResourceOperations } from '../types';
+import type { NodeMap } from '../node.type';
+import type { Operation } from '../types';
 import { get } from './get.operation';
 import { reset } from './reset.operation';
 import { send } from './send.operation';
 
-export const inviteLinkOperations: ResourceOperations = { get, reset, send };
+export const inviteLinkOperations = { get, reset, send } satisfies Record<
+	NodeMap['inviteLink'],
+	Operation
+>;
 
 export const inviteLinkDescription: INodeProperties[] = [
 	{

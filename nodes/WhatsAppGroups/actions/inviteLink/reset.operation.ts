@@ -4,9 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { callGraph } from '../../../shared/transport';
 import type { InviteLinkResponse } from '../../../shared/types';
 import { groupTargetProperties } from '../../descriptions/common';
-import type { GroupTargetPlan } from '../../helpers/parameters';
 import { prepareGroupTarget } from '../../helpers/parameters';
-import type { ItemOperation } from '../types';
+import type { GroupTargetPlan, ItemOperation } from '../types';
 
 const properties: INodeProperties[] = groupTargetProperties();
 

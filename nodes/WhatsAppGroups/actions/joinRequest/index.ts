@@ -1,11 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ResourceOperations } from '../types';
+import type { NodeMap } from '../node.type';
+import type { Operation } from '../types';
 import { approve } from './approve.operation';
 import { getMany } from './getMany.operation';
 import { reject } from './reject.operation';
 
-export const joinRequestOperations: ResourceOperations = { approve, getMany, reject };
+export const joinRequestOperations = { approve, getMany, reject } satisfies Record<
+	NodeMap['joinRequest'],
+	Operation
+>;
 
 export const joinRequestDescription: INodeProperties[] = [
 	{

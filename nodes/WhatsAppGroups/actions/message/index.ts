@@ -1,11 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ResourceOperations } from '../types';
+import type { NodeMap } from '../node.type';
+import type { Operation } from '../types';
 import { pin } from './pin.operation';
 import { send } from './send.operation';
 import { unpin } from './unpin.operation';
 
-export const messageOperations: ResourceOperations = { pin, send, unpin };
+export const messageOperations = { pin, send, unpin } satisfies Record<
+	NodeMap['message'],
+	Operation
+>;
 
 export const messageDescription: INodeProperties[] = [
 	{

@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ResourceOperations } from '../types';
+import type { NodeMap } from '../node.type';
+import type { Operation } from '../types';
 import { remove } from './remove.operation';
 
-export const participantOperations: ResourceOperations = { remove };
+export const participantOperations = { remove } satisfies Record<NodeMap['participant'], Operation>;
 
 export const participantDescription: INodeProperties[] = [
 	{

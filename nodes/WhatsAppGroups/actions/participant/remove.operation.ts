@@ -12,12 +12,11 @@ import {
 	optionsCollection,
 	phoneNumberIdField,
 } from '../../descriptions/common';
-import type { GroupedPlan, KeyResults } from '../../helpers/batching';
 import { errorToData, runGroupedBatches } from '../../helpers/batching';
 import { compact } from '../../helpers/output';
 import { getGroupId, getOptions } from '../../helpers/parameters';
 import { invalidInput, LIMITS, splitList } from '../../helpers/validation';
-import type { BatchOperation, BatchOutcome, PreparedItem } from '../types';
+import type { BatchOperation, BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../types';
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
