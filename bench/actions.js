@@ -19,7 +19,7 @@ const GRAPH_VERSION = 'v26.0';
 
 /**
  * The sandbox on a free loopback port, as sandbox/index.js starts it, plus a request counter.
- * @param {import('../sandbox/core').SandboxOptions} options
+ * @param {import('../sandbox/types').SandboxOptions} options
  */
 async function startCountingSandbox(options) {
 	const state = new Sandbox({ seed: 'bench', ...options });

@@ -10,17 +10,23 @@ const crypto = require('node:crypto');
 const http = require('node:http');
 const https = require('node:https');
 
-const { readJpegSize } = require('./jpeg');
+const { createRng, randomString, randomDigits, nowSeconds, digitsOnly, delay } = require('./util');
+const { waError, itemError, ControlError } = require('./http/errors');
 const {
-	createRng,
-	randomString,
-	randomDigits,
-	nowSeconds,
-	waError,
-	itemError,
-	digitsOnly,
-	delay,
-} = require('./util');
+	MAX_PARTICIPANTS,
+	MAX_GROUPS_PER_NUMBER,
+	MAX_PINS,
+	SERVICE_WINDOW_SECONDS,
+	optString,
+	checkSubject,
+	checkDescription,
+	checkLimit,
+	checkIdList,
+	parseFields,
+	checkMessageContent,
+	checkPicture,
+	defaultMime,
+} = require('./model/validate');
 
 /** @typedef {import('../nodes/shared/types').JoinApprovalMode} JoinApprovalMode */
 /** @typedef {import('../nodes/shared/types').GraphParticipant} GraphParticipant */
@@ -33,11 +39,13 @@ const {
 /** @typedef {import('../nodes/shared/types').WebhookMessage} WebhookMessage */
 /** @typedef {import('../nodes/shared/types').WebhookContact} WebhookContact */
 /** @typedef {import('../nodes/shared/types').PhoneNumber} PhoneNumber */
+/** @typedef {import('./types').PhoneState} PhoneState */
+/** @typedef {import('./types').JoinRequest} JoinRequest */
+/** @typedef {import('./types').Group} Group */
+/** @typedef {import('./types').FaultRule} FaultRule */
+/** @typedef {import('./types').DeliveryRecord} DeliveryRecord */
+/** @typedef {import('./types').SandboxOptions} SandboxOptions */
 
-const MAX_PARTICIPANTS = 8;
-const MAX_GROUPS_PER_NUMBER = 10000;
-const MAX_PINS = 3;
-const SERVICE_WINDOW_SECONDS = 24 * 60 * 60;
 const ALL_FIELDS = [
 	'group_lifecycle_update',
 	'group_participants_update',
@@ -45,128 +53,6 @@ const ALL_FIELDS = [
 	'group_status_update',
 	'messages',
 ];
-
-/**
- * @typedef {object} PhoneConfig
- * @property {string} id
- * @property {string} display_phone_number
- * @property {string} [verified_name]
- * @property {string} [quality_rating]
- * @property {boolean} [groups_eligible]  false → 131215 on every group call
- * @property {boolean} [group_creation_disabled]  true → 131214 on create
- */
-
-/**
- * @typedef {object} PhoneState
- * @property {string} id
- * @property {string} display_phone_number
- * @property {string} verified_name
- * @property {string} quality_rating
- * @property {boolean} groups_eligible
- * @property {boolean} group_creation_disabled
- * @property {{ uri: string, verify_token: string } | null} override
- */
-
-/**
- * @typedef {object} Participant
- * @property {string} [wa_id]
- * @property {string} [user_id]
- * @property {string} [username]
- * @property {string} name
- * @property {number} joined_at
- */
-
-/**
- * @typedef {object} JoinRequest
- * @property {string} join_request_id
- * @property {string} [wa_id]
- * @property {string} [user_id]
- * @property {string} [username]
- * @property {string} name
- * @property {number} creation_timestamp
- * @property {number} seq  arrival order, for stable paging
- */
-
-/**
- * @typedef {object} Pin
- * @property {string} message_id
- * @property {number} pinned_at
- * @property {number} expires_at
- */
-
-/**
- * @typedef {object} Group
- * @property {string} id
- * @property {string} phone_number_id
- * @property {string} subject
- * @property {string} description
- * @property {JoinApprovalMode} join_approval_mode
- * @property {number} creation_timestamp
- * @property {boolean} suspended
- * @property {Participant[]} participants
- * @property {string[]} removed  keys of users the business removed (they cannot rejoin by link)
- * @property {string} invite_code
- * @property {string[]} old_invite_codes
- * @property {JoinRequest[]} join_requests
- * @property {Pin[]} pins
- * @property {string[]} messages  ids of messages in the group (sent and received)
- * @property {{ sha256: string, mime_type: string, width: number, height: number } | null} profile_picture
- * @property {number} service_window_until
- * @property {number} seq  creation order, for stable sorting
- */
-
-/**
- * @typedef {object} FaultRule
- * @property {'latency' | 'rate_limit' | 'server_error' | 'partial'} kind
- * @property {number} [ms]  latency
- * @property {number} [status]  server_error status (default 500) or rate_limit status (default 429)
- * @property {number} [code]  rate_limit code (default 131208), server_error code (default 2 on 503, else 1)
- * @property {number} [retryAfter]  seconds, rate_limit (default 1)
- * @property {boolean} [after]  server_error only: carry the request out, then answer the error
- * @property {number} [ratio]  0..1 probability per matching request
- * @property {number} [count]  only the next N matching requests
- * @property {string} [method]  only this HTTP method
- * @property {string} [path]  only paths (below the version) matching this regular expression
- * @property {string} [id]
- */
-
-/**
- * @typedef {object} DeliveryRecord
- * @property {number} id
- * @property {string} field
- * @property {string} phone_number_id
- * @property {string | null} url
- * @property {'delivered' | 'failed' | 'skipped' | 'pending'} status
- * @property {string} [reason]
- * @property {number} attempts
- * @property {number[]} response_statuses
- * @property {string} signature
- * @property {WebhookDelivery} body
- * @property {string} created_at
- */
-
-/**
- * @typedef {object} SandboxOptions
- * @property {string} [host]  default 127.0.0.1
- * @property {number} [port]  default 0 (a free port)
- * @property {string} [token]  the system-user access token (default "sandbox-token")
- * @property {string} [appId]
- * @property {string} [appSecret]
- * @property {string} [wabaId]
- * @property {string} [wabaName]
- * @property {PhoneConfig[]} [phoneNumbers]
- * @property {string | number} [seed]  makes every generated id deterministic (default "sandbox")
- * @property {number} [asyncDelayMs]  before asynchronous outcomes such as "group created" (default 25)
- * @property {number} [statusDelayMs]  between sent, delivered and read (default 25)
- * @property {number} [cursorTtlMs]  paging cursors expire after this (default 10 minutes)
- * @property {number} [deliveryAttempts]  attempts per webhook delivery (default 3)
- * @property {number} [deliveryRetryDelayMs]  default 250
- * @property {number} [deliveryTimeoutMs]  default 5000
- * @property {boolean} [wabaSubscribed]  the app starts subscribed to the WABA (default true)
- * @property {FaultRule[]} [faults]
- * @property {number | { count: number, seed?: string | number, phone_number_id?: string, epoch?: number }} [seedGroups]
- * @property {(line: string) => void} [log]
- */
 
 /**
  * Whether a stored participant or join request belongs to this user: by business-scoped user ID
@@ -2145,159 +2031,11 @@ class Sandbox {
 	}
 }
 
-class ControlError extends Error {
-	/**
-	 * @param {number} status
-	 * @param {string} message
-	 */
-	constructor(status, message) {
-		super(message);
-		this.status = status;
-	}
-}
-
-// ---------------------------------------------------------------- validation helpers
+// ---------------------------------------------------------------- helpers
 
 /** @param {string} code */
 function inviteLink(code) {
 	return `https://chat.whatsapp.com/${code}`;
-}
-
-/** @param {unknown} value */
-function optString(value) {
-	if (typeof value === 'number') return String(value);
-	return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/**
- * @param {unknown} value
- * @param {boolean} required
- */
-function checkSubject(value, required) {
-	if (value === undefined && !required) return '';
-	if (typeof value !== 'string') throw waError(100, 'subject is required and must be a string');
-	const subject = value.trim();
-	if (!subject) throw waError(100, 'subject must not be empty');
-	if ([...subject].length > 128)
-		throw waError(100, `subject is limited to 128 characters (got ${[...subject].length})`);
-	return subject;
-}
-
-/** @param {unknown} value */
-function checkDescription(value) {
-	if (value === undefined || value === null) return '';
-	if (typeof value !== 'string') throw waError(100, 'description must be a string');
-	if ([...value].length > 2048)
-		throw waError(100, `description is limited to 2048 characters (got ${[...value].length})`);
-	return value;
-}
-
-/**
- * @param {unknown} value
- * @param {number} fallback
- * @param {number} max
- */
-function checkLimit(value, fallback, max) {
-	if (value === undefined || value === '') return fallback;
-	const limit = Number(value);
-	if (!Number.isInteger(limit) || limit < 1 || limit > max)
-		throw waError(100, `limit must be an integer from 1 to ${max}`);
-	return limit;
-}
-
-/**
- * @param {unknown} value
- * @param {string} name
- * @returns {string[]}
- */
-function checkIdList(value, name) {
-	if (
-		!Array.isArray(value) ||
-		value.length === 0 ||
-		value.some((v) => (typeof v !== 'string' && typeof v !== 'number') || String(v) === '')
-	) {
-		throw waError(100, `${name} must be a non-empty array of IDs`);
-	}
-	return value.map(String);
-}
-
-/** @param {unknown} value */
-function parseFields(value) {
-	if (Array.isArray(value)) return value.map((f) => String(f).trim()).filter(Boolean);
-	if (typeof value === 'string')
-		return value
-			.split(',')
-			.map((f) => f.trim())
-			.filter(Boolean);
-	return [];
-}
-
-/**
- * @param {string} type
- * @param {unknown} content
- */
-function checkMessageContent(type, content) {
-	const c =
-		content && typeof content === 'object'
-			? /** @type {Record<string, unknown>} */ (content)
-			: undefined;
-	if (!c) throw waError(100, `The parameter ${type} is required for type ${type}`);
-	if (type === 'text') {
-		if (typeof c.body !== 'string' || c.body === '') throw waError(100, 'text.body is required');
-		if ([...c.body].length > 4096) throw waError(100, 'text.body is limited to 4096 characters');
-	} else if (type === 'template') {
-		const language =
-			c.language && typeof c.language === 'object'
-				? /** @type {Record<string, unknown>} */ (c.language)
-				: undefined;
-		if (typeof c.name !== 'string' || !c.name) throw waError(100, 'template.name is required');
-		if (!language || typeof language.code !== 'string')
-			throw waError(100, 'template.language.code is required');
-	} else if (!optString(c.id) && !optString(c.link)) {
-		throw waError(100, `${type}.id or ${type}.link is required`);
-	}
-}
-
-/**
- * JPEG only, ≤ 5 MB, square, at least 192 px.
- * @param {Buffer} data
- * @param {string | undefined} contentType
- */
-function checkPicture(data, contentType) {
-	if (contentType && !/^image\/(jpeg|jpg|pjpeg)$/i.test(contentType.split(';')[0].trim())) {
-		throw waError(100, `The profile picture must be a JPEG image (got ${contentType})`);
-	}
-	if (data.length > 5 * 1024 * 1024)
-		throw waError(100, `The profile picture is limited to 5 MB (got ${data.length} bytes)`);
-	const size = readJpegSize(data);
-	if (!size)
-		throw waError(100, 'The profile picture must be a JPEG image (no JPEG frame header found)');
-	if (size.width !== size.height)
-		throw waError(131209, `The profile picture is ${size.width}x${size.height}; it must be square`);
-	if (size.width < 192)
-		throw waError(
-			131210,
-			`The profile picture is ${size.width}x${size.height}; it must be at least 192x192`,
-		);
-	return {
-		sha256: crypto.createHash('sha256').update(data).digest('hex'),
-		mime_type: 'image/jpeg',
-		width: size.width,
-		height: size.height,
-	};
-}
-
-/** @param {string} type */
-function defaultMime(type) {
-	return (
-		{
-			image: 'image/jpeg',
-			video: 'video/mp4',
-			audio: 'audio/ogg',
-			document: 'application/pdf',
-			sticker: 'image/webp',
-		}[type] ?? 'application/octet-stream'
-	);
 }
 
 /**
@@ -2354,11 +2092,4 @@ function rawRequest(url, method, body, headers, timeoutMs) {
 	});
 }
 
-module.exports = {
-	Sandbox,
-	ControlError,
-	ALL_FIELDS,
-	MAX_PARTICIPANTS,
-	MAX_GROUPS_PER_NUMBER,
-	checkPicture,
-};
+module.exports = { Sandbox };

@@ -14,7 +14,7 @@ const http = require('node:http');
 const { Sandbox } = require('./core');
 const { createHandler, config } = require('./routes');
 
-/** @typedef {import('./core').SandboxOptions} SandboxOptions */
+/** @typedef {import('./types').SandboxOptions} SandboxOptions */
 
 /**
  * @typedef {object} RunningSandbox

@@ -7,25 +7,14 @@
  * error shapes.
  */
 const { parseBody } = require('./body');
-const { GraphError, waError, parseMaybeJson, delay } = require('./util');
-const { ControlError } = require('./core');
+const { parseMaybeJson, delay } = require('./util');
+const { GraphError, waError, ControlError } = require('./http/errors');
 
 /** @typedef {import('./core').Sandbox} Sandbox */
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
 /** @typedef {import('./body').ParsedBody} ParsedBody */
-
-/**
- * @typedef {object} GraphContext
- * @property {string} method
- * @property {string} version
- * @property {string[]} parts  path segments below the version
- * @property {URLSearchParams} query
- * @property {Record<string, unknown>} params  query (without access_token) overlaid by the body
- * @property {ParsedBody} body
- * @property {'user' | 'app'} tokenKind
- * @property {boolean} partial  a "partial" fault fired for this request
- */
+/** @typedef {import('./types').GraphCall} GraphCall */
 
 /**
  * @param {ServerResponse} res
@@ -128,7 +117,7 @@ async function handle(sandbox, req, res) {
 	const path = `/${parts.join('/')}`;
 	const faults = sandbox.firingFaults(method, path);
 	let partial = false;
-	/** @type {import('./core').FaultRule | undefined} */
+	/** @type {import('./types').FaultRule | undefined} */
 	let serverErrorAfter;
 	for (const fault of faults) {
 		if (fault.kind === 'latency') await delay(fault.ms ?? 1000);
@@ -156,7 +145,7 @@ async function handle(sandbox, req, res) {
 		if (fault.kind === 'partial') partial = true;
 	}
 
-	/** @type {GraphContext} */
+	/** @type {GraphCall} */
 	const ctx = { method, version, parts, query: url.searchParams, params, body, tokenKind, partial };
 	const result = await graph(sandbox, ctx);
 	sandbox.log(`${method} ${url.pathname} → ${result.status ?? 200}`);
@@ -164,7 +153,7 @@ async function handle(sandbox, req, res) {
 	sendJson(res, result.status ?? 200, result.body);
 }
 
-/** @param {import('./core').FaultRule} fault */
+/** @param {import('./types').FaultRule} fault */
 function serverError(fault) {
 	const status = fault.status ?? 500;
 	const code = fault.code ?? (status === 503 ? 2 : 1);
@@ -201,7 +190,7 @@ function authenticate(sandbox, req, query) {
 	});
 }
 
-/** @param {GraphContext} ctx */
+/** @param {GraphCall} ctx */
 function fieldsOf(ctx) {
 	const raw = ctx.params.fields;
 	if (raw === undefined || raw === '') return [];
@@ -212,7 +201,7 @@ function fieldsOf(ctx) {
 }
 
 /**
- * @param {GraphContext} ctx
+ * @param {GraphCall} ctx
  * @returns {never}
  */
 function unknownEdge(ctx) {
@@ -224,7 +213,7 @@ function unknownEdge(ctx) {
 }
 
 /**
- * @param {GraphContext} ctx
+ * @param {GraphCall} ctx
  * @returns {never}
  */
 function unsupported(ctx) {
@@ -236,7 +225,7 @@ function unsupported(ctx) {
 	});
 }
 
-/** @param {GraphContext} ctx */
+/** @param {GraphCall} ctx */
 function requireUserToken(ctx) {
 	if (ctx.tokenKind !== 'user') {
 		throw waError(200, undefined, {
@@ -246,7 +235,7 @@ function requireUserToken(ctx) {
 	}
 }
 
-/** @param {GraphContext} ctx */
+/** @param {GraphCall} ctx */
 function requireMessagingProduct(ctx) {
 	if (ctx.params.messaging_product !== 'whatsapp') {
 		throw waError(100, 'The parameter messaging_product is required and must be "whatsapp"');
@@ -255,7 +244,7 @@ function requireMessagingProduct(ctx) {
 
 /**
  * @param {Sandbox} sandbox
- * @param {GraphContext} ctx
+ * @param {GraphCall} ctx
  * @returns {Promise<{ status?: number, body: unknown }>}
  */
 async function graph(sandbox, ctx) {
@@ -460,7 +449,7 @@ async function graph(sandbox, ctx) {
 
 /**
  * The invite-link template from the Template Library (canned).
- * @param {GraphContext} ctx
+ * @param {GraphCall} ctx
  */
 function templateLibrary(ctx) {
 	const topic = String(ctx.params.topic ?? '');

@@ -63,7 +63,7 @@ async function main() {
 		typeof args[name] === 'string' ? /** @type {string} */ (args[name]) : undefined;
 	/** @param {string} name */
 	const num = (name) => (str(name) !== undefined ? Number(str(name)) : undefined);
-	/** @type {import('./core').FaultRule[]} */
+	/** @type {import('./types').FaultRule[]} */
 	const faults = /** @type {string[]} */ (args.fault).map((json) => JSON.parse(json));
 	if (num('latency')) faults.push({ kind: 'latency', ms: /** @type {number} */ (num('latency')) });
 	const quiet = Boolean(args.quiet);
