@@ -12,7 +12,7 @@ const path = require('node:path');
 const { runNode } = require('./engine');
 
 const ROOT = path.join(__dirname, '..');
-const { Sandbox } = require(path.join(ROOT, 'sandbox', 'core'));
+const { Sandbox } = require(path.join(ROOT, 'sandbox', 'state'));
 const { createHandler } = require(path.join(ROOT, 'sandbox', 'routes'));
 
 const GRAPH_VERSION = 'v26.0';

@@ -11,7 +11,7 @@
  */
 const http = require('node:http');
 
-const { Sandbox } = require('./core');
+const { Sandbox } = require('./state');
 const { createHandler, config } = require('./routes');
 
 /** @typedef {import('./types').SandboxOptions} SandboxOptions */

@@ -7,10 +7,19 @@
  * error shapes.
  */
 const { parseBody } = require('./body');
-const { parseMaybeJson, delay } = require('./util');
+const { parseMaybeJson } = require('./util');
 const { GraphError, waError, ControlError } = require('./http/errors');
+const groups = require('./model/groups');
+const inviteLinks = require('./model/inviteLinks');
+const joinRequests = require('./model/joinRequests');
+const participants = require('./model/participants');
+const messages = require('./model/messages');
+const lookups = require('./model/lookups');
+const { applyFaults, serverError, normalizeFault } = require('./sim/faults');
+const destinations = require('./webhooks/destinations');
+const delivery = require('./webhooks/delivery');
 
-/** @typedef {import('./core').Sandbox} Sandbox */
+/** @typedef {import('./state').Sandbox} Sandbox */
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
 /** @typedef {import('./body').ParsedBody} ParsedBody */
@@ -114,57 +123,14 @@ async function handle(sandbox, req, res) {
 		if (key !== 'access_token') params[key] = parseMaybeJson(value);
 	for (const [key, value] of Object.entries(body.fields)) params[key] = parseMaybeJson(value);
 
-	const path = `/${parts.join('/')}`;
-	const faults = sandbox.firingFaults(method, path);
-	let partial = false;
-	/** @type {import('./types').FaultRule | undefined} */
-	let serverErrorAfter;
-	for (const fault of faults) {
-		if (fault.kind === 'latency') await delay(fault.ms ?? 1000);
-	}
-	for (const fault of faults) {
-		if (fault.kind === 'rate_limit') {
-			const code = fault.code ?? 131208;
-			const retryAfter = String(fault.retryAfter ?? 1);
-			throw waError(
-				code,
-				`Rate limited by the sandbox (fault ${fault.id}). Retry after ${retryAfter} s.`,
-				{
-					status: fault.status ?? 429,
-					headers: { 'retry-after': retryAfter },
-				},
-			);
-		}
-		if (fault.kind === 'server_error') {
-			if (fault.after) {
-				serverErrorAfter = fault;
-				continue;
-			}
-			throw serverError(fault);
-		}
-		if (fault.kind === 'partial') partial = true;
-	}
+	const { partial, errorAfter } = await applyFaults(sandbox, method, `/${parts.join('/')}`);
 
 	/** @type {GraphCall} */
 	const ctx = { method, version, parts, query: url.searchParams, params, body, tokenKind, partial };
 	const result = await graph(sandbox, ctx);
 	sandbox.log(`${method} ${url.pathname} → ${result.status ?? 200}`);
-	if (serverErrorAfter) throw serverError(serverErrorAfter);
+	if (errorAfter) throw serverError(errorAfter);
 	sendJson(res, result.status ?? 200, result.body);
-}
-
-/** @param {import('./types').FaultRule} fault */
-function serverError(fault) {
-	const status = fault.status ?? 500;
-	const code = fault.code ?? (status === 503 ? 2 : 1);
-	const error = waError(code, `Server error injected by the sandbox (fault ${fault.id})`, {
-		status,
-		transient: true,
-	});
-	delete error.error.error_data;
-	error.error.message =
-		code === 2 ? 'Service temporarily unavailable' : 'An unknown error has occurred.';
-	return error;
 }
 
 /**
@@ -262,9 +228,9 @@ async function graph(sandbox, ctx) {
 			throw waError(15, undefined, {
 				message: 'This method must be called with an app access_token.',
 			});
-		if (method === 'GET') return { body: sandbox.listAppSubscriptions() };
-		if (method === 'POST') return { body: await sandbox.subscribeApp(ctx.params) };
-		if (method === 'DELETE') return { body: sandbox.unsubscribeApp(ctx.params) };
+		if (method === 'GET') return { body: destinations.listAppSubscriptions(sandbox) };
+		if (method === 'POST') return { body: await destinations.subscribeApp(sandbox, ctx.params) };
+		if (method === 'DELETE') return { body: destinations.unsubscribeApp(sandbox, ctx.params) };
 		unsupported(ctx);
 	}
 	requireUserToken(ctx);
@@ -326,9 +292,9 @@ async function graph(sandbox, ctx) {
 			};
 		}
 		if (edge === 'subscribed_apps') {
-			if (method === 'GET') return { body: sandbox.listWabaSubscriptions() };
-			if (method === 'POST') return { body: await sandbox.subscribeWaba(ctx.params) };
-			if (method === 'DELETE') return { body: sandbox.unsubscribeWaba() };
+			if (method === 'GET') return { body: destinations.listWabaSubscriptions(sandbox) };
+			if (method === 'POST') return { body: await destinations.subscribeWaba(sandbox, ctx.params) };
+			if (method === 'DELETE') return { body: destinations.unsubscribeWaba(sandbox) };
 			unsupported(ctx);
 		}
 		if (edge === 'message_template_library' && method === 'GET')
@@ -339,7 +305,7 @@ async function graph(sandbox, ctx) {
 		return { body: templateLibrary(ctx) };
 
 	// A business phone number.
-	const phone = sandbox.phone(id);
+	const phone = lookups.phone(sandbox, id);
 	if (phone) {
 		if (edge === undefined) {
 			if (method === 'GET') {
@@ -352,7 +318,7 @@ async function graph(sandbox, ctx) {
 				for (const field of wanted) {
 					if (field === 'id') continue;
 					if (field === 'webhook_configuration')
-						out.webhook_configuration = sandbox.phoneWebhookConfiguration(id);
+						out.webhook_configuration = destinations.phoneWebhookConfiguration(sandbox, id);
 					else if (
 						field === 'display_phone_number' ||
 						field === 'verified_name' ||
@@ -370,32 +336,35 @@ async function graph(sandbox, ctx) {
 			if (method === 'POST') {
 				if (ctx.params.webhook_configuration === undefined)
 					throw waError(100, 'Nothing to update: send webhook_configuration');
-				return { body: await sandbox.setPhoneOverride(id, ctx.params.webhook_configuration) };
+				return {
+					body: await destinations.setPhoneOverride(sandbox, id, ctx.params.webhook_configuration),
+				};
 			}
 			unsupported(ctx);
 		}
 		if (edge === 'groups') {
 			if (method === 'POST') {
 				requireMessagingProduct(ctx);
-				return { body: sandbox.createGroup(id, ctx.params, ctx) };
+				return { body: groups.createGroup(sandbox, id, ctx.params, ctx) };
 			}
-			if (method === 'GET') return { body: sandbox.activeGroups(id, ctx.params, ctx.version) };
+			if (method === 'GET')
+				return { body: groups.activeGroups(sandbox, id, ctx.params, ctx.version) };
 			unsupported(ctx);
 		}
 		if (edge === 'messages') {
 			if (method !== 'POST') unsupported(ctx);
 			requireMessagingProduct(ctx);
-			return { body: sandbox.sendMessage(id, ctx.params, ctx) };
+			return { body: messages.sendMessage(sandbox, id, ctx.params, ctx) };
 		}
 		unknownEdge(ctx);
 	}
 
 	// Anything else is taken for a group ID.
 	if (edge === undefined) {
-		if (method === 'GET') return { body: sandbox.groupInfo(id, fieldsOf(ctx)) };
-		if (method === 'DELETE') return { body: sandbox.deleteGroup(id, ctx) };
+		if (method === 'GET') return { body: groups.groupInfo(sandbox, id, fieldsOf(ctx)) };
+		if (method === 'DELETE') return { body: groups.deleteGroup(sandbox, id, ctx) };
 		if (method === 'POST') {
-			sandbox.group(id);
+			lookups.group(sandbox, id);
 			requireMessagingProduct(ctx);
 			const file =
 				ctx.body.files.find((f) => f.field === 'file' || f.field === 'profile_picture_file') ??
@@ -408,26 +377,28 @@ async function graph(sandbox, ctx) {
 			) {
 				throw waError(100, 'The multipart body has no file part (name it "file")');
 			}
-			return { body: sandbox.updateSettings(id, ctx.params, file, ctx) };
+			return { body: groups.updateSettings(sandbox, id, ctx.params, file, ctx) };
 		}
 		unsupported(ctx);
 	}
 	if (edge === 'invite_link') {
-		if (method === 'GET') return { body: sandbox.getInviteLink(id) };
+		if (method === 'GET') return { body: inviteLinks.getInviteLink(sandbox, id) };
 		if (method === 'POST') {
-			sandbox.group(id);
+			lookups.group(sandbox, id);
 			requireMessagingProduct(ctx);
-			return { body: sandbox.resetInviteLink(id) };
+			return { body: inviteLinks.resetInviteLink(sandbox, id) };
 		}
 		unsupported(ctx);
 	}
 	if (edge === 'join_requests') {
-		if (method === 'GET') return { body: sandbox.listJoinRequests(id, ctx.params, ctx.version) };
+		if (method === 'GET')
+			return { body: joinRequests.listJoinRequests(sandbox, id, ctx.params, ctx.version) };
 		if (method === 'POST' || method === 'DELETE') {
-			sandbox.group(id);
+			lookups.group(sandbox, id);
 			requireMessagingProduct(ctx);
 			return {
-				body: sandbox.actOnJoinRequests(
+				body: joinRequests.actOnJoinRequests(
+					sandbox,
 					id,
 					ctx.params.join_requests,
 					method === 'POST' ? 'approve' : 'reject',
@@ -439,11 +410,11 @@ async function graph(sandbox, ctx) {
 	}
 	if (edge === 'participants') {
 		if (method !== 'DELETE') unsupported(ctx);
-		sandbox.group(id);
+		lookups.group(sandbox, id);
 		requireMessagingProduct(ctx);
-		return sandbox.removeParticipants(id, ctx.params.participants, ctx);
+		return participants.removeParticipants(sandbox, id, ctx.params.participants, ctx);
 	}
-	if (!sandbox.groups.has(id)) sandbox.group(id);
+	if (!sandbox.groups.has(id)) lookups.group(sandbox, id);
 	unknownEdge(ctx);
 }
 
@@ -541,10 +512,10 @@ async function control(sandbox, method, parts, query, body) {
 			return { body: { deliveries: [] } };
 		}
 	}
-	if (route === 'POST /webhooks/send') return { body: await sandbox.sendWebhook(input) };
+	if (route === 'POST /webhooks/send') return { body: await delivery.sendWebhook(sandbox, input) };
 	if (first === 'deliveries' && second && third === 'redeliver' && method === 'POST') {
 		await sandbox.whenIdle();
-		const result = sandbox.redeliver(Number(second));
+		const result = delivery.redeliver(sandbox, Number(second));
 		await sandbox.whenIdle();
 		return { body: { ...result, delivery: sandbox.deliveries.find((d) => d.id === result.id) } };
 	}
@@ -570,7 +541,7 @@ async function control(sandbox, method, parts, query, body) {
 			return { body: sandbox.simSuspend(second, false) };
 	}
 	if (first === 'phone_numbers' && second && method === 'POST') {
-		const phone = sandbox.phone(second);
+		const phone = lookups.phone(sandbox, second);
 		if (!phone) throw new ControlError(404, `No phone number ${second}`);
 		if (input.groups_eligible !== undefined)
 			phone.groups_eligible = input.groups_eligible === true || input.groups_eligible === 'true';
@@ -581,20 +552,6 @@ async function control(sandbox, method, parts, query, body) {
 		return { body: phone };
 	}
 	throw new ControlError(404, `No sandbox control endpoint ${route}. See GET /_sandbox/config.`);
-}
-
-/**
- * Fault rules from JSON or query strings (numbers as text).
- * @param {unknown} rule
- */
-function normalizeFault(rule) {
-	const r =
-		rule && typeof rule === 'object' ? /** @type {Record<string, unknown>} */ ({ ...rule }) : {};
-	for (const key of ['ms', 'status', 'code', 'retryAfter', 'ratio', 'count']) {
-		if (typeof r[key] === 'string' && r[key] !== '') r[key] = Number(r[key]);
-	}
-	if (typeof r.after === 'string') r.after = r.after === 'true';
-	return r;
 }
 
 /** @param {Sandbox} sandbox */
