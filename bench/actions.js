@@ -13,7 +13,7 @@ const { runNode } = require('./engine');
 
 const ROOT = path.join(__dirname, '..');
 const { Sandbox } = require(path.join(ROOT, 'sandbox', 'state'));
-const { createHandler } = require(path.join(ROOT, 'sandbox', 'routes'));
+const { createHandler } = require(path.join(ROOT, 'sandbox', 'http', 'handler'));
 
 const GRAPH_VERSION = 'v26.0';
 

@@ -12,7 +12,9 @@
 const http = require('node:http');
 
 const { Sandbox } = require('./state');
-const { createHandler, config } = require('./routes');
+const { createHandler } = require('./http/handler');
+const { config } = require('./http/control');
+const { startReceiver } = require('./testing');
 
 /** @typedef {import('./types').SandboxOptions} SandboxOptions */
 
@@ -59,7 +61,5 @@ async function startSandbox(options = {}) {
 			}),
 	};
 }
-
-const { startReceiver } = require('./testing');
 
 module.exports = { startSandbox, startReceiver, Sandbox };
