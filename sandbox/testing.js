@@ -3,10 +3,13 @@
 
 /**
  * Test helpers: a webhook receiver that answers Meta's GET challenge and records signed
- * deliveries, a small HTTP client, a JPEG maker. Used by test/sandbox and usable by e2e tests.
+ * deliveries, a small HTTP client, a JPEG maker, the signature of a body, and runners for the
+ * two CLIs (sandbox/cli.js, sandbox/server.js). Used by test/sandbox and usable by e2e tests.
  */
+const { execFile, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const http = require('node:http');
+const path = require('node:path');
 
 const { request, multipart } = require('./http-client');
 const { makeJpeg, readJpegSize } = require('./jpeg');
@@ -149,8 +152,6 @@ function sign(raw, appSecret) {
 	return `sha256=${crypto.createHmac('sha256', appSecret).update(raw).digest('hex')}`;
 }
 
-module.exports = { startReceiver, request, multipart, makeJpeg, readJpegSize, sign };
-
 /**
  * Runs the simulation CLI (sandbox/cli.js) against a sandbox and returns its output.
  * @param {string[]} args
@@ -158,8 +159,6 @@ module.exports = { startReceiver, request, multipart, makeJpeg, readJpegSize, si
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
  */
 function runCli(args, url) {
-	const { execFile } = require('node:child_process');
-	const path = require('node:path');
 	return new Promise((resolve) => {
 		execFile(
 			process.execPath,
@@ -175,8 +174,6 @@ function runCli(args, url) {
 	});
 }
 
-module.exports.runCli = runCli;
-
 /**
  * The first change ({field, value}) of a recorded delivery, loosely typed for assertions.
  * @param {{ body: unknown }} delivery
@@ -186,8 +183,6 @@ function firstChange(delivery) {
 	return /** @type {any} */ (delivery.body).entry[0].changes[0];
 }
 
-module.exports.firstChange = firstChange;
-
 /**
  * Starts `node sandbox/server.js <args>` as a child process and resolves once it prints its
  * banner. stop() ends that child (by its own pid).
@@ -195,8 +190,6 @@ module.exports.firstChange = firstChange;
  * @returns {Promise<{ url: string, banner: string, stop: () => Promise<void> }>}
  */
 function spawnServer(args) {
-	const { spawn } = require('node:child_process');
-	const path = require('node:path');
 	const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), ...args], {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -234,4 +227,14 @@ function spawnServer(args) {
 	});
 }
 
-module.exports.spawnServer = spawnServer;
+module.exports = {
+	startReceiver,
+	request,
+	multipart,
+	makeJpeg,
+	readJpegSize,
+	sign,
+	runCli,
+	firstChange,
+	spawnServer,
+};
