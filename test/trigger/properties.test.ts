@@ -175,6 +175,45 @@ describe('parser properties', () => {
 		);
 	});
 
+	it('writes every time of an item as Date.prototype.toISOString does', () => {
+		const seconds = fc.oneof(
+			fc.integer({ min: 0, max: 8_640_000_000_000 }),
+			fc.integer({ min: 1_600_000_000, max: 1_900_000_000 }),
+			fc.integer({ min: -8_640_000_000_000, max: 8_640_000_000_000 }),
+			fc.double({ min: -1e13, max: 1e13, noNaN: true }),
+			fc.constantFrom(0, -0, 86_399, 86_400, 253_402_300_799, 253_402_300_800, 8_640_000_000_001),
+		);
+		fc.assert(
+			fc.property(
+				fc.array(fc.tuple(seconds, fc.boolean()), { minLength: 1, maxLength: 8 }),
+				(times) => {
+					const groups = times.map(([value, asText], index) => ({
+						type: 'group_suspend',
+						group_id: `G${index}`,
+						timestamp: asText ? String(value) : value,
+					}));
+					const items = parseDelivery({
+						entry: [{ id: 'W', changes: [{ field: 'group_status_update', value: { groups } }] }],
+					}).map((parsed) => parsed.item);
+					const expected = groups.map((group) => {
+						const value = Number(group.timestamp);
+						const text = typeof group.timestamp === 'string' ? group.timestamp : undefined;
+						const readable =
+							text === undefined ? Number.isFinite(value) : /^\s*\d+(\.\d+)?\s*$/.test(text);
+						const date = new Date(value * 1000);
+						return readable && !Number.isNaN(date.getTime())
+							? { timestamp: date.toISOString(), timestampUnix: value }
+							: { timestamp: null, timestampUnix: null };
+					});
+					expect(
+						items.map(({ timestamp, timestampUnix }) => ({ timestamp, timestampUnix })),
+					).toEqual(expected);
+				},
+			),
+			{ numRuns: 2000 },
+		);
+	});
+
 	it('reads a unix time the same from a number and from a string', () => {
 		fc.assert(
 			fc.property(fc.integer({ min: 0, max: 8_000_000_000 }), (seconds) => {

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
+import { parseDelivery } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
 import {
 	dropRedeliveries,
 	SEEN_KEYS_PROPERTY,
@@ -567,7 +568,8 @@ describe('deliveries', () => {
 				displayPhoneNumber: '15550001111',
 				timestamp: '2025-10-09T08:53:20.000Z',
 				timestampUnix: 1760000000,
-				change: { field: 'group_lifecycle_update', value: { metadata, groups: [unknownType] } },
+				// The change around the element, without its list of elements (see below).
+				change: { field: 'group_lifecycle_update', value: { metadata } },
 				item: unknownType,
 			},
 			{
@@ -586,7 +588,7 @@ describe('deliveries', () => {
 				businessAccountId: 'WABA_1',
 				phoneNumberId: 'PHONE_1',
 				displayPhoneNumber: '15550001111',
-				change: { field: 'messages', value: { metadata, statuses: [oddStatus] } },
+				change: { field: 'messages', value: { metadata } },
 				item: oddStatus,
 			},
 			{
@@ -597,6 +599,66 @@ describe('deliveries', () => {
 				change: { id: 'WABA_1' },
 			},
 		]);
+	});
+
+	it('gives an unknown element its own element and the change around it, not its siblings (output linear in the body)', async () => {
+		// 1,000 statuses of a kind this version does not know, about 150 kB signed: each used to
+		// carry the whole change, 1,000 copies of 150 kB, too large to serialise.
+		const statuses = Array.from({ length: 1000 }, (_, index) => ({
+			id: `wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI${String(index).padStart(6, '0')}`,
+			status: 'played',
+			timestamp: String(1760000000 + index),
+			recipient_id: 'G1',
+			recipient_type: 'group',
+			recipient_participant_id: `4915100${String(index).padStart(6, '0')}`,
+		}));
+		const contacts = [{ wa_id: '4915100000001', profile: { name: 'Ada' } }];
+		const value = {
+			messaging_product: 'whatsapp',
+			metadata,
+			contacts,
+			messages: [{ from: '4915100000001', group_id: 'G1', id: 'wamid.M', type: 'text' }],
+			statuses,
+		};
+		const body = delivery([{ id: 'WABA_1', changes: [{ field: 'messages', value }] }]);
+		expect(body.length).toBeGreaterThan(150_000);
+		const { items } = await post(body, {
+			...allEvents,
+			options: { ignoreRedeliveries: false, includeRaw: true },
+		});
+		expect(items).toHaveLength(1001);
+		const unknown = (items ?? []).filter((item) => item.event === 'unknown');
+		expect(unknown).toHaveLength(1000);
+		const envelope = { field: 'messages', value: { messaging_product: 'whatsapp', metadata } };
+		for (const [index, item] of unknown.entries()) {
+			// Checked one by one, so the old quadratic output fails at the first item.
+			expect(JSON.stringify(item).length).toBeLessThan(1200);
+			expect(item).toMatchObject({
+				groupId: null,
+				phoneNumberId: 'PHONE_1',
+				timestamp: new Date((1760000000 + index) * 1000).toISOString(),
+				change: envelope,
+				item: statuses[index],
+				raw: statuses[index],
+			});
+		}
+		// Linear: each item is its status twice (item and raw), the common keys and the envelope.
+		expect(JSON.stringify(items).length).toBeLessThan(6 * body.length);
+	});
+
+	it('keeps every other key of an unknown element\'s change, a "__proto__" one too', () => {
+		const body = JSON.parse(
+			'{"entry":[{"id":"W","changes":[{"field":"group_status_update","extra":1,"value":{"__proto__":{"x":1},"initiated_by":"business","groups":[42,{"type":"group_suspend","group_id":"G"}]}}]}]}',
+		) as unknown;
+		const [first, second] = parseDelivery(body);
+		expect(first.item).toMatchObject({ event: 'unknown', item: 42 });
+		const change = (first.item as { change: Record<string, unknown> }).change;
+		expect(Object.keys(change)).toEqual(['field', 'extra', 'value']);
+		const value = change.value as Record<string, unknown>;
+		expect(Object.keys(value)).toEqual(['__proto__', 'initiated_by']);
+		expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+		expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ x: 1 });
+		expect(second.item.event).toBe('group_suspended');
 	});
 
 	it('turns a body without entries into one unknown item', async () => {
@@ -778,6 +840,90 @@ describe('ignoring redeliveries', () => {
 		);
 		expect(items).toHaveLength(2);
 		expect(staticData[SEEN_KEYS_PROPERTY]).toHaveLength(2);
+	});
+
+	it('keys group events on what Meta makes unique, not on how the JSON is written', async () => {
+		const join = (waId: string, extra: IDataObject = {}) => ({
+			timestamp: '1760000000',
+			group_id: 'G1',
+			type: 'group_participants_add',
+			reason: 'invite_link',
+			added_participants: [{ wa_id: waId }],
+			...extra,
+		});
+		const change = (groups: unknown[]) => ({
+			field: 'group_participants_update',
+			value: { messaging_product: 'whatsapp', metadata, groups },
+		});
+		const staticData: IDataObject = {};
+		// Two people joining the same group in the same second: two events.
+		const first = await post(
+			delivery([{ id: 'WABA_1', changes: [change([join('491510001'), join('491510002')])] }]),
+			{},
+			{ staticData },
+		);
+		expect(first.items?.map((item) => item.event)).toEqual([
+			'participants_joined',
+			'participants_joined',
+		]);
+		// The first one again, written differently (key order, spacing, a number for the time):
+		// a redelivery. A third person joining in that second is new.
+		const again = JSON.stringify(
+			{
+				entry: [
+					{
+						changes: [change([{ ...join('491510001'), timestamp: 1760000000 }, join('491510003')])],
+						id: 'WABA_1',
+					},
+				],
+				object: 'whatsapp_business_account',
+			},
+			null,
+			2,
+		);
+		const second = await post(again, {}, { staticData });
+		expect(second.items?.map((item) => (item.participants as IDataObject[])[0].waId)).toEqual([
+			'491510003',
+		]);
+		// Two operations of the business on one group in one second: told apart by request ID.
+		const deletes = [
+			{ timestamp: '1760000000', group_id: 'G1', type: 'group_delete', request_id: 'R1' },
+			{ timestamp: '1760000000', group_id: 'G1', type: 'group_delete', request_id: 'R2' },
+		];
+		const third = await post(
+			delivery([
+				{
+					id: 'WABA_1',
+					changes: [{ field: 'group_lifecycle_update', value: { metadata, groups: deletes } }],
+				},
+			]),
+			{},
+			{ staticData },
+		);
+		expect(third.items?.map((item) => item.requestId)).toEqual(['R1', 'R2']);
+	});
+
+	it('keys a group element without a request ID, group or time on its content', async () => {
+		const staticData: IDataObject = {};
+		const suspend = (extra: IDataObject) => ({ type: 'group_suspend', ...extra });
+		const body = (groups: unknown[]) =>
+			delivery([
+				{ id: 'WABA_1', changes: [{ field: 'group_status_update', value: { metadata, groups } }] },
+			]);
+		const { items } = await post(
+			body([suspend({ group_id: 'G1' }), suspend({ group_id: 'G2' }), suspend({ timestamp: 1 })]),
+			{},
+			{ staticData },
+		);
+		expect(items).toHaveLength(3);
+		const again = await post(
+			body([suspend({ group_id: 'G2' }), suspend({ group_id: 'G3' })]),
+			{},
+			{
+				staticData,
+			},
+		);
+		expect(again.items?.map((item) => item.groupId)).toEqual(['G3']);
 	});
 
 	it('emits duplicates when turned off', async () => {

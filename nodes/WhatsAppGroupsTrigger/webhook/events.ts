@@ -23,11 +23,21 @@ import type {
 	EventMedia,
 	EventParticipant,
 	EventPricing,
+	GroupCreatedEvent,
+	GroupCreateFailedEvent,
+	GroupDeletedEvent,
+	GroupDeleteFailedEvent,
+	GroupStatusEvent,
+	JoinRequestEvent,
 	MessageReceivedEvent,
 	MessageStatusEvent,
 	ParsedEvent,
+	ParticipantLeftEvent,
+	ParticipantsJoinedEvent,
+	ParticipantsRemovedEvent,
 	SettingPartName,
 	SettingPicturePart,
+	SettingsEvent,
 	SettingTextPart,
 	TriggerEvent,
 	TriggerEventName,
@@ -41,11 +51,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Same check without narrowing, for values that already have a Meta type. */
-function isPlainObject(value: unknown): boolean {
-	return isObject(value);
-}
-
 function asArray<T>(value: unknown): T[] {
 	return Array.isArray(value) ? (value as T[]) : [];
 }
@@ -56,13 +61,41 @@ function asString(value: unknown): string | undefined {
 	return undefined;
 }
 
-/** Removes keys whose value is undefined, so items carry only what Meta sent. */
-function compact<T extends object>(value: T): T {
-	const result = {} as Record<string, unknown>;
-	for (const [key, entry] of Object.entries(value)) {
-		if (entry !== undefined) result[key] = entry;
+/** Sets a key only when Meta sent a value for it, so items carry only what Meta sent. */
+function put<T extends object, K extends keyof T>(
+	target: T,
+	key: K,
+	value: T[K] | undefined,
+): void {
+	if (value !== undefined) target[key] = value;
+}
+
+/** Own keys only: a type or status named "constructor" or "__proto__" must not reach the prototype. */
+function hasOwn(target: object, key: string): boolean {
+	return Object.prototype.hasOwnProperty.call(target, key);
+}
+
+/** Sets an own key, also one named "__proto__" (a plain assignment would set the prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+	if (key === '__proto__') {
+		Object.defineProperty(target, key, {
+			value,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
+	} else {
+		target[key] = value;
 	}
-	return result as T;
+}
+
+const UNIX_TEXT = /^\s*\d+(\.\d+)?\s*$/;
+
+/** Unix seconds as Meta sends them (a number, or a string of digits); undefined for anything else. */
+function unixSeconds(value: unknown): number | undefined {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+	if (typeof value === 'string' && UNIX_TEXT.test(value)) return Number(value);
+	return undefined;
 }
 
 /**
@@ -73,13 +106,42 @@ export function parseTimestamp(value: WebhookTimestamp | undefined): {
 	timestamp: string | null;
 	timestampUnix: number | null;
 } {
-	let seconds: number | undefined;
-	if (typeof value === 'number' && Number.isFinite(value)) seconds = value;
-	else if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) seconds = Number(value);
+	const seconds = unixSeconds(value);
 	if (seconds === undefined) return { timestamp: null, timestampUnix: null };
 	const date = new Date(seconds * 1000);
 	if (Number.isNaN(date.getTime())) return { timestamp: null, timestampUnix: null };
 	return { timestamp: date.toISOString(), timestampUnix: seconds };
+}
+
+/** The date part of the last day read in a delivery: the events of a batch mostly share one. */
+interface Clock {
+	day: number;
+	date: string;
+}
+
+const TWO_DIGITS = Array.from({ length: 60 }, (_, value) => String(value).padStart(2, '0'));
+const SECONDS_PER_DAY = 86_400;
+/** The last second a Date can hold (8.64e15 ms after 1970). */
+const LAST_DATE_SECOND = 8.64e12;
+
+/**
+ * ISO 8601 text of a unix time, exactly as `Date.prototype.toISOString` writes it; null for a time
+ * no Date can hold. Whole seconds from 1970 on (what Meta sends) are written from the day's date,
+ * which is formatted once per day; any other time goes through Date.
+ */
+function isoTime(clock: Clock, seconds: number): string | null {
+	if (Number.isInteger(seconds) && seconds >= 0 && seconds <= LAST_DATE_SECOND) {
+		const day = Math.floor(seconds / SECONDS_PER_DAY);
+		if (day !== clock.day) {
+			const text = new Date(day * SECONDS_PER_DAY * 1000).toISOString();
+			clock.day = day;
+			clock.date = text.slice(0, text.indexOf('T') + 1);
+		}
+		const time = seconds - day * SECONDS_PER_DAY;
+		return `${clock.date}${TWO_DIGITS[Math.floor(time / 3600)]}:${TWO_DIGITS[Math.floor(time / 60) % 60]}:${TWO_DIGITS[time % 60]}.000Z`;
+	}
+	const date = new Date(seconds * 1000);
+	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 export function mapError(error: GraphErrorDetail | unknown): EventError {
@@ -106,52 +168,71 @@ function mapErrors(errors: unknown): EventError[] | undefined {
 }
 
 function mapParticipant(participant: GraphParticipant & { errors?: unknown }): EventParticipant {
-	return compact({
-		waId: asString(participant.wa_id),
-		userId: asString(participant.user_id),
-		parentUserId: asString(participant.parent_user_id),
-		username: asString(participant.username),
-		input: asString(participant.input),
-		errors: mapErrors(participant.errors),
-	});
+	const mapped: EventParticipant = {};
+	put(mapped, 'waId', asString(participant.wa_id));
+	put(mapped, 'userId', asString(participant.user_id));
+	put(mapped, 'parentUserId', asString(participant.parent_user_id));
+	put(mapped, 'username', asString(participant.username));
+	put(mapped, 'input', asString(participant.input));
+	put(mapped, 'errors', mapErrors(participant.errors));
+	return mapped;
 }
 
 function mapParticipants(list: unknown): EventParticipant[] {
-	return asArray<GraphParticipant>(list).filter(isObject).map(mapParticipant);
+	const mapped: EventParticipant[] = [];
+	for (const participant of asArray<GraphParticipant>(list)) {
+		if (isObject(participant)) mapped.push(mapParticipant(participant));
+	}
+	return mapped;
+}
+
+function updateSuccessful(value: unknown): boolean | undefined {
+	return typeof value === 'boolean' ? value : undefined;
 }
 
 function mapTextPart(part: WebhookSettingPart): SettingTextPart {
-	return compact({
-		text: asString(part.text),
-		updateSuccessful:
-			typeof part.update_successful === 'boolean' ? part.update_successful : undefined,
-		errors: mapErrors(part.errors),
-	});
+	const mapped: SettingTextPart = {};
+	put(mapped, 'text', asString(part.text));
+	put(mapped, 'updateSuccessful', updateSuccessful(part.update_successful));
+	put(mapped, 'errors', mapErrors(part.errors));
+	return mapped;
 }
 
 function mapPicturePart(part: WebhookProfilePicturePart): SettingPicturePart {
-	return compact({
-		mimeType: asString(part.mime_type),
-		sha256: asString(part.sha256),
-		updateSuccessful:
-			typeof part.update_successful === 'boolean' ? part.update_successful : undefined,
-		errors: mapErrors(part.errors),
-	});
+	const mapped: SettingPicturePart = {};
+	put(mapped, 'mimeType', asString(part.mime_type));
+	put(mapped, 'sha256', asString(part.sha256));
+	put(mapped, 'updateSuccessful', updateSuccessful(part.update_successful));
+	put(mapped, 'errors', mapErrors(part.errors));
+	return mapped;
 }
 
-function mapPricing(pricing: WebhookPricing | undefined): EventPricing | undefined {
-	if (!isObject(pricing)) return undefined;
-	let billable: boolean | undefined;
-	if (typeof pricing.billable === 'boolean') billable = pricing.billable;
-	else if (pricing.billable === 'true' || pricing.billable === 'false')
-		billable = pricing.billable === 'true';
-	return compact({
-		billable,
-		category: asString(pricing.category),
-		type: asString(pricing.type),
-		model: asString(pricing.pricing_model),
-	});
+function mapMedia(source: WebhookMedia): EventMedia {
+	const media: EventMedia = {};
+	put(media, 'id', asString(source.id));
+	put(media, 'mimeType', asString(source.mime_type));
+	put(media, 'sha256', asString(source.sha256));
+	put(media, 'caption', asString(source.caption));
+	put(media, 'filename', asString(source.filename));
+	put(media, 'url', asString(source.url));
+	return media;
 }
+
+function mapPricing(value: unknown): EventPricing | undefined {
+	if (!isObject(value)) return undefined;
+	const pricing = value as WebhookPricing;
+	const mapped: EventPricing = {};
+	if (typeof pricing.billable === 'boolean') mapped.billable = pricing.billable;
+	else if (pricing.billable === 'true' || pricing.billable === 'false')
+		mapped.billable = pricing.billable === 'true';
+	put(mapped, 'category', asString(pricing.category));
+	put(mapped, 'type', asString(pricing.type));
+	put(mapped, 'model', asString(pricing.pricing_model));
+	return mapped;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redelivery keys
 
 /**
  * JSON text of a parsed body, also for values too deeply nested for JSON.stringify's recursion
@@ -193,13 +274,56 @@ function stableText(value: unknown): string {
 	}
 }
 
+/** The fallback key of an element Meta gave nothing unique to: a hash of its content. */
 function hashOf(value: unknown): string {
 	return createHash('sha256').update(stableText(value)).digest('hex').slice(0, 32);
 }
 
-/** Own keys only: a type or status named "constructor" or "__proto__" must not reach the prototype. */
-function hasOwn(target: object, key: string): boolean {
-	return Object.prototype.hasOwnProperty.call(target, key);
+/**
+ * Joins key parts so that different parts never give the same text (each part carries its
+ * length; "~" stands for a part Meta did not send).
+ */
+function keyOf(parts: Array<string | undefined>): string {
+	let text = '';
+	for (const part of parts) text += part === undefined ? '~' : `${part.length}:${part}`;
+	return text;
+}
+
+/** Who a group event concerns, for its key: each participant's IDs, in Meta's order. */
+function peopleOf(participants: EventParticipant[]): string {
+	let text = '';
+	for (const participant of participants) {
+		text += keyOf([participant.waId, participant.userId, participant.input]);
+	}
+	return text;
+}
+
+/**
+ * A group event's redelivery key, from what Meta already makes unique: the request ID of an
+ * operation the business started, or the group, the time and the people concerned of one it did
+ * not (a join, a leave, a join request, a suspension), with the event and the business number.
+ * An element with neither a request ID nor a group and a time gets a hash of its content.
+ */
+function groupKey(
+	context: ChangeContext,
+	event: TriggerEventName,
+	item: WebhookGroupItem,
+	people: string,
+): string {
+	const requestId = asString(item.request_id);
+	const groupId = asString(item.group_id);
+	const time = asString(item.timestamp);
+	if (requestId === undefined && (groupId === undefined || time === undefined)) {
+		return `${event}:${context.phoneNumberId ?? ''}:${hashOf(item)}`;
+	}
+	return `group:${keyOf([
+		context.phoneNumberId ?? undefined,
+		event,
+		groupId,
+		requestId,
+		time,
+		asString(item.join_request_id),
+	])}${people}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,118 +336,163 @@ interface ChangeContext {
 	displayPhoneNumber: string | null;
 	change: WebhookChange | unknown;
 	value: WebhookChangeValue;
+	clock: Clock;
+	/** The change without its elements, built for its first unknown element. */
+	envelope?: unknown;
 }
 
-function common(
+/** The keys every item carries, in their order; `requestId` only when Meta sent one. */
+function start(
 	context: ChangeContext,
 	event: TriggerEventName,
 	groupId: unknown,
-	timestamp: WebhookTimestamp | undefined,
-	requestId?: unknown,
+	timestamp: unknown,
+	requestId: unknown,
 ): EventCommon {
-	return compact({
+	const seconds = unixSeconds(timestamp);
+	const iso = seconds === undefined ? null : isoTime(context.clock, seconds);
+	const item: EventCommon = {
 		event,
 		field: context.field,
 		groupId: asString(groupId) ?? null,
 		businessAccountId: context.businessAccountId,
 		phoneNumberId: context.phoneNumberId,
 		displayPhoneNumber: context.displayPhoneNumber,
-		...parseTimestamp(timestamp),
-		requestId: asString(requestId),
-	});
+		timestamp: iso,
+		timestampUnix: iso === null ? null : (seconds as number),
+	};
+	put(item, 'requestId', asString(requestId));
+	return item;
 }
 
-function unknownEvent(context: ChangeContext, item?: unknown): ParsedEvent {
-	const source = isObject(item) ? item : {};
-	const base = common(
+function startGroup(
+	context: ChangeContext,
+	event: TriggerEventName,
+	item: WebhookGroupItem,
+): EventCommon {
+	return start(context, event, item.group_id, item.timestamp, item.request_id);
+}
+
+/** Keys of a change's value that hold its elements (and their senders): never in an unknown item. */
+const ELEMENT_LISTS = new Set(['groups', 'messages', 'statuses', 'contacts']);
+
+/**
+ * The change around an unknown element: every key of the change and of its value except the
+ * lists of elements. An unknown item carries this and its own element, not its siblings (with
+ * them, n unknown elements would carry n copies of the whole change).
+ */
+function envelopeOf(context: ChangeContext): unknown {
+	if (context.envelope !== undefined) return context.envelope;
+	const change = context.change;
+	let envelope: unknown = change;
+	if (isObject(change)) {
+		const copy: Record<string, unknown> = {};
+		for (const key of Object.keys(change)) {
+			const entry = change[key];
+			if (key === 'value' && isObject(entry)) {
+				const value: Record<string, unknown> = {};
+				for (const valueKey of Object.keys(entry)) {
+					if (!ELEMENT_LISTS.has(valueKey)) setOwn(value, valueKey, entry[valueKey]);
+				}
+				setOwn(copy, key, value);
+			} else {
+				setOwn(copy, key, entry);
+			}
+		}
+		envelope = copy;
+	}
+	context.envelope = envelope;
+	return envelope;
+}
+
+/**
+ * An item for what was not recognised: an element of a change (`element`), or a whole change,
+ * entry or body (no `element`).
+ */
+function unknownEvent(context: ChangeContext, element?: unknown): ParsedEvent {
+	const source = isObject(element) ? element : undefined;
+	const item = start(
 		context,
 		'unknown',
-		source.group_id,
-		source.timestamp as WebhookTimestamp,
-		source.request_id,
-	);
-	const event: UnknownEvent = compact({
-		...base,
-		event: 'unknown' as const,
-		change: context.change,
-		item,
-	});
+		source?.group_id,
+		source?.timestamp,
+		source?.request_id,
+	) as UnknownEvent;
+	const whole = element === undefined;
+	const change = whole ? context.change : envelopeOf(context);
+	if (change !== undefined) item.change = change;
+	if (!whole) item.item = element;
 	return {
-		item: event,
-		dedupeKey: `unknown:${context.phoneNumberId ?? ''}:${hashOf(item ?? context.change)}`,
-		raw: item ?? context.change,
+		item,
+		dedupeKey: `unknown:${context.phoneNumberId ?? ''}:${hashOf(whole ? context.change : element)}`,
+		raw: whole ? context.change : element,
 		oneToOne: false,
 	};
 }
 
-function groupKey(event: TriggerEventName, context: ChangeContext, item: WebhookGroupItem): string {
-	return `${event}:${context.phoneNumberId ?? ''}:${hashOf(item)}`;
-}
-
 function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedEvent {
-	if (!isPlainObject(item)) return unknownEvent(context, item);
+	if (!isObject(item)) return unknownEvent(context, item);
 	const errors = mapErrors(item.errors);
-	const hasErrors = (errors?.length ?? 0) > 0;
-	const base = (event: TriggerEventName) =>
-		common(context, event, item.group_id, item.timestamp, item.request_id);
+	const hasErrors = errors !== undefined && errors.length > 0;
 	let event: TriggerEvent;
+	let people = '';
 
 	switch (item.type) {
 		case 'group_create':
-			event = hasErrors
-				? compact({
-						...base('group_create_failed'),
-						event: 'group_create_failed' as const,
-						subject: asString(item.subject),
-						description: asString(item.description),
-						errors: errors ?? [],
-					})
-				: compact({
-						...base('group_created'),
-						event: 'group_created' as const,
-						subject: asString(item.subject),
-						description: asString(item.description),
-						inviteLink: asString(item.invite_link),
-						joinApprovalMode: asString(item.join_approval_mode),
-					});
+			if (hasErrors) {
+				const failed = startGroup(context, 'group_create_failed', item) as GroupCreateFailedEvent;
+				put(failed, 'subject', asString(item.subject));
+				put(failed, 'description', asString(item.description));
+				failed.errors = errors;
+				event = failed;
+			} else {
+				const created = startGroup(context, 'group_created', item) as GroupCreatedEvent;
+				put(created, 'subject', asString(item.subject));
+				put(created, 'description', asString(item.description));
+				put(created, 'inviteLink', asString(item.invite_link));
+				put(created, 'joinApprovalMode', asString(item.join_approval_mode));
+				event = created;
+			}
 			break;
 		case 'group_delete':
-			event = hasErrors
-				? { ...base('group_delete_failed'), event: 'group_delete_failed', errors: errors ?? [] }
-				: { ...base('group_deleted'), event: 'group_deleted' };
+			if (hasErrors) {
+				const failed = startGroup(context, 'group_delete_failed', item) as GroupDeleteFailedEvent;
+				failed.errors = errors;
+				event = failed;
+			} else {
+				event = startGroup(context, 'group_deleted', item) as GroupDeletedEvent;
+			}
 			break;
-		case 'group_participants_add':
-			event = compact({
-				...base('participants_joined'),
-				event: 'participants_joined' as const,
-				reason: asString(item.reason),
-				participants: mapParticipants(item.added_participants),
-			});
+		case 'group_participants_add': {
+			const joined = startGroup(context, 'participants_joined', item) as ParticipantsJoinedEvent;
+			put(joined, 'reason', asString(item.reason));
+			joined.participants = mapParticipants(item.added_participants);
+			people = peopleOf(joined.participants);
+			event = joined;
 			break;
+		}
 		case 'group_participants_remove': {
 			const initiatedBy = asString(item.initiated_by) ?? asString(context.value.initiated_by);
 			const removed = mapParticipants(item.removed_participants);
-			const failed = mapParticipants(item.failed_participants);
 			if (initiatedBy === 'participant') {
-				event = {
-					...base('participant_left'),
-					event: 'participant_left',
-					initiatedBy,
-					participants: removed,
-				};
+				const left = startGroup(context, 'participant_left', item) as ParticipantLeftEvent;
+				left.initiatedBy = initiatedBy;
+				left.participants = removed;
+				people = peopleOf(removed);
+				event = left;
 				break;
 			}
+			const failed = mapParticipants(item.failed_participants);
 			// Nothing removed but failures reported: the whole request failed.
 			const totalFailure = removed.length === 0 && (failed.length > 0 || hasErrors);
 			const name = totalFailure ? 'participants_remove_failed' : 'participants_removed';
-			event = compact({
-				...base(name),
-				event: name,
-				initiatedBy,
-				participants: removed,
-				failedParticipants: failed,
-				errors,
-			});
+			const outcome = startGroup(context, name, item) as ParticipantsRemovedEvent;
+			put(outcome, 'initiatedBy', initiatedBy);
+			outcome.participants = removed;
+			outcome.failedParticipants = failed;
+			put(outcome, 'errors', errors);
+			people = `${peopleOf(removed)}|${peopleOf(failed)}`;
+			event = outcome;
 			break;
 		}
 		case 'group_join_request_created':
@@ -332,64 +501,57 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 				item.type === 'group_join_request_created'
 					? 'join_request_created'
 					: 'join_request_revoked';
-			event = compact({
-				...base(name),
-				event: name,
-				joinRequestId: asString(item.join_request_id),
-				reason: asString(item.reason),
-				participant: mapParticipant(item),
-			});
+			const request = startGroup(context, name, item) as JoinRequestEvent;
+			put(request, 'joinRequestId', asString(item.join_request_id));
+			put(request, 'reason', asString(item.reason));
+			request.participant = mapParticipant(item);
+			people = peopleOf([request.participant]);
+			event = request;
 			break;
 		}
 		case 'group_settings_update': {
-			const parts: Array<[SettingPartName, SettingTextPart | SettingPicturePart | undefined]> = [
-				[
-					'groupSubject',
-					isObject(item.group_subject) ? mapTextPart(item.group_subject) : undefined,
-				],
-				[
-					'groupDescription',
-					isObject(item.group_description) ? mapTextPart(item.group_description) : undefined,
-				],
-				[
-					'profilePicture',
-					isObject(item.profile_picture) ? mapPicturePart(item.profile_picture) : undefined,
-				],
-			];
-			const present = parts.filter(([, part]) => part !== undefined);
-			const updatedParts = present
-				.filter(([, part]) => part?.updateSuccessful === true)
-				.map(([name]) => name);
-			const failedParts = present
-				.filter(([, part]) => part?.updateSuccessful === false)
-				.map(([name]) => name);
+			const groupSubject = isObject(item.group_subject)
+				? mapTextPart(item.group_subject)
+				: undefined;
+			const groupDescription = isObject(item.group_description)
+				? mapTextPart(item.group_description)
+				: undefined;
+			const profilePicture = isObject(item.profile_picture)
+				? mapPicturePart(item.profile_picture)
+				: undefined;
+			const updatedParts: SettingPartName[] = [];
+			const failedParts: SettingPartName[] = [];
+			if (groupSubject?.updateSuccessful === true) updatedParts.push('groupSubject');
+			if (groupDescription?.updateSuccessful === true) updatedParts.push('groupDescription');
+			if (profilePicture?.updateSuccessful === true) updatedParts.push('profilePicture');
+			if (groupSubject?.updateSuccessful === false) failedParts.push('groupSubject');
+			if (groupDescription?.updateSuccessful === false) failedParts.push('groupDescription');
+			if (profilePicture?.updateSuccessful === false) failedParts.push('profilePicture');
 			// Failed means nothing changed: every part reported failed, or only errors came.
 			const totalFailure = updatedParts.length === 0 && (failedParts.length > 0 || hasErrors);
 			const name = totalFailure ? 'settings_update_failed' : 'settings_updated';
-			event = compact({
-				...base(name),
-				event: name,
-				groupSubject: parts[0][1] as SettingTextPart | undefined,
-				groupDescription: parts[1][1] as SettingTextPart | undefined,
-				profilePicture: parts[2][1] as SettingPicturePart | undefined,
-				updatedParts,
-				failedParts,
-				errors,
-			});
+			const settings = startGroup(context, name, item) as SettingsEvent;
+			put(settings, 'groupSubject', groupSubject);
+			put(settings, 'groupDescription', groupDescription);
+			put(settings, 'profilePicture', profilePicture);
+			settings.updatedParts = updatedParts;
+			settings.failedParts = failedParts;
+			put(settings, 'errors', errors);
+			event = settings;
 			break;
 		}
 		case 'group_suspend':
-			event = { ...base('group_suspended'), event: 'group_suspended' };
+			event = startGroup(context, 'group_suspended', item) as GroupStatusEvent;
 			break;
 		case 'group_suspend_cleared':
-			event = { ...base('group_suspension_cleared'), event: 'group_suspension_cleared' };
+			event = startGroup(context, 'group_suspension_cleared', item) as GroupStatusEvent;
 			break;
 		default:
 			return unknownEvent(context, item);
 	}
 	return {
 		item: event,
-		dedupeKey: groupKey(event.event, context, item),
+		dedupeKey: groupKey(context, event.event, item, people),
 		raw: item,
 		oneToOne: false,
 	};
@@ -397,63 +559,90 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
-function findSender(
-	contacts: WebhookContact[],
-	message: WebhookMessage,
-): WebhookContact | undefined {
-	const byId = contacts.find(
-		(contact) =>
-			(message.from !== undefined && contact.wa_id === message.from) ||
-			(message.from_user_id !== undefined && contact.user_id === message.from_user_id),
-	);
-	// A single contact is the sender even when Meta leaves out the matching ID.
-	return byId ?? (contacts.length === 1 ? contacts[0] : undefined);
+/** Above this many contacts in a change, senders are looked up in an index, not by a scan. */
+const SENDER_SCAN_LIMIT = 8;
+
+/**
+ * The contact of a message's sender: the first contact whose `wa_id` is the message's `from` or
+ * whose `user_id` is its `from_user_id`; a single contact is the sender even when Meta leaves out
+ * the matching ID. Large contact lists are indexed once per change, so a change with many messages
+ * and many contacts costs linear time, not quadratic.
+ */
+class Senders {
+	private byWaId?: Map<unknown, number>;
+	private byUserId?: Map<unknown, number>;
+
+	constructor(private readonly contacts: WebhookContact[]) {}
+
+	find(message: WebhookMessage): WebhookContact | undefined {
+		const { contacts } = this;
+		let found: WebhookContact | undefined;
+		if (contacts.length <= SENDER_SCAN_LIMIT) {
+			found = contacts.find(
+				(contact) =>
+					(message.from !== undefined && contact.wa_id === message.from) ||
+					(message.from_user_id !== undefined && contact.user_id === message.from_user_id),
+			);
+		} else {
+			if (this.byWaId === undefined || this.byUserId === undefined) {
+				this.byWaId = firstIndexes(contacts, 'wa_id');
+				this.byUserId = firstIndexes(contacts, 'user_id');
+			}
+			const byWaId = message.from === undefined ? undefined : this.byWaId.get(message.from);
+			const byUserId =
+				message.from_user_id === undefined ? undefined : this.byUserId.get(message.from_user_id);
+			const index = Math.min(byWaId ?? Infinity, byUserId ?? Infinity);
+			found = index === Infinity ? undefined : contacts[index];
+		}
+		return found ?? (contacts.length === 1 ? contacts[0] : undefined);
+	}
+}
+
+/** Where each value of `key` first occurs (NaN, which never equals itself, is left out). */
+function firstIndexes(contacts: WebhookContact[], key: 'wa_id' | 'user_id'): Map<unknown, number> {
+	const indexes = new Map<unknown, number>();
+	contacts.forEach((contact, index) => {
+		const value: unknown = contact[key];
+		if (value === value && !indexes.has(value)) indexes.set(value, index);
+	});
+	return indexes;
 }
 
 function parseMessage(
 	context: ChangeContext,
 	message: WebhookMessage,
-	contacts: WebhookContact[],
+	senders: Senders,
 ): ParsedEvent {
-	if (!isPlainObject(message)) return unknownEvent(context, message);
-	const sender = findSender(contacts, message);
+	if (!isObject(message)) return unknownEvent(context, message);
+	const sender = senders.find(message);
 	const type = asString(message.type);
-	let text: string | undefined;
-	let media: EventMedia | undefined;
-	let content: unknown;
-	if (type === 'text' && isObject(message.text)) {
-		text = asString(message.text.body);
-	} else if (type && MEDIA_TYPES.has(type) && isObject(message[type])) {
-		const source = message[type] as WebhookMedia;
-		media = compact({
-			id: asString(source.id),
-			mimeType: asString(source.mime_type),
-			sha256: asString(source.sha256),
-			caption: asString(source.caption),
-			filename: asString(source.filename),
-			url: asString(source.url),
-		});
-	} else if (type && hasOwn(message, type) && message[type] !== undefined) {
-		content = message[type];
-	}
 	const groupId = asString(message.group_id);
-	const event: MessageReceivedEvent = compact({
-		...common(context, 'message_received', groupId, message.timestamp),
-		event: 'message_received' as const,
-		id: asString(message.id),
-		from: asString(message.from),
-		fromUserId: asString(message.from_user_id),
-		senderName: asString(sender?.profile?.name),
-		senderUserId: asString(sender?.user_id),
-		senderUsername: asString(sender?.username ?? sender?.profile?.username),
-		type,
-		text,
-		media,
-		content,
-		context: isObject(message.context) ? message.context : undefined,
-		errors: mapErrors(message.errors),
-	});
 	const messageId = asString(message.id);
+	const event = start(
+		context,
+		'message_received',
+		groupId,
+		message.timestamp,
+		undefined,
+	) as MessageReceivedEvent;
+	put(event, 'id', messageId);
+	put(event, 'from', asString(message.from));
+	put(event, 'fromUserId', asString(message.from_user_id));
+	if (sender !== undefined) {
+		put(event, 'senderName', asString(sender.profile?.name));
+		put(event, 'senderUserId', asString(sender.user_id));
+		put(event, 'senderUsername', asString(sender.username ?? sender.profile?.username));
+	}
+	put(event, 'type', type);
+	if (type === 'text' && isObject(message.text)) {
+		put(event, 'text', asString(message.text.body));
+	} else if (type !== undefined && MEDIA_TYPES.has(type) && isObject(message[type])) {
+		event.media = mapMedia(message[type] as WebhookMedia);
+	} else if (type && hasOwn(message, type) && message[type] !== undefined) {
+		event.content = message[type];
+	}
+	if (isObject(message.context)) event.context = message.context;
+	put(event, 'errors', mapErrors(message.errors));
 	const key =
 		message.id && messageId !== undefined
 			? `message:${context.phoneNumberId ?? ''}:${messageId}`
@@ -469,86 +658,98 @@ const STATUS_EVENT: Record<string, MessageStatusEvent['event']> = {
 };
 
 function parseStatus(context: ChangeContext, status: WebhookStatus): ParsedEvent {
-	if (!isPlainObject(status)) return unknownEvent(context, status);
+	if (!isObject(status)) return unknownEvent(context, status);
 	const statusValue = asString(status.status);
 	const name =
 		statusValue !== undefined && hasOwn(STATUS_EVENT, statusValue)
 			? STATUS_EVENT[statusValue]
 			: undefined;
-	if (!name) return unknownEvent(context, status);
+	if (name === undefined) return unknownEvent(context, status);
 	const isGroup = status.recipient_type === 'group';
 	const participant =
 		asString(status.recipient_participant_id) ?? asString(status.participant_recipient_id);
 	const participantUserId = asString(status.recipient_participant_user_id);
 	const conversation = isObject(status.conversation) ? status.conversation : undefined;
-	const event: MessageStatusEvent = compact({
-		...common(context, name, isGroup ? status.recipient_id : undefined, status.timestamp),
-		event: name,
-		messageId: asString(status.id),
-		status: asString(status.status),
-		recipientId: isGroup ? undefined : asString(status.recipient_id),
-		recipientParticipantId: participant,
-		recipientParticipantUserId: participantUserId,
-		conversationId: asString(conversation?.id),
-		pricing: mapPricing(status.pricing ?? conversation?.pricing),
-		errors: mapErrors(status.errors),
-	});
-	const key = `status:${context.phoneNumberId ?? ''}:${asString(status.id) ?? ''}:${statusValue}:${participant ?? participantUserId ?? ''}:${asString(status.recipient_id) ?? ''}`;
+	const recipientId = asString(status.recipient_id);
+	const messageId = asString(status.id);
+	const event = start(
+		context,
+		name,
+		isGroup ? status.recipient_id : undefined,
+		status.timestamp,
+		undefined,
+	) as MessageStatusEvent;
+	put(event, 'messageId', messageId);
+	event.status = statusValue;
+	if (!isGroup) put(event, 'recipientId', recipientId);
+	put(event, 'recipientParticipantId', participant);
+	put(event, 'recipientParticipantUserId', participantUserId);
+	put(event, 'conversationId', asString(conversation?.id));
+	put(event, 'pricing', mapPricing(status.pricing ?? conversation?.pricing));
+	put(event, 'errors', mapErrors(status.errors));
+	const key = `status:${context.phoneNumberId ?? ''}:${messageId ?? ''}:${statusValue}:${participant ?? participantUserId ?? ''}:${recipientId ?? ''}`;
 	return { item: event, dedupeKey: key, raw: status, oneToOne: !isGroup };
 }
 
-function parseChange(entry: Record<string, unknown>, change: WebhookChange): ParsedEvent[] {
+function parseChange(
+	entry: Record<string, unknown>,
+	change: WebhookChange,
+	clock: Clock,
+	events: ParsedEvent[],
+): void {
 	const value: WebhookChangeValue = isObject(change) && isObject(change.value) ? change.value : {};
-	const metadata = isObject(value.metadata) ? value.metadata : {};
+	const metadata = isObject(value.metadata) ? value.metadata : undefined;
 	const context: ChangeContext = {
 		field: isObject(change) ? (asString(change.field) ?? null) : null,
 		businessAccountId: asString(entry.id) ?? null,
-		phoneNumberId: asString(metadata.phone_number_id) ?? null,
-		displayPhoneNumber: asString(metadata.display_phone_number) ?? null,
+		phoneNumberId: asString(metadata?.phone_number_id) ?? null,
+		displayPhoneNumber: asString(metadata?.display_phone_number) ?? null,
 		change,
 		value,
+		clock,
 	};
+	const before = events.length;
 	if (context.field === 'messages') {
 		const contacts = asArray<WebhookContact>(value.contacts).filter(isObject);
-		const events = [
-			...asArray<WebhookMessage>(value.messages).map((message) =>
-				parseMessage(context, message, contacts),
-			),
-			...asArray<WebhookStatus>(value.statuses).map((status) => parseStatus(context, status)),
-		];
-		return events.length > 0 ? events : [unknownEvent(context)];
+		const senders = new Senders(contacts);
+		for (const message of asArray<WebhookMessage>(value.messages)) {
+			events.push(parseMessage(context, message, senders));
+		}
+		for (const status of asArray<WebhookStatus>(value.statuses)) {
+			events.push(parseStatus(context, status));
+		}
+	} else if (context.field !== null && context.field.startsWith('group_')) {
+		for (const item of asArray<WebhookGroupItem>(value.groups)) {
+			events.push(parseGroupItem(context, item));
+		}
 	}
-	if (context.field !== null && context.field.startsWith('group_')) {
-		const groups = asArray<WebhookGroupItem>(value.groups);
-		return groups.length > 0
-			? groups.map((item) => parseGroupItem(context, item))
-			: [unknownEvent(context)];
-	}
-	return [unknownEvent(context)];
+	// A change that held no element at all is an event of its own.
+	if (events.length === before) events.push(unknownEvent(context));
 }
 
 /**
  * Every entry and every change of a delivery, as one event per group item, message and status.
  * Whatever is not recognised becomes an `unknown` event: nothing is left out here (the trigger's
- * filters decide later, visibly).
+ * filters decide later, visibly). Each item is built once, in its final shape.
  */
 export function parseDelivery(body: unknown): ParsedEvent[] {
 	const delivery = isObject(body) ? (body as WebhookDelivery) : {};
 	const entries = asArray<Record<string, unknown>>(delivery.entry);
+	const clock: Clock = { day: NaN, date: '' };
 	const events: ParsedEvent[] = [];
 	for (const entry of entries) {
 		const changes = isObject(entry) ? asArray<WebhookChange>(entry.changes) : [];
 		if (!isObject(entry) || changes.length === 0) {
-			events.push(unknownEvent(emptyContext(entry)));
+			events.push(unknownEvent(emptyContext(entry, clock)));
 			continue;
 		}
-		for (const change of changes) events.push(...parseChange(entry, change));
+		for (const change of changes) parseChange(entry, change, clock, events);
 	}
-	if (entries.length === 0) events.push(unknownEvent(emptyContext(body)));
+	if (entries.length === 0) events.push(unknownEvent(emptyContext(body, clock)));
 	return events;
 }
 
-function emptyContext(change: unknown): ChangeContext {
+function emptyContext(change: unknown, clock: Clock): ChangeContext {
 	const id = isObject(change) ? asString(change.id) : undefined;
 	return {
 		field: null,
@@ -557,5 +758,6 @@ function emptyContext(change: unknown): ChangeContext {
 		displayPhoneNumber: null,
 		change,
 		value: {},
+		clock,
 	};
 }

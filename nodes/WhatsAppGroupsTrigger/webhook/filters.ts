@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ParsedEvent, TriggerEventName } from './eventTypes';
@@ -64,9 +64,20 @@ export function applyFilters(events: ParsedEvent[], filters: DeliveryFilters): F
 export const SEEN_KEYS_PROPERTY = 'seenEventKeys';
 export const SEEN_KEYS_CAPACITY = 1000;
 
+/** Node's one-shot hash (Node 20.12+, 21.7+): the same digest without a Hash object per call. */
+const oneShotHash = (
+	crypto as unknown as {
+		hash?: (algorithm: string, data: string, outputEncoding: 'hex') => string;
+	}
+).hash;
+
 /** Short, fixed-size fingerprint: the static data is saved with the workflow, so keep it small. */
 export function fingerprint(dedupeKey: string): string {
-	return createHash('sha256').update(dedupeKey).digest('hex').slice(0, 24);
+	const digest =
+		typeof oneShotHash === 'function'
+			? oneShotHash('sha256', dedupeKey, 'hex')
+			: crypto.createHash('sha256').update(dedupeKey).digest('hex');
+	return digest.slice(0, 24);
 }
 
 /** How often each key occurs in a stored list (a list read from elsewhere may repeat one). */

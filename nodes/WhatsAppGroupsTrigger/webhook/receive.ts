@@ -128,10 +128,13 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	}
 	if (emitted.length === 0) return answer(this, 200, 'OK');
 
-	const items = emitted.map(
-		({ item, raw }) =>
-			(options.includeRaw === true ? { ...item, raw } : { ...item }) as unknown as IDataObject,
-	);
+	const includeRaw = options.includeRaw === true;
+	// Each item was built for this delivery alone, in its final shape: handed over as it is.
+	const items = emitted.map(({ item, raw }) => {
+		const json = item as unknown as IDataObject;
+		if (includeRaw) json.raw = raw as IDataObject;
+		return json;
+	});
 	const workflowData = [this.helpers.returnJsonArray(items)];
 	if (memoryChanged) {
 		// n8n saves a webhook call's static data in the callback that sends n8n's own answer, and
