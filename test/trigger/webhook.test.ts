@@ -679,6 +679,157 @@ describe('deliveries', () => {
 	});
 });
 
+describe('which parse the items come from', () => {
+	const allEvents = { events: [...TRIGGER_EVENTS], options: { ignoreRedeliveries: false } };
+	const message = {
+		from: '4915100000001',
+		group_id: 'G1',
+		id: 'wamid.UMLAUT',
+		timestamp: '1760000000',
+		type: 'text',
+		text: { body: 'Grüße aus Köln ✓' },
+	};
+	const raw = delivery([
+		{ id: 'WABA_1', changes: [{ field: 'messages', value: { metadata, messages: [message] } }] },
+	]);
+
+	/**
+	 * What n8n 2.40.7 puts in the request body before the node runs (its body-parser's parseBody,
+	 * for a version-1 node): JSON.parse for `application/json`, after decoding the bytes with the
+	 * declared charset (UTF-8 when none) and stripping a byte-order mark; the text for
+	 * `text/plain`; the parsed form for `application/x-www-form-urlencoded`; nothing (`{}`) for
+	 * other types.
+	 */
+	function n8nBody(bytes: Buffer, contentType: string | undefined): unknown {
+		if (contentType === undefined) return {};
+		const [type, ...parameters] = contentType.split(';');
+		let charset = 'utf-8';
+		for (const parameter of parameters) {
+			const [key, value] = parameter.split('=');
+			if (key.trim().toLowerCase() === 'charset')
+				charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
+		}
+		const text = bytes.toString(charset as BufferEncoding);
+		const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+		switch (type.toLowerCase()) {
+			case 'application/json':
+				return JSON.parse(withoutBom) as unknown;
+			case 'text/plain':
+				return text;
+			case 'application/x-www-form-urlencoded':
+				return Object.fromEntries(new URLSearchParams(withoutBom));
+			default:
+				return {};
+		}
+	}
+
+	async function postAs(bytes: Buffer, contentType: string | undefined, body?: unknown) {
+		const headers: Record<string, string> = {
+			'x-hub-signature-256': signBody(bytes, APP_SECRET),
+		};
+		if (contentType !== undefined) headers['content-type'] = contentType;
+		const fake = createWebhookContext({
+			credentials: CREDENTIALS,
+			parameters: {
+				verifySignatures: true,
+				...allEvents,
+				options: { ...allEvents.options, includeRaw: true },
+			},
+			webhookUrl: WEBHOOK_URL,
+			rawBody: bytes,
+			headers,
+			body: (body === undefined ? n8nBody(bytes, contentType) : body) as IDataObject,
+		});
+		const result = await trigger.webhook.call(fake.context);
+		return {
+			...fake,
+			body: fake.context.getBodyData() as unknown,
+			items: result.workflowData?.[0].map((item) => item.json),
+		};
+	}
+
+	const bytes = Buffer.from(raw, 'utf8');
+	const expected = {
+		event: 'message_received',
+		groupId: 'G1',
+		id: 'wamid.UMLAUT',
+		text: 'Grüße aus Köln ✓',
+		timestamp: '2025-10-09T08:53:20.000Z',
+	};
+
+	it.each([
+		'application/json',
+		'application/json; charset=utf-8',
+		'application/json;charset=UTF8',
+		'Application/JSON; Charset="UTF-8"',
+	])(
+		'uses the object n8n parsed when it is the parse of the signed bytes (%s), without parsing them again',
+		async (contentType) => {
+			const { items, body } = await postAs(bytes, contentType);
+			expect(items).toHaveLength(1);
+			expect(items?.[0]).toMatchObject(expected);
+			// The very object n8n parsed: the trigger did not parse the bytes a second time.
+			const parsed = body as {
+				entry: Array<{ changes: Array<{ value: { messages: unknown[] } }> }>;
+			};
+			expect(items?.[0].raw).toBe(parsed.entry[0].changes[0].value.messages[0]);
+		},
+	);
+
+	it.each([
+		['no Content-Type', undefined],
+		['another charset (n8n decodes the bytes as Latin-1)', 'application/json; charset=latin1'],
+		['text/plain (n8n gives the text)', 'text/plain'],
+		['a form (n8n parses it as one)', 'application/x-www-form-urlencoded'],
+		[
+			'a space before the parameters (n8n does not take it for JSON)',
+			'application/json ; charset=utf-8',
+		],
+		['another parameter', 'application/json; charset=utf-8; profile=meta'],
+	])('parses the signed bytes itself with %s', async (_label, contentType) => {
+		const { items, body } = await postAs(bytes, contentType);
+		expect(items).toHaveLength(1);
+		expect(items?.[0]).toMatchObject(expected);
+		if (typeof body === 'object' && body !== null && 'entry' in body) {
+			const parsed = body as {
+				entry: Array<{ changes: Array<{ value: { messages: unknown[] } }> }>;
+			};
+			expect(items?.[0].raw).not.toBe(parsed.entry[0].changes[0].value.messages[0]);
+		}
+	});
+
+	it('parses the signed bytes itself when n8n gave an object that is not their parse (a body it did not parse, or another one)', async () => {
+		const other = JSON.parse(
+			delivery([{ id: 'WABA_9', changes: [{ field: 'account_update', value: {} }] }]),
+		) as unknown;
+		for (const [contentType, body] of [
+			['application/json', {}],
+			['application/json', []],
+			['application/json', 'text'],
+			['application/json; charset=latin1', other],
+			['text/plain', other],
+		] as const) {
+			const { items } = await postAs(bytes, contentType, body);
+			expect({ contentType, items }).toEqual({
+				contentType,
+				items: [expect.objectContaining(expected)],
+			});
+		}
+	});
+
+	it('treats a body with a byte-order mark as before: not JSON to the trigger, although n8n strips the mark', async () => {
+		const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
+		const { items, logger } = await postAs(withBom, 'application/json');
+		expect(items).toEqual([
+			expect.objectContaining({
+				event: 'unknown',
+				change: { unparsedBody: withBom.toString('utf8') },
+			}),
+		]);
+		expect(logger.warn.mock.calls[0][0]).toContain('not JSON');
+	});
+});
+
 describe('filters', () => {
 	function groupChange(phoneNumberId: string, groupId: string, type = 'group_suspend') {
 		return {

@@ -67,9 +67,48 @@ async function readRawBody(context: IWebhookFunctions): Promise<Buffer | undefin
 	return request.rawBody;
 }
 
-/** The JSON that was signed, when there is a raw body; n8n's parsed body otherwise. */
+/**
+ * Content types for which n8n's parsed body is exactly `JSON.parse` of the raw bytes read as UTF-8
+ * (what Meta sends is `application/json`). n8n 2.40.7 (`parseBody` in its body-parser) parses a
+ * body as JSON only when the type is exactly `application/json`, with the declared charset (UTF-8
+ * when none is given); anything else here (another charset, other parameters, spaces n8n would
+ * not trim) is left to the trigger's own parse.
+ */
+const JSON_UTF8_CONTENT_TYPE =
+	/^application\/json(?:;[ \t]*charset[ \t]*=[ \t]*(?:utf-?8|"utf-?8")[ \t]*)?$/i;
+
+function startsWithByteOrderMark(bytes: Buffer): boolean {
+	return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/**
+ * The object n8n parsed from these same bytes, when it is provably `JSON.parse` of their UTF-8
+ * text, the value the trigger would get by parsing them itself; undefined otherwise. n8n strips a
+ * byte-order mark before parsing (the trigger does not: such a body is not JSON to it), honours a
+ * declared charset, parses other content types differently or not at all, and leaves `{}` when it
+ * skipped the parse; each of those gives undefined. A delivery without an `entry` list is also
+ * left to the trigger's own parse: that costs nothing for Meta's deliveries, and a body n8n did
+ * not parse cannot pass for one.
+ */
+function parsedByN8n(context: IWebhookFunctions, rawBody: Buffer): unknown {
+	const contentType = context.getHeaderData()['content-type'];
+	if (typeof contentType !== 'string' || !JSON_UTF8_CONTENT_TYPE.test(contentType))
+		return undefined;
+	if (startsWithByteOrderMark(rawBody)) return undefined;
+	const body = context.getBodyData() as unknown;
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+	return Array.isArray((body as IDataObject).entry) ? body : undefined;
+}
+
+/**
+ * The JSON that was signed, when there is a raw body; n8n's parsed body otherwise. The signature
+ * covers the raw bytes, so the items come from exactly those bytes: n8n's object when it is their
+ * parse (see parsedByN8n), which spares parsing them a second time, or the trigger's own parse.
+ */
 function deliveryBody(context: IWebhookFunctions, rawBody: Buffer | undefined): unknown {
 	if (rawBody !== undefined && rawBody.length > 0) {
+		const parsed = parsedByN8n(context, rawBody);
+		if (parsed !== undefined) return parsed;
 		try {
 			return JSON.parse(rawBody.toString('utf8'));
 		} catch (error) {
