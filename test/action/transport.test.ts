@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { graphRequestFull } from '../../nodes/shared/transport/request';
+import { callGraphFull } from '../../nodes/shared/transport/request';
 import { FAKE_APP_SIGNING, FAKE_BEARER } from './helpers';
 
 jest.mock('n8n-workflow', () => ({
@@ -53,7 +53,7 @@ describe('transport: ambiguous and safe network failures', () => {
 
 	it('builds the URL from base URL and version, trimming slashes, and asks for the full response', async () => {
 		const { context, requests } = scriptedContext([{ statusCode: 200, body: { id: 'x' } }]);
-		await graphRequestFull.call(context, { method: 'GET', path: '/x', qs: { fields: 'subject' } });
+		await callGraphFull(context, { method: 'GET', path: '/x', qs: { fields: 'subject' } });
 		expect(requests).toEqual([
 			{
 				method: 'GET',
@@ -70,9 +70,12 @@ describe('transport: ambiguous and safe network failures', () => {
 
 	it('never retries a send after a dropped connection (ECONNRESET)', async () => {
 		const { context, requests } = scriptedContext([networkError('ECONNRESET', 'socket hang up')]);
-		const error = await graphRequestFull
-			.call(context, { method: 'POST', path: '/1/messages', body: {}, idempotent: false })
-			.catch((caught: unknown) => caught);
+		const error = await callGraphFull(context, {
+			method: 'POST',
+			path: '/1/messages',
+			body: {},
+			idempotent: false,
+		}).catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).message).toBe('Could not reach the WhatsApp API (ECONNRESET)');
 		expect((error as NodeApiError).description).toContain('a retry could create a duplicate');
@@ -85,7 +88,7 @@ describe('transport: ambiguous and safe network failures', () => {
 			networkError('ECONNREFUSED', 'connect ECONNREFUSED'),
 			{ statusCode: 200, body: { messages: [{ id: 'wamid.1' }] } },
 		]);
-		const response = await graphRequestFull.call(context, {
+		const response = await callGraphFull(context, {
 			method: 'POST',
 			path: '/1/messages',
 			body: {},
@@ -100,7 +103,7 @@ describe('transport: ambiguous and safe network failures', () => {
 			networkError('ETIMEDOUT', 'timeout'),
 			{ statusCode: 200, body: { id: 'g' } },
 		]);
-		await graphRequestFull.call(context, { method: 'GET', path: '/g' });
+		await callGraphFull(context, { method: 'GET', path: '/g' });
 		expect(requests).toHaveLength(2);
 	});
 
@@ -108,9 +111,12 @@ describe('transport: ambiguous and safe network failures', () => {
 		const { context } = scriptedContext([
 			networkError('EPROTO', `handshake failed for Bearer ${FAKE_BEARER} / ${FAKE_APP_SIGNING}`),
 		]);
-		const error = (await graphRequestFull
-			.call(context, { method: 'POST', path: '/1/groups', body: {}, idempotent: false })
-			.catch((caught: unknown) => caught)) as NodeApiError;
+		const error = (await callGraphFull(context, {
+			method: 'POST',
+			path: '/1/groups',
+			body: {},
+			idempotent: false,
+		}).catch((caught: unknown) => caught)) as NodeApiError;
 		const text = JSON.stringify({
 			message: error.message,
 			description: error.description,
@@ -130,9 +136,11 @@ describe('transport: ambiguous and safe network failures', () => {
 			throttled,
 			throttled,
 		]);
-		const error = (await graphRequestFull
-			.call(context, { method: 'GET', path: '/g', retry: { maxAttempts: 3 } })
-			.catch((caught: unknown) => caught)) as NodeApiError;
+		const error = (await callGraphFull(context, {
+			method: 'GET',
+			path: '/g',
+			retry: { maxAttempts: 3 },
+		}).catch((caught: unknown) => caught)) as NodeApiError;
 		expect(error.message).toBe(
 			'Group operations rate limit reached for this phone number (code 131208)',
 		);

@@ -1,7 +1,7 @@
 import type { IHookFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { graphRequest } from '../../shared/transport';
+import { callGraph } from '../../shared/transport';
 import type { GraphRequest } from '../../shared/transport';
 import type { AppSubscriptionsResponse, SubscribedAppsResponse } from '../../shared/types';
 import type { DestinationSetup } from './types';
@@ -81,7 +81,7 @@ export async function activationRequest<T>(
 	parameterHint: string,
 ): Promise<T> {
 	try {
-		return (await graphRequest.call(context, request)) as T;
+		return await callGraph<T>(context, request);
 	} catch (error) {
 		throw explainActivationFailure(context.getNode(), error, step, parameterHint);
 	}

@@ -33,8 +33,8 @@ interface GraphConnection {
 }
 
 /** Base URL and the secrets to scrub, from the credential. The token itself is added by n8n. */
-export async function getGraphConnection(this: N8nContext): Promise<GraphConnection> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+export async function getGraphConnection(context: N8nContext): Promise<GraphConnection> {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const base = String(credentials.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
 	const version = String(credentials.graphApiVersion || 'v26.0').replace(/^\/+|\/+$/g, '');
 	return {
@@ -158,14 +158,14 @@ function configuredTimeoutMs(
  * bounded in attempts and in total wait), never retried after an ambiguous failure of a
  * non-idempotent call unless asked, and every failure turned into a secret-free NodeApiError.
  */
-export async function graphRequestFull<T>(
-	this: N8nContext,
+export async function callGraphFull<T>(
+	context: N8nContext,
 	request: GraphRequest,
 ): Promise<GraphResponse<T>> {
-	const connection = await getGraphConnection.call(this);
+	const connection = await getGraphConnection(context);
 	const retry: RetryOptions = { ...DEFAULT_RETRY, ...(request.retry ?? {}) };
 	const idempotent = request.idempotent ?? request.method !== 'POST';
-	const node = this.getNode();
+	const node = context.getNode();
 	const isBuffer = Buffer.isBuffer(request.body);
 
 	const options: IHttpRequestOptions = {
@@ -178,7 +178,7 @@ export async function graphRequestFull<T>(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout:
-			request.timeoutMs ?? configuredTimeoutMs(this, request.itemIndex) ?? DEFAULT_TIMEOUT_MS,
+			request.timeoutMs ?? configuredTimeoutMs(context, request.itemIndex) ?? DEFAULT_TIMEOUT_MS,
 	};
 	if (options.qs && Object.keys(options.qs).length === 0) delete options.qs;
 	if (options.body === undefined) delete options.body;
@@ -192,8 +192,12 @@ export async function graphRequestFull<T>(
 		try {
 			const response = (
 				request.authentication === 'none'
-					? await this.helpers.httpRequest(options)
-					: await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)
+					? await context.helpers.httpRequest(options)
+					: await context.helpers.httpRequestWithAuthentication.call(
+							context,
+							CREDENTIAL_TYPE,
+							options,
+						)
 			) as { statusCode: number; body: unknown; headers?: IDataObject };
 			statusCode = response.statusCode;
 			body = parseBody(response.body);
@@ -265,10 +269,6 @@ export async function graphRequestFull<T>(
 	}
 }
 
-export async function graphRequest(this: N8nContext, request: GraphRequest): Promise<unknown> {
-	return (await graphRequestFull.call(this, request)).body;
-}
-
 /** Clean, secret-free error description for output items (continueOnFail, per-ID failures). */
 export { describeMetaError };
 
@@ -331,7 +331,7 @@ export async function paginateGraph<TPage, TItem>(
 	return collected;
 }
 
-/** Typed entry point: `callGraph<T>(this, …)` reads better than `.call` with a cast. */
+/** The body of `callGraphFull`'s answer, for callers that need neither status nor headers. */
 export async function callGraph<T>(context: N8nContext, request: GraphRequest): Promise<T> {
-	return (await graphRequestFull.call(context, request)).body as T;
+	return (await callGraphFull<T>(context, request)).body;
 }
