@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { metaCodeOf } from '../../shared/transport';
 import { getOptions } from '../helpers/parameters';
 import { runWithConcurrency } from '../helpers/pool';
 import { groupOperations } from './group';
@@ -34,7 +35,8 @@ function errorToItemJson(error: Error): IDataObject {
 	const json: IDataObject = { error: error.message };
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.description) json.description = error.description;
-		if (error.context?.metaCode !== undefined) json.code = error.context.metaCode as number;
+		const code = metaCodeOf(error);
+		if (code !== undefined) json.code = code;
 		if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
 	}
 	return json;

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { describeMetaError } from '../../shared/transport';
+import { describeMetaError, metaCodeOf } from '../../shared/transport';
 import type { BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../actions/types';
 import { runWithConcurrency } from './pool';
 
@@ -80,7 +80,7 @@ export function errorToData(error: unknown): IDataObject {
 	if (error instanceof NodeApiError) {
 		return {
 			message: error.message,
-			code: (error.context?.metaCode as number | undefined) ?? undefined,
+			code: metaCodeOf(error),
 			description: error.description ?? undefined,
 		};
 	}

@@ -1,7 +1,7 @@
 import type { IHookFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { callGraph } from '../../shared/transport';
+import { callGraph, metaCodeOf } from '../../shared/transport';
 import type { GraphRequest } from '../../shared/transport';
 import type { AppSubscriptionsResponse, SubscribedAppsResponse } from '../../shared/types';
 import type { DestinationSetup } from './types';
@@ -17,12 +17,6 @@ export function activationError(
 	description: string,
 ): NodeOperationError {
 	return new NodeOperationError(node, message, { description });
-}
-
-function metaCodeOf(error: unknown): number | undefined {
-	const text = error instanceof Error ? error.message : String(error);
-	const match = /\(code (\d+)\)/.exec(text);
-	return match ? Number(match[1]) : undefined;
 }
 
 function describeError(error: unknown): string {

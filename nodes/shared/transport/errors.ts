@@ -120,6 +120,16 @@ export function metaErrorCode(detail: GraphErrorDetail | undefined): number | un
 	return Number.isFinite(code) ? code : undefined;
 }
 
+/**
+ * Meta's error code of an error the transport threw (`metaApiError` puts it in the error's
+ * context); undefined for any other error. The one way to read it: never parse the message.
+ */
+export function metaCodeOf(error: unknown): number | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
+	const code = error.context?.metaCode;
+	return typeof code === 'number' ? code : undefined;
+}
+
 export function metaErrorDetails(detail: GraphErrorDetail | undefined): string | undefined {
 	const data = detail?.error_data;
 	if (!data) return undefined;

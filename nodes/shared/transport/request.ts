@@ -5,6 +5,7 @@ import type { GraphErrorDetail, GraphErrorResponse } from '../types';
 import {
 	describeMetaError,
 	metaApiError,
+	metaCodeOf,
 	metaErrorCode,
 	redactSecrets,
 	THROTTLING_CODES,
@@ -303,10 +304,7 @@ export async function paginateGraph<TPage, TItem>(
 			failure = error;
 		}
 		if (page === undefined) {
-			const expired =
-				after !== undefined &&
-				failure instanceof NodeApiError &&
-				failure.context?.metaCode === EXPIRED_CURSOR_CODE;
+			const expired = after !== undefined && metaCodeOf(failure) === EXPIRED_CURSOR_CODE;
 			if (expired && options.restartKey && !restarted) {
 				restarted = true;
 				after = undefined;
