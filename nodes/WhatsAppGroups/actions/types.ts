@@ -34,8 +34,16 @@ export interface BatchOperation<TPlan = unknown> extends OperationBase<TPlan> {
 
 export type Operation<TPlan = unknown> = ItemOperation<TPlan> | BatchOperation<TPlan>;
 
+/**
+ * What every plan carries for its requests: the item's Request Timeout in milliseconds, read in
+ * `prepare` (undefined: the transport's default).
+ */
+export interface RequestPlan {
+	timeoutMs: number | undefined;
+}
+
 /** What one item asks of one group: keys are join request IDs or participants. */
-export interface GroupedPlan {
+export interface GroupedPlan extends RequestPlan {
 	groupId: string;
 	keys: string[];
 }
@@ -44,6 +52,6 @@ export interface GroupedPlan {
 export type KeyResults = Map<string, IDataObject>;
 
 /** The plan of operations that need nothing but the group. */
-export interface GroupTargetPlan {
+export interface GroupTargetPlan extends RequestPlan {
 	groupId: string;
 }

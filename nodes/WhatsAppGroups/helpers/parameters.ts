@@ -20,11 +20,27 @@ export function getPhoneNumberId(context: IExecuteFunctions, itemIndex: number):
 	);
 }
 
+/**
+ * The item's "Request Timeout" option in milliseconds, for its plan. Undefined when unset or
+ * unreadable, so the transport's default applies: the timeout never fails an item on its own.
+ */
+export function getRequestTimeoutMs(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): number | undefined {
+	try {
+		const seconds = Number(getOptions(context, itemIndex).requestTimeout);
+		return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 export async function prepareGroupTarget(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<GroupTargetPlan> {
-	return { groupId: getGroupId(this, itemIndex) };
+	return { groupId: getGroupId(this, itemIndex), timeoutMs: getRequestTimeoutMs(this, itemIndex) };
 }
 
 /** "Return All" / "Limit" as one number: Infinity for all. */

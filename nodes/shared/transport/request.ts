@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { GraphErrorDetail, GraphErrorResponse } from '../types';
@@ -129,29 +129,8 @@ function parseBody(body: unknown): unknown {
 	return body;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
-
-/**
- * The action node's "Request Timeout" option (seconds), read for the item the request serves;
- * undefined elsewhere (trigger, list searches) or when unset, so the default applies.
- */
-function configuredTimeoutMs(
-	context: N8nContext,
-	itemIndex: number | undefined,
-): number | undefined {
-	if (!('getInputData' in context)) return undefined;
-	try {
-		const options = (context as IExecuteFunctions).getNodeParameter(
-			'options',
-			itemIndex ?? 0,
-			{},
-		) as IDataObject;
-		const seconds = Number(options?.requestTimeout);
-		return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : undefined;
-	} catch {
-		return undefined;
-	}
-}
+/** How long a request waits for Meta's answer when the caller sets no `timeoutMs`. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
  * The one way the nodes talk to Meta: authenticated by n8n with the credential, retried with
@@ -178,8 +157,7 @@ export async function callGraphFull<T>(
 		json: !isBuffer,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout:
-			request.timeoutMs ?? configuredTimeoutMs(context, request.itemIndex) ?? DEFAULT_TIMEOUT_MS,
+		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 	};
 	if (options.qs && Object.keys(options.qs).length === 0) delete options.qs;
 	if (options.body === undefined) delete options.body;

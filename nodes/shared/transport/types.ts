@@ -44,6 +44,11 @@ export interface GraphRequest {
 	retry?: Partial<RetryOptions>;
 	/** HTTP statuses answered as data rather than thrown (e.g. 206 partial success). */
 	acceptStatuses?: number[];
+	/**
+	 * How long to wait for Meta's answer, in milliseconds; DEFAULT_TIMEOUT_MS when unset. The
+	 * caller decides (the action node passes each item's Request Timeout): the transport reads no
+	 * node parameter.
+	 */
 	timeoutMs?: number;
 	/**
 	 * 'credential' (default): n8n adds the credential's bearer token. 'none': sent as is, for the

@@ -16,9 +16,9 @@ import {
 	retryAmbiguousOption,
 } from '../../descriptions/common';
 import { compact, unixToIso, unixToNumber } from '../../helpers/output';
-import { getOptions, getPhoneNumberId } from '../../helpers/parameters';
+import { getOptions, getPhoneNumberId, getRequestTimeoutMs } from '../../helpers/parameters';
 import { LIMITS, validateDescription, validateSubject } from '../../helpers/validation';
-import type { ItemOperation } from '../types';
+import type { ItemOperation, RequestPlan } from '../types';
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
@@ -102,7 +102,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface CreatePlan {
+interface CreatePlan extends RequestPlan {
 	phoneNumberId: string;
 	body: CreateGroupRequest;
 	waitForGroup: boolean;
@@ -122,7 +122,12 @@ async function findCreatedGroup(
 ): Promise<ActiveGroupSummary[]> {
 	const groups = await paginateGraph<ActiveGroupsResponse, ActiveGroupSummary>(
 		this,
-		{ method: 'GET', path: `/${plan.phoneNumberId}/groups`, itemIndex },
+		{
+			method: 'GET',
+			path: `/${plan.phoneNumberId}/groups`,
+			itemIndex,
+			timeoutMs: plan.timeoutMs,
+		},
 		(page) => ({ items: page.data?.groups ?? [], paging: page.paging }),
 		{ pageSize: LIMITS.activeGroupsMaxPageSize, restartKey: (group) => group.id },
 	);
@@ -158,6 +163,7 @@ export const create: ItemOperation<CreatePlan> = {
 			waitTimeoutMs: Number(options.waitTimeout ?? 60) * 1000,
 			pollIntervalMs: Number(options.pollInterval ?? 3) * 1000,
 			retryAmbiguous: options.retryAmbiguous === true,
+			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
 	},
 	async execute(
@@ -173,6 +179,7 @@ export const create: ItemOperation<CreatePlan> = {
 			idempotent: false,
 			retry: { retryAmbiguous: plan.retryAmbiguous },
 			itemIndex,
+			timeoutMs: plan.timeoutMs,
 		});
 		const result: IDataObject = compact({
 			requestId: response.request_id,
@@ -203,6 +210,7 @@ export const create: ItemOperation<CreatePlan> = {
 					method: 'GET',
 					path: `/${encodeURIComponent(group.id)}/invite_link`,
 					itemIndex,
+					timeoutMs: plan.timeoutMs,
 				});
 				return [
 					compact({

@@ -27,6 +27,7 @@ export const deleteGroup: ItemOperation<GroupTargetPlan> = {
 			method: 'DELETE',
 			path: `/${encodeURIComponent(plan.groupId)}`,
 			itemIndex,
+			timeoutMs: plan.timeoutMs,
 		});
 		return [{ groupId: plan.groupId, deleted: response.success === true }];
 	},

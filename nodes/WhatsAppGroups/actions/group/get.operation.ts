@@ -10,9 +10,9 @@ import {
 	phoneNumberIdField,
 } from '../../descriptions/common';
 import { compact, participantToOutput, unixToIso, unixToNumber } from '../../helpers/output';
-import { getGroupId } from '../../helpers/parameters';
+import { getGroupId, getRequestTimeoutMs } from '../../helpers/parameters';
 import { invalidInput } from '../../helpers/validation';
-import type { ItemOperation } from '../types';
+import type { ItemOperation, RequestPlan } from '../types';
 
 const FIELD_LABELS: Record<GroupInfoField, string> = {
 	subject: 'Subject',
@@ -45,7 +45,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface GetPlan {
+interface GetPlan extends RequestPlan {
 	groupId: string;
 	fields: GroupInfoField[];
 }
@@ -81,7 +81,11 @@ export const get: ItemOperation<GetPlan> = {
 				`unknown field(s) ${unknown.join(', ')}; allowed: ${GROUP_INFO_FIELDS.join(', ')}`,
 			);
 		}
-		return { groupId, fields: fields as GroupInfoField[] };
+		return {
+			groupId,
+			fields: fields as GroupInfoField[],
+			timeoutMs: getRequestTimeoutMs(this, itemIndex),
+		};
 	},
 	async execute(this: IExecuteFunctions, plan: GetPlan, itemIndex: number): Promise<IDataObject[]> {
 		const info = await callGraph<GroupInfoResponse>(this, {
@@ -89,6 +93,7 @@ export const get: ItemOperation<GetPlan> = {
 			path: `/${encodeURIComponent(plan.groupId)}`,
 			qs: plan.fields.length > 0 ? { fields: plan.fields.join(',') } : undefined,
 			itemIndex,
+			timeoutMs: plan.timeoutMs,
 		});
 		return [groupInfoToOutput(info)];
 	},

@@ -5,9 +5,9 @@ import { paginateGraph } from '../../../shared/transport';
 import type { ActiveGroupSummary, ActiveGroupsResponse } from '../../../shared/types';
 import { optionsCollection, paginationFields, phoneNumberIdField } from '../../descriptions/common';
 import { compact, unixToIso, unixToNumber } from '../../helpers/output';
-import { getPhoneNumberId, getResultLimit } from '../../helpers/parameters';
+import { getPhoneNumberId, getRequestTimeoutMs, getResultLimit } from '../../helpers/parameters';
 import { LIMITS } from '../../helpers/validation';
-import type { ItemOperation } from '../types';
+import type { ItemOperation, RequestPlan } from '../types';
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
@@ -20,7 +20,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface GetManyPlan {
+interface GetManyPlan extends RequestPlan {
 	phoneNumberId: string;
 	limit: number;
 }
@@ -31,7 +31,7 @@ export const getMany: ItemOperation<GetManyPlan> = {
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<GetManyPlan> {
 		const phoneNumberId = getPhoneNumberId(this, itemIndex);
 		const limit = getResultLimit(this, itemIndex);
-		return { phoneNumberId, limit };
+		return { phoneNumberId, limit, timeoutMs: getRequestTimeoutMs(this, itemIndex) };
 	},
 	async execute(
 		this: IExecuteFunctions,
@@ -41,7 +41,12 @@ export const getMany: ItemOperation<GetManyPlan> = {
 		// Pages of up to 1024 (Meta's maximum) keep the request count low: 10,000 groups in 10 calls.
 		const groups = await paginateGraph<ActiveGroupsResponse, ActiveGroupSummary>(
 			this,
-			{ method: 'GET', path: `/${plan.phoneNumberId}/groups`, itemIndex },
+			{
+				method: 'GET',
+				path: `/${plan.phoneNumberId}/groups`,
+				itemIndex,
+				timeoutMs: plan.timeoutMs,
+			},
 			(page) => ({ items: page.data?.groups ?? [], paging: page.paging }),
 			{
 				limit: plan.limit,

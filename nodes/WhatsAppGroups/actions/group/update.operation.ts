@@ -10,14 +10,14 @@ import {
 } from '../../descriptions/common';
 import { readJpegSize } from '../../helpers/jpeg';
 import { buildMultipartBody } from '../../helpers/multipart';
-import { getGroupId } from '../../helpers/parameters';
+import { getGroupId, getRequestTimeoutMs } from '../../helpers/parameters';
 import {
 	invalidInput,
 	LIMITS,
 	validateDescription,
 	validateSubject,
 } from '../../helpers/validation';
-import type { ItemOperation } from '../types';
+import type { ItemOperation, RequestPlan } from '../types';
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
@@ -67,7 +67,7 @@ interface PicturePlan {
 	fileName: string;
 }
 
-interface UpdatePlan {
+interface UpdatePlan extends RequestPlan {
 	groupId: string;
 	settings?: UpdateSettingsBody;
 	picture?: PicturePlan;
@@ -126,7 +126,7 @@ export const update: ItemOperation<UpdatePlan> = {
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<UpdatePlan> {
 		const groupId = getGroupId(this, itemIndex);
 		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-		const plan: UpdatePlan = { groupId };
+		const plan: UpdatePlan = { groupId, timeoutMs: getRequestTimeoutMs(this, itemIndex) };
 		const settings: UpdateSettingsBody = { messaging_product: 'whatsapp' };
 		if (fields.subject !== undefined)
 			settings.subject = validateSubject(this, itemIndex, fields.subject);
@@ -171,6 +171,7 @@ export const update: ItemOperation<UpdatePlan> = {
 				body: plan.settings as unknown as IDataObject,
 				idempotent: true,
 				itemIndex,
+				timeoutMs: plan.timeoutMs,
 			});
 			if (plan.settings.subject !== undefined) updated.push('subject');
 			if (plan.settings.description !== undefined) updated.push('description');
@@ -192,6 +193,7 @@ export const update: ItemOperation<UpdatePlan> = {
 				headers: { 'Content-Type': multipart.contentType },
 				idempotent: true,
 				itemIndex,
+				timeoutMs: plan.timeoutMs,
 			});
 			updated.push('profilePicture');
 		}

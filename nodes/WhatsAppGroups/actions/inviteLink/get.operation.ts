@@ -27,6 +27,7 @@ export const get: ItemOperation<GroupTargetPlan> = {
 			method: 'GET',
 			path: `/${encodeURIComponent(plan.groupId)}/invite_link`,
 			itemIndex,
+			timeoutMs: plan.timeoutMs,
 		});
 		return [{ groupId: plan.groupId, inviteLink: response.invite_link }];
 	},

@@ -30,6 +30,7 @@ export const reset: ItemOperation<GroupTargetPlan> = {
 			body: { messaging_product: 'whatsapp' },
 			idempotent: true,
 			itemIndex,
+			timeoutMs: plan.timeoutMs,
 		});
 		return [
 			{ groupId: plan.groupId, inviteLink: response.invite_link, previousLinksRevoked: true },

@@ -10,9 +10,14 @@ import {
 	retryAmbiguousOption,
 } from '../../descriptions/common';
 import { compact } from '../../helpers/output';
-import { getGroupId, getOptions, getPhoneNumberId } from '../../helpers/parameters';
+import {
+	getGroupId,
+	getOptions,
+	getPhoneNumberId,
+	getRequestTimeoutMs,
+} from '../../helpers/parameters';
 import { invalidInput } from '../../helpers/validation';
-import type { ItemOperation } from '../types';
+import type { ItemOperation, RequestPlan } from '../types';
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
@@ -86,7 +91,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface SendInvitePlan {
+interface SendInvitePlan extends RequestPlan {
 	phoneNumberId: string;
 	groupId: string;
 	body: SendMessageRequest;
@@ -177,6 +182,7 @@ export const send: ItemOperation<SendInvitePlan> = {
 			groupId,
 			body,
 			retryAmbiguous: getOptions(this, itemIndex).retryAmbiguous === true,
+			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
 	},
 	async execute(
@@ -191,6 +197,7 @@ export const send: ItemOperation<SendInvitePlan> = {
 			idempotent: false,
 			retry: { retryAmbiguous: plan.retryAmbiguous },
 			itemIndex,
+			timeoutMs: plan.timeoutMs,
 		});
 		return [
 			compact({

@@ -10,8 +10,8 @@ import {
 	phoneNumberIdField,
 } from '../../descriptions/common';
 import { compact, unixToIso, unixToNumber } from '../../helpers/output';
-import { getGroupId, getResultLimit } from '../../helpers/parameters';
-import type { ItemOperation } from '../types';
+import { getGroupId, getRequestTimeoutMs, getResultLimit } from '../../helpers/parameters';
+import type { ItemOperation, RequestPlan } from '../types';
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
@@ -25,7 +25,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface GetManyPlan {
+interface GetManyPlan extends RequestPlan {
 	groupId: string;
 	limit: number;
 }
@@ -36,7 +36,7 @@ export const getMany: ItemOperation<GetManyPlan> = {
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<GetManyPlan> {
 		const groupId = getGroupId(this, itemIndex);
 		const limit = getResultLimit(this, itemIndex);
-		return { groupId, limit };
+		return { groupId, limit, timeoutMs: getRequestTimeoutMs(this, itemIndex) };
 	},
 	async execute(
 		this: IExecuteFunctions,
@@ -45,7 +45,12 @@ export const getMany: ItemOperation<GetManyPlan> = {
 	): Promise<IDataObject[]> {
 		const requests = await paginateGraph<JoinRequestsResponse, GraphJoinRequest>(
 			this,
-			{ method: 'GET', path: `/${encodeURIComponent(plan.groupId)}/join_requests`, itemIndex },
+			{
+				method: 'GET',
+				path: `/${encodeURIComponent(plan.groupId)}/join_requests`,
+				itemIndex,
+				timeoutMs: plan.timeoutMs,
+			},
 			(page) => ({ items: page.data ?? [], paging: page.paging }),
 			{ limit: plan.limit, restartKey: (request) => request.join_request_id },
 		);

@@ -9,7 +9,7 @@ import {
 } from '../../descriptions/common';
 import { errorToData, runGroupedBatches } from '../../helpers/batching';
 import { compact } from '../../helpers/output';
-import { getGroupId, getOptions } from '../../helpers/parameters';
+import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
 import { invalidInput, splitList } from '../../helpers/validation';
 import type { BatchOperation, BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../types';
 
@@ -67,6 +67,7 @@ async function prepareJoinRequests(
 		keys: [...new Set(ids)],
 		batchSize: Number(options.batchSize ?? DEFAULT_JOIN_REQUEST_BATCH_SIZE),
 		concurrency: Number(options.concurrency ?? 5),
+		timeoutMs: getRequestTimeoutMs(this, itemIndex),
 	};
 }
 
@@ -85,6 +86,7 @@ export function joinRequestAction(
 			items: Array<PreparedItem<JoinRequestPlan>>,
 		): Promise<Map<number, BatchOutcome>> {
 			const first = items[0]?.plan;
+			const plans = new Map(items.map(({ itemIndex, plan }) => [itemIndex, plan]));
 			const send = async (
 				groupId: string,
 				keys: string[],
@@ -98,6 +100,8 @@ export function joinRequestAction(
 					idempotent: true,
 					acceptStatuses: [206],
 					itemIndex,
+					// A combined request is sent for the first item that named the group: its timeout.
+					timeoutMs: plans.get(itemIndex)?.timeoutMs,
 				});
 				const done = new Set(
 					(action === 'approve'

@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { SendMessageRequest } from '../../../shared/types';
 import {
 	groupLocatorField,
 	optionsCollection,
 	phoneNumberIdField,
 } from '../../descriptions/common';
-import { getGroupId, getPhoneNumberId } from '../../helpers/parameters';
+import { getGroupId, getPhoneNumberId, getRequestTimeoutMs } from '../../helpers/parameters';
 import { invalidInput, LIMITS } from '../../helpers/validation';
 import type { ItemOperation } from '../types';
+import type { GroupMessagePlan } from './shared';
 import { sendGroupMessage } from './shared';
 
 export const messageIdField: INodeProperties = {
@@ -43,21 +43,16 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface PinPlan {
-	phoneNumberId: string;
-	body: SendMessageRequest;
-}
-
 export function getMessageId(context: IExecuteFunctions, itemIndex: number): string {
 	const messageId = String(context.getNodeParameter('messageId', itemIndex, '')).trim();
 	if (!messageId) throw invalidInput(context, itemIndex, 'Message ID', 'a message ID is required');
 	return messageId;
 }
 
-export const pin: ItemOperation<PinPlan> = {
+export const pin: ItemOperation<GroupMessagePlan> = {
 	mode: 'item',
 	description,
-	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<PinPlan> {
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<GroupMessagePlan> {
 		const phoneNumberId = getPhoneNumberId(this, itemIndex);
 		const groupId = getGroupId(this, itemIndex);
 		const messageId = getMessageId(this, itemIndex);
@@ -79,18 +74,16 @@ export const pin: ItemOperation<PinPlan> = {
 				type: 'pin',
 				pin: { type: 'pin', message_id: messageId, expiration_days: days },
 			},
+			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
 	},
-	async execute(this: IExecuteFunctions, plan: PinPlan, itemIndex: number): Promise<IDataObject[]> {
+	async execute(
+		this: IExecuteFunctions,
+		plan: GroupMessagePlan,
+		itemIndex: number,
+	): Promise<IDataObject[]> {
 		// Pinning the same message again only renews it: safe to retry.
-		const result = await sendGroupMessage(
-			this,
-			plan.phoneNumberId,
-			plan.body,
-			itemIndex,
-			false,
-			true,
-		);
+		const result = await sendGroupMessage(this, plan, itemIndex, { idempotent: true });
 		return [
 			{
 				...result,

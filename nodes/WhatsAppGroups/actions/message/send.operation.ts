@@ -8,9 +8,15 @@ import {
 	phoneNumberIdField,
 	retryAmbiguousOption,
 } from '../../descriptions/common';
-import { getGroupId, getOptions, getPhoneNumberId } from '../../helpers/parameters';
+import {
+	getGroupId,
+	getOptions,
+	getPhoneNumberId,
+	getRequestTimeoutMs,
+} from '../../helpers/parameters';
 import { invalidInput, LIMITS } from '../../helpers/validation';
 import type { ItemOperation } from '../types';
+import type { GroupMessagePlan } from './shared';
 import { sendGroupMessage } from './shared';
 
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
@@ -174,9 +180,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface SendPlan {
-	phoneNumberId: string;
-	body: SendMessageRequest;
+interface SendPlan extends GroupMessagePlan {
 	retryAmbiguous: boolean;
 }
 
@@ -308,6 +312,7 @@ export const send: ItemOperation<SendPlan> = {
 			phoneNumberId,
 			body,
 			retryAmbiguous: getOptions(this, itemIndex).retryAmbiguous === true,
+			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
 	},
 	async execute(
@@ -315,8 +320,6 @@ export const send: ItemOperation<SendPlan> = {
 		plan: SendPlan,
 		itemIndex: number,
 	): Promise<IDataObject[]> {
-		return [
-			await sendGroupMessage(this, plan.phoneNumberId, plan.body, itemIndex, plan.retryAmbiguous),
-		];
+		return [await sendGroupMessage(this, plan, itemIndex, { retryAmbiguous: plan.retryAmbiguous })];
 	},
 };

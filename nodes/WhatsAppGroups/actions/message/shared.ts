@@ -3,23 +3,33 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { callGraph } from '../../../shared/transport';
 import type { SendMessageRequest, SendMessageResponse } from '../../../shared/types';
 import { compact } from '../../helpers/output';
+import type { RequestPlan } from '../types';
+
+/** What send, pin and unpin have in common: the business number and the message to it. */
+export interface GroupMessagePlan extends RequestPlan {
+	phoneNumberId: string;
+	body: SendMessageRequest;
+}
 
 /** Every group message (send, pin, unpin) goes to /<PHONE_NUMBER_ID>/messages addressed to the group. */
 export async function sendGroupMessage(
 	context: IExecuteFunctions,
-	phoneNumberId: string,
-	body: SendMessageRequest,
+	plan: GroupMessagePlan,
 	itemIndex: number,
-	retryAmbiguous: boolean,
-	idempotent = false,
+	{
+		retryAmbiguous = false,
+		idempotent = false,
+	}: { retryAmbiguous?: boolean; idempotent?: boolean },
 ): Promise<IDataObject> {
+	const { body } = plan;
 	const response = await callGraph<SendMessageResponse>(context, {
 		method: 'POST',
-		path: `/${phoneNumberId}/messages`,
+		path: `/${plan.phoneNumberId}/messages`,
 		body: body as unknown as IDataObject,
 		idempotent,
 		retry: { retryAmbiguous },
 		itemIndex,
+		timeoutMs: plan.timeoutMs,
 	});
 	return compact({
 		groupId: body.to,

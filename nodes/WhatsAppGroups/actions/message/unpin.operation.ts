@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { SendMessageRequest } from '../../../shared/types';
 import {
 	groupLocatorField,
 	optionsCollection,
 	phoneNumberIdField,
 } from '../../descriptions/common';
-import { getGroupId, getPhoneNumberId } from '../../helpers/parameters';
+import { getGroupId, getPhoneNumberId, getRequestTimeoutMs } from '../../helpers/parameters';
 import type { ItemOperation } from '../types';
 import { getMessageId, messageIdField } from './pin.operation';
+import type { GroupMessagePlan } from './shared';
 import { sendGroupMessage } from './shared';
 
 const properties: INodeProperties[] = [
@@ -24,15 +24,10 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface UnpinPlan {
-	phoneNumberId: string;
-	body: SendMessageRequest;
-}
-
-export const unpin: ItemOperation<UnpinPlan> = {
+export const unpin: ItemOperation<GroupMessagePlan> = {
 	mode: 'item',
 	description,
-	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<UnpinPlan> {
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<GroupMessagePlan> {
 		return {
 			phoneNumberId: getPhoneNumberId(this, itemIndex),
 			body: {
@@ -42,21 +37,15 @@ export const unpin: ItemOperation<UnpinPlan> = {
 				type: 'pin',
 				pin: { type: 'unpin', message_id: getMessageId(this, itemIndex) },
 			},
+			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
 	},
 	async execute(
 		this: IExecuteFunctions,
-		plan: UnpinPlan,
+		plan: GroupMessagePlan,
 		itemIndex: number,
 	): Promise<IDataObject[]> {
-		const result = await sendGroupMessage(
-			this,
-			plan.phoneNumberId,
-			plan.body,
-			itemIndex,
-			false,
-			true,
-		);
+		const result = await sendGroupMessage(this, plan, itemIndex, { idempotent: true });
 		return [{ ...result, unpinnedMessageId: plan.body.pin?.message_id }];
 	},
 };

@@ -14,7 +14,7 @@ import {
 } from '../../descriptions/common';
 import { errorToData, runGroupedBatches } from '../../helpers/batching';
 import { compact } from '../../helpers/output';
-import { getGroupId, getOptions } from '../../helpers/parameters';
+import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
 import { invalidInput, LIMITS, splitList } from '../../helpers/validation';
 import type { BatchOperation, BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../types';
 
@@ -127,12 +127,18 @@ export const remove: BatchOperation<RemovePlan> = {
 				`a group has at most ${LIMITS.maxParticipantsPerGroup} participants; got ${keys.length}`,
 			);
 		}
-		return { groupId, keys, concurrency: Number(getOptions(this, itemIndex).concurrency ?? 5) };
+		return {
+			groupId,
+			keys,
+			concurrency: Number(getOptions(this, itemIndex).concurrency ?? 5),
+			timeoutMs: getRequestTimeoutMs(this, itemIndex),
+		};
 	},
 	async executeBatch(
 		this: IExecuteFunctions,
 		items: Array<PreparedItem<RemovePlan>>,
 	): Promise<Map<number, BatchOutcome>> {
+		const plans = new Map(items.map(({ itemIndex, plan }) => [itemIndex, plan]));
 		const send = async (
 			groupId: string,
 			keys: string[],
@@ -150,6 +156,8 @@ export const remove: BatchOperation<RemovePlan> = {
 				// 206 with code 131201: some removals failed; the body says which.
 				acceptStatuses: [206],
 				itemIndex,
+				// A combined request is sent for the first item that named the group: its timeout.
+				timeoutMs: plans.get(itemIndex)?.timeoutMs,
 			});
 			const failures = response.failed_participants ?? [];
 			const partialError = response.error ?? response.errors?.[0];
