@@ -39,14 +39,14 @@ export function readDestinationName(context: IHookFunctions | IWebhookFunctions)
 	return value in DESTINATIONS ? (value as DestinationName) : 'phoneNumber';
 }
 
+const KNOWN_EVENTS: ReadonlySet<unknown> = new Set(TRIGGER_EVENTS);
+
 export function readSelectedEvents(
 	context: IHookFunctions | IWebhookFunctions,
 ): TriggerEventName[] {
 	const value = context.getNodeParameter('events', DEFAULT_EVENTS) as unknown;
 	if (!Array.isArray(value)) return [...DEFAULT_EVENTS];
-	return value.filter((event): event is TriggerEventName =>
-		TRIGGER_EVENTS.includes(event as TriggerEventName),
-	);
+	return value.filter((event): event is TriggerEventName => KNOWN_EVENTS.has(event));
 }
 
 /** The Meta webhook fields the selected events arrive on (all of them when only `unknown` is). */

@@ -46,6 +46,10 @@ import type {
 
 // ---------------------------------------------------------------------------------------------
 // Small readers that tolerate Meta's inconsistencies
+//
+// Items are built once, in their final shape: the common keys in one object literal, then each
+// key Meta sent, in the documented order, by a plain assignment (a generic "set if defined"
+// helper is measurably slower: its one store sees every key name).
 
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -59,15 +63,6 @@ function asString(value: unknown): string | undefined {
 	if (typeof value === 'string') return value;
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return undefined;
-}
-
-/** Sets a key only when Meta sent a value for it, so items carry only what Meta sent. */
-function put<T extends object, K extends keyof T>(
-	target: T,
-	key: K,
-	value: T[K] | undefined,
-): void {
-	if (value !== undefined) target[key] = value;
 }
 
 /** Own keys only: a type or status named "constructor" or "__proto__" must not reach the prototype. */
@@ -91,11 +86,21 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 
 const UNIX_TEXT = /^\s*\d+(\.\d+)?\s*$/;
 
+/** Whether a string is only ASCII digits (Meta's times), the common case of UNIX_TEXT. */
+function isDigits(value: string): boolean {
+	if (value.length === 0 || value.length > 15) return false;
+	for (let index = 0; index < value.length; index++) {
+		const code = value.charCodeAt(index);
+		if (code < 48 || code > 57) return false;
+	}
+	return true;
+}
+
 /** Unix seconds as Meta sends them (a number, or a string of digits); undefined for anything else. */
 function unixSeconds(value: unknown): number | undefined {
 	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	if (typeof value === 'string' && UNIX_TEXT.test(value)) return Number(value);
-	return undefined;
+	if (typeof value !== 'string') return undefined;
+	return isDigits(value) || UNIX_TEXT.test(value) ? Number(value) : undefined;
 }
 
 /**
@@ -119,10 +124,16 @@ interface Clock {
 	date: string;
 }
 
-const TWO_DIGITS = Array.from({ length: 60 }, (_, value) => String(value).padStart(2, '0'));
 const SECONDS_PER_DAY = 86_400;
 /** The last second a Date can hold (8.64e15 ms after 1970). */
 const LAST_DATE_SECOND = 8.64e12;
+const twoDigits = (value: number) => String(value).padStart(2, '0');
+/** "hh:mm:" for every minute of a day, and "ss.000Z" for every second of a minute. */
+const MINUTE_TEXT = Array.from(
+	{ length: 1440 },
+	(_, minute) => `${twoDigits(Math.floor(minute / 60))}:${twoDigits(minute % 60)}:`,
+);
+const SECOND_TEXT = Array.from({ length: 60 }, (_, second) => `${twoDigits(second)}.000Z`);
 
 /**
  * ISO 8601 text of a unix time, exactly as `Date.prototype.toISOString` writes it; null for a time
@@ -138,7 +149,7 @@ function isoTime(clock: Clock, seconds: number): string | null {
 			clock.date = text.slice(0, text.indexOf('T') + 1);
 		}
 		const time = seconds - day * SECONDS_PER_DAY;
-		return `${clock.date}${TWO_DIGITS[Math.floor(time / 3600)]}:${TWO_DIGITS[Math.floor(time / 60) % 60]}:${TWO_DIGITS[time % 60]}.000Z`;
+		return clock.date + MINUTE_TEXT[Math.floor(time / 60)] + SECOND_TEXT[time % 60];
 	}
 	const date = new Date(seconds * 1000);
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
@@ -169,12 +180,18 @@ function mapErrors(errors: unknown): EventError[] | undefined {
 
 function mapParticipant(participant: GraphParticipant & { errors?: unknown }): EventParticipant {
 	const mapped: EventParticipant = {};
-	put(mapped, 'waId', asString(participant.wa_id));
-	put(mapped, 'userId', asString(participant.user_id));
-	put(mapped, 'parentUserId', asString(participant.parent_user_id));
-	put(mapped, 'username', asString(participant.username));
-	put(mapped, 'input', asString(participant.input));
-	put(mapped, 'errors', mapErrors(participant.errors));
+	const waId = asString(participant.wa_id);
+	if (waId !== undefined) mapped.waId = waId;
+	const userId = asString(participant.user_id);
+	if (userId !== undefined) mapped.userId = userId;
+	const parentUserId = asString(participant.parent_user_id);
+	if (parentUserId !== undefined) mapped.parentUserId = parentUserId;
+	const username = asString(participant.username);
+	if (username !== undefined) mapped.username = username;
+	const input = asString(participant.input);
+	if (input !== undefined) mapped.input = input;
+	const errors = mapErrors(participant.errors);
+	if (errors !== undefined) mapped.errors = errors;
 	return mapped;
 }
 
@@ -186,35 +203,48 @@ function mapParticipants(list: unknown): EventParticipant[] {
 	return mapped;
 }
 
-function updateSuccessful(value: unknown): boolean | undefined {
+function asBoolean(value: unknown): boolean | undefined {
 	return typeof value === 'boolean' ? value : undefined;
 }
 
 function mapTextPart(part: WebhookSettingPart): SettingTextPart {
 	const mapped: SettingTextPart = {};
-	put(mapped, 'text', asString(part.text));
-	put(mapped, 'updateSuccessful', updateSuccessful(part.update_successful));
-	put(mapped, 'errors', mapErrors(part.errors));
+	const text = asString(part.text);
+	if (text !== undefined) mapped.text = text;
+	const updateSuccessful = asBoolean(part.update_successful);
+	if (updateSuccessful !== undefined) mapped.updateSuccessful = updateSuccessful;
+	const errors = mapErrors(part.errors);
+	if (errors !== undefined) mapped.errors = errors;
 	return mapped;
 }
 
 function mapPicturePart(part: WebhookProfilePicturePart): SettingPicturePart {
 	const mapped: SettingPicturePart = {};
-	put(mapped, 'mimeType', asString(part.mime_type));
-	put(mapped, 'sha256', asString(part.sha256));
-	put(mapped, 'updateSuccessful', updateSuccessful(part.update_successful));
-	put(mapped, 'errors', mapErrors(part.errors));
+	const mimeType = asString(part.mime_type);
+	if (mimeType !== undefined) mapped.mimeType = mimeType;
+	const sha256 = asString(part.sha256);
+	if (sha256 !== undefined) mapped.sha256 = sha256;
+	const updateSuccessful = asBoolean(part.update_successful);
+	if (updateSuccessful !== undefined) mapped.updateSuccessful = updateSuccessful;
+	const errors = mapErrors(part.errors);
+	if (errors !== undefined) mapped.errors = errors;
 	return mapped;
 }
 
 function mapMedia(source: WebhookMedia): EventMedia {
 	const media: EventMedia = {};
-	put(media, 'id', asString(source.id));
-	put(media, 'mimeType', asString(source.mime_type));
-	put(media, 'sha256', asString(source.sha256));
-	put(media, 'caption', asString(source.caption));
-	put(media, 'filename', asString(source.filename));
-	put(media, 'url', asString(source.url));
+	const id = asString(source.id);
+	if (id !== undefined) media.id = id;
+	const mimeType = asString(source.mime_type);
+	if (mimeType !== undefined) media.mimeType = mimeType;
+	const sha256 = asString(source.sha256);
+	if (sha256 !== undefined) media.sha256 = sha256;
+	const caption = asString(source.caption);
+	if (caption !== undefined) media.caption = caption;
+	const filename = asString(source.filename);
+	if (filename !== undefined) media.filename = filename;
+	const url = asString(source.url);
+	if (url !== undefined) media.url = url;
 	return media;
 }
 
@@ -225,9 +255,12 @@ function mapPricing(value: unknown): EventPricing | undefined {
 	if (typeof pricing.billable === 'boolean') mapped.billable = pricing.billable;
 	else if (pricing.billable === 'true' || pricing.billable === 'false')
 		mapped.billable = pricing.billable === 'true';
-	put(mapped, 'category', asString(pricing.category));
-	put(mapped, 'type', asString(pricing.type));
-	put(mapped, 'model', asString(pricing.pricing_model));
+	const category = asString(pricing.category);
+	if (category !== undefined) mapped.category = category;
+	const type = asString(pricing.type);
+	if (type !== undefined) mapped.type = type;
+	const model = asString(pricing.pricing_model);
+	if (model !== undefined) mapped.model = model;
 	return mapped;
 }
 
@@ -361,7 +394,8 @@ function start(
 		timestamp: iso,
 		timestampUnix: iso === null ? null : (seconds as number),
 	};
-	put(item, 'requestId', asString(requestId));
+	const request = asString(requestId);
+	if (request !== undefined) item.requestId = request;
 	return item;
 }
 
@@ -441,16 +475,22 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 		case 'group_create':
 			if (hasErrors) {
 				const failed = startGroup(context, 'group_create_failed', item) as GroupCreateFailedEvent;
-				put(failed, 'subject', asString(item.subject));
-				put(failed, 'description', asString(item.description));
+				const subject = asString(item.subject);
+				if (subject !== undefined) failed.subject = subject;
+				const description = asString(item.description);
+				if (description !== undefined) failed.description = description;
 				failed.errors = errors;
 				event = failed;
 			} else {
 				const created = startGroup(context, 'group_created', item) as GroupCreatedEvent;
-				put(created, 'subject', asString(item.subject));
-				put(created, 'description', asString(item.description));
-				put(created, 'inviteLink', asString(item.invite_link));
-				put(created, 'joinApprovalMode', asString(item.join_approval_mode));
+				const subject = asString(item.subject);
+				if (subject !== undefined) created.subject = subject;
+				const description = asString(item.description);
+				if (description !== undefined) created.description = description;
+				const inviteLink = asString(item.invite_link);
+				if (inviteLink !== undefined) created.inviteLink = inviteLink;
+				const joinApprovalMode = asString(item.join_approval_mode);
+				if (joinApprovalMode !== undefined) created.joinApprovalMode = joinApprovalMode;
 				event = created;
 			}
 			break;
@@ -465,7 +505,8 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 			break;
 		case 'group_participants_add': {
 			const joined = startGroup(context, 'participants_joined', item) as ParticipantsJoinedEvent;
-			put(joined, 'reason', asString(item.reason));
+			const reason = asString(item.reason);
+			if (reason !== undefined) joined.reason = reason;
 			joined.participants = mapParticipants(item.added_participants);
 			people = peopleOf(joined.participants);
 			event = joined;
@@ -487,10 +528,10 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 			const totalFailure = removed.length === 0 && (failed.length > 0 || hasErrors);
 			const name = totalFailure ? 'participants_remove_failed' : 'participants_removed';
 			const outcome = startGroup(context, name, item) as ParticipantsRemovedEvent;
-			put(outcome, 'initiatedBy', initiatedBy);
+			if (initiatedBy !== undefined) outcome.initiatedBy = initiatedBy;
 			outcome.participants = removed;
 			outcome.failedParticipants = failed;
-			put(outcome, 'errors', errors);
+			if (errors !== undefined) outcome.errors = errors;
 			people = `${peopleOf(removed)}|${peopleOf(failed)}`;
 			event = outcome;
 			break;
@@ -502,8 +543,10 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 					? 'join_request_created'
 					: 'join_request_revoked';
 			const request = startGroup(context, name, item) as JoinRequestEvent;
-			put(request, 'joinRequestId', asString(item.join_request_id));
-			put(request, 'reason', asString(item.reason));
+			const joinRequestId = asString(item.join_request_id);
+			if (joinRequestId !== undefined) request.joinRequestId = joinRequestId;
+			const reason = asString(item.reason);
+			if (reason !== undefined) request.reason = reason;
 			request.participant = mapParticipant(item);
 			people = peopleOf([request.participant]);
 			event = request;
@@ -531,12 +574,12 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 			const totalFailure = updatedParts.length === 0 && (failedParts.length > 0 || hasErrors);
 			const name = totalFailure ? 'settings_update_failed' : 'settings_updated';
 			const settings = startGroup(context, name, item) as SettingsEvent;
-			put(settings, 'groupSubject', groupSubject);
-			put(settings, 'groupDescription', groupDescription);
-			put(settings, 'profilePicture', profilePicture);
+			if (groupSubject !== undefined) settings.groupSubject = groupSubject;
+			if (groupDescription !== undefined) settings.groupDescription = groupDescription;
+			if (profilePicture !== undefined) settings.profilePicture = profilePicture;
 			settings.updatedParts = updatedParts;
 			settings.failedParts = failedParts;
-			put(settings, 'errors', errors);
+			if (errors !== undefined) settings.errors = errors;
 			event = settings;
 			break;
 		}
@@ -625,24 +668,31 @@ function parseMessage(
 		message.timestamp,
 		undefined,
 	) as MessageReceivedEvent;
-	put(event, 'id', messageId);
-	put(event, 'from', asString(message.from));
-	put(event, 'fromUserId', asString(message.from_user_id));
+	if (messageId !== undefined) event.id = messageId;
+	const from = asString(message.from);
+	if (from !== undefined) event.from = from;
+	const fromUserId = asString(message.from_user_id);
+	if (fromUserId !== undefined) event.fromUserId = fromUserId;
 	if (sender !== undefined) {
-		put(event, 'senderName', asString(sender.profile?.name));
-		put(event, 'senderUserId', asString(sender.user_id));
-		put(event, 'senderUsername', asString(sender.username ?? sender.profile?.username));
+		const senderName = asString(sender.profile?.name);
+		if (senderName !== undefined) event.senderName = senderName;
+		const senderUserId = asString(sender.user_id);
+		if (senderUserId !== undefined) event.senderUserId = senderUserId;
+		const senderUsername = asString(sender.username ?? sender.profile?.username);
+		if (senderUsername !== undefined) event.senderUsername = senderUsername;
 	}
-	put(event, 'type', type);
+	if (type !== undefined) event.type = type;
 	if (type === 'text' && isObject(message.text)) {
-		put(event, 'text', asString(message.text.body));
+		const text = asString(message.text.body);
+		if (text !== undefined) event.text = text;
 	} else if (type !== undefined && MEDIA_TYPES.has(type) && isObject(message[type])) {
 		event.media = mapMedia(message[type] as WebhookMedia);
 	} else if (type && hasOwn(message, type) && message[type] !== undefined) {
 		event.content = message[type];
 	}
 	if (isObject(message.context)) event.context = message.context;
-	put(event, 'errors', mapErrors(message.errors));
+	const errors = mapErrors(message.errors);
+	if (errors !== undefined) event.errors = errors;
 	const key =
 		message.id && messageId !== undefined
 			? `message:${context.phoneNumberId ?? ''}:${messageId}`
@@ -679,14 +729,17 @@ function parseStatus(context: ChangeContext, status: WebhookStatus): ParsedEvent
 		status.timestamp,
 		undefined,
 	) as MessageStatusEvent;
-	put(event, 'messageId', messageId);
+	if (messageId !== undefined) event.messageId = messageId;
 	event.status = statusValue;
-	if (!isGroup) put(event, 'recipientId', recipientId);
-	put(event, 'recipientParticipantId', participant);
-	put(event, 'recipientParticipantUserId', participantUserId);
-	put(event, 'conversationId', asString(conversation?.id));
-	put(event, 'pricing', mapPricing(status.pricing ?? conversation?.pricing));
-	put(event, 'errors', mapErrors(status.errors));
+	if (!isGroup && recipientId !== undefined) event.recipientId = recipientId;
+	if (participant !== undefined) event.recipientParticipantId = participant;
+	if (participantUserId !== undefined) event.recipientParticipantUserId = participantUserId;
+	const conversationId = asString(conversation?.id);
+	if (conversationId !== undefined) event.conversationId = conversationId;
+	const pricing = mapPricing(status.pricing ?? conversation?.pricing);
+	if (pricing !== undefined) event.pricing = pricing;
+	const errors = mapErrors(status.errors);
+	if (errors !== undefined) event.errors = errors;
 	const key = `status:${context.phoneNumberId ?? ''}:${messageId ?? ''}:${statusValue}:${participant ?? participantUserId ?? ''}:${recipientId ?? ''}`;
 	return { item: event, dedupeKey: key, raw: status, oneToOne: !isGroup };
 }

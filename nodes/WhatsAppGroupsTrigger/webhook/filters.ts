@@ -21,6 +21,7 @@ export interface FilterResult {
 /** Splits "a, b\nc" into a set of IDs. */
 export function parseIdList(value: unknown): Set<string> {
 	const text = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : '';
+	if (text === '') return new Set();
 	return new Set(
 		text
 			.split(/[\s,;]+/)
