@@ -24,7 +24,8 @@ import {
 	PHONE_POOL,
 	tagOfItem,
 } from './support/deliveries';
-import { deliver } from './support/webhook';
+import { deliver, FUZZ_APP_SIGNING } from './support/webhook';
+import { signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
 
 const RUNS = {
 	wellFormed: 2500,
@@ -32,6 +33,7 @@ const RUNS = {
 	rawBodies: 2500,
 	redeliveries: 1000,
 	filters: 1500,
+	contentTypes: 1000,
 };
 const MIN_CASES = 10_000;
 let casesRun = 0;
@@ -537,6 +539,45 @@ describe('trigger webhook under random and hostile deliveries', () => {
 				{ numRuns: RUNS.filters },
 			);
 			propertiesRun.add('filters');
+		},
+		PROPERTY_TIMEOUT_MS,
+	);
+
+	it(
+		`takes the items from the signed bytes whatever Content-Type and charset the request declares (${RUNS.contentTypes} cases)`,
+		async () => {
+			const contentType = fc.constantFrom(
+				null,
+				'application/json',
+				'application/json; charset=utf-8',
+				'APPLICATION/JSON;CHARSET="UTF-8"',
+				'application/json; charset=latin1',
+				'application/json; charset=utf-16le',
+				'application/json ; charset=utf-8',
+				'application/json; charset=utf-8; profile=x',
+				'text/plain',
+				'text/plain; charset=utf-8',
+				'application/x-www-form-urlencoded',
+				'application/xml',
+				'multipart/form-data; boundary=x',
+			);
+			await fc.assert(
+				fc.asyncProperty(delivery, contentType, fc.boolean(), async (body, type, bom) => {
+					casesRun += 1;
+					const text = JSON.stringify(body);
+					const raw = Buffer.from(bom ? `\ufeff${text}` : text, 'utf8');
+					const headers = { 'x-hub-signature-256': signBody(raw, FUZZ_APP_SIGNING) };
+					const options = { includeOneToOne: true, ignoreRedeliveries: false, includeRaw: true };
+					// The trigger's own parse of the bytes: no Content-Type, nothing parsed by n8n.
+					const reference = await deliver(raw, { headers, options, contentType: null });
+					// The same bytes with what n8n parsed from them for that Content-Type.
+					const actual = await deliver(raw, { headers, options, contentType: type });
+					same(actual.response.sent, reference.response.sent);
+					same(actual.items, reference.items);
+				}),
+				{ numRuns: RUNS.contentTypes },
+			);
+			propertiesRun.add('contentTypes');
 		},
 		PROPERTY_TIMEOUT_MS,
 	);

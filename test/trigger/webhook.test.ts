@@ -11,6 +11,7 @@ import { checkSignature, signBody } from '../../nodes/WhatsAppGroupsTrigger/webh
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
 import type { FakeWebhookOptions } from '../helpers/fakeContext';
 import { createWebhookContext, FAKE_NODE } from '../helpers/fakeContext';
+import { n8nBody } from '../hostile/support/webhook';
 import statusAggregated from '../fixtures/meta-doc-samples/messages__group_status_aggregated_multi_participant.json';
 import groupCreated from '../fixtures/meta-doc-samples/group_lifecycle_update__create_succeed.json';
 
@@ -692,36 +693,6 @@ describe('which parse the items come from', () => {
 	const raw = delivery([
 		{ id: 'WABA_1', changes: [{ field: 'messages', value: { metadata, messages: [message] } }] },
 	]);
-
-	/**
-	 * What n8n 2.40.7 puts in the request body before the node runs (its body-parser's parseBody,
-	 * for a version-1 node): JSON.parse for `application/json`, after decoding the bytes with the
-	 * declared charset (UTF-8 when none) and stripping a byte-order mark; the text for
-	 * `text/plain`; the parsed form for `application/x-www-form-urlencoded`; nothing (`{}`) for
-	 * other types.
-	 */
-	function n8nBody(bytes: Buffer, contentType: string | undefined): unknown {
-		if (contentType === undefined) return {};
-		const [type, ...parameters] = contentType.split(';');
-		let charset = 'utf-8';
-		for (const parameter of parameters) {
-			const [key, value] = parameter.split('=');
-			if (key.trim().toLowerCase() === 'charset')
-				charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
-		}
-		const text = bytes.toString(charset as BufferEncoding);
-		const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-		switch (type.toLowerCase()) {
-			case 'application/json':
-				return JSON.parse(withoutBom) as unknown;
-			case 'text/plain':
-				return text;
-			case 'application/x-www-form-urlencoded':
-				return Object.fromEntries(new URLSearchParams(withoutBom));
-			default:
-				return {};
-		}
-	}
 
 	async function postAs(bytes: Buffer, contentType: string | undefined, body?: unknown) {
 		const headers: Record<string, string> = {
