@@ -688,6 +688,87 @@ test('a delivery with a bad signature gets 401 and starts no execution; a well-s
 	);
 });
 
+test("the items come from the signed bytes whatever Content-Type the request declares (n8n's own parse honours a charset and strips a byte-order mark)", async () => {
+	const before = (await ctx.rest.executions(ctx.contractWorkflowId)).length;
+	const text = 'Grüße aus Köln ✓';
+	const stamp = Math.floor(Date.now() / 1000);
+	/** @param {string} id */
+	const bodyOf = (id) =>
+		JSON.stringify({
+			object: 'whatsapp_business_account',
+			entry: [
+				{
+					id: ctx.sandbox.config.waba_id,
+					changes: [
+						{
+							field: 'messages',
+							value: {
+								messaging_product: 'whatsapp',
+								metadata: { display_phone_number: '15550001003', phone_number_id: PHONE_CONTRACT },
+								contacts: [{ profile: { name: 'Jürgen' }, wa_id: '15550300009' }],
+								messages: [
+									{
+										from: '15550300009',
+										group_id: 'E2E-CHARSET-GROUP',
+										id,
+										timestamp: String(stamp),
+										type: 'text',
+										text: { body: text },
+									},
+								],
+							},
+						},
+					],
+				},
+			],
+		});
+	const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+	const cases = [
+		{ id: 'wamid.E2E-CHARSET-json', type: 'application/json', bom: false },
+		{ id: 'wamid.E2E-CHARSET-latin1', type: 'application/json; charset=latin1', bom: false },
+		{ id: 'wamid.E2E-CHARSET-text', type: 'text/plain', bom: false },
+		{ id: 'wamid.E2E-CHARSET-bom', type: 'application/json', bom: true },
+	];
+	for (const c of cases) {
+		const bytes = Buffer.concat([c.bom ? bom : Buffer.alloc(0), Buffer.from(bodyOf(c.id))]);
+		const signature = `sha256=${crypto.createHmac('sha256', ctx.sandbox.config.app_secret).update(bytes).digest('hex')}`;
+		const res = await fetch(triggerUrl(CONTRACT_WEBHOOK_ID), {
+			method: 'POST',
+			headers: { 'content-type': c.type, 'x-hub-signature-256': signature },
+			body: bytes,
+		});
+		assert.equal(res.status, 200, `${c.type}${c.bom ? ' with a byte-order mark' : ''}`);
+	}
+	await waitFor(
+		async () => (await ctx.rest.executions(ctx.contractWorkflowId)).length >= before + cases.length,
+		30_000,
+		'an execution per delivery',
+	);
+	const executions = await executionsOf(ctx.contractWorkflowId);
+	const items = itemsOf(executions.slice(-cases.length), 'Trigger');
+	/** @param {string} id */
+	const itemOf = (id) => items.find((i) => i.id === id);
+	for (const id of [
+		'wamid.E2E-CHARSET-json',
+		'wamid.E2E-CHARSET-latin1',
+		'wamid.E2E-CHARSET-text',
+	]) {
+		assert.deepEqual(
+			{ event: itemOf(id)?.event, text: itemOf(id)?.text, senderName: itemOf(id)?.senderName },
+			{ event: 'message_received', text, senderName: 'Jürgen' },
+			id,
+		);
+	}
+	// With a byte-order mark the bytes that were signed are not JSON: one unknown item, as before.
+	const unknown = items.find(
+		(i) => i.event === 'unknown' && String(i.change?.unparsedBody).includes('E2E-CHARSET-bom'),
+	);
+	assert.ok(
+		unknown,
+		`an unknown item for the body with a byte-order mark: ${JSON.stringify(items)}`,
+	);
+});
+
 test('example "welcome new participants" greets people who join', async () => {
 	const g = seedGroup(PHONE_WELCOME, { subject: 'Welcome test', participants: ['15550400001'] });
 	const workflowId = ctx.examples['welcome-new-participants'].id;
