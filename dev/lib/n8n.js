@@ -24,12 +24,14 @@ const OWNER = {
 /**
  * Environment for every n8n process of one instance.
  * @param {{userFolder: string, port: number, extensions: string, logLevel?: string}} o
+ * @returns {NodeJS.ProcessEnv}
  */
 function n8nEnv(o) {
 	/** @type {NodeJS.ProcessEnv} */
 	const env = {};
 	// Keep the caller's environment minus npm's and any N8N_/DB_ settings that could point
-	// this instance at another database or folder.
+	// this instance at another database or folder (WEBHOOK_URL: n8n 2.40 still reads the old name
+	// when N8N_WEBHOOK_URL is empty).
 	for (const [k, v] of Object.entries(process.env)) {
 		if (/^(npm_|N8N_|DB_|WEBHOOK_URL$)/i.test(k)) continue;
 		env[k] = v;
@@ -43,9 +45,8 @@ function n8nEnv(o) {
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${o.port}/`,
-		WEBHOOK_URL: `http://127.0.0.1:${o.port}/`,
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${o.port}/`,
 		N8N_CUSTOM_EXTENSIONS: o.extensions,
-		N8N_RUNNERS_ENABLED: 'false',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
@@ -74,6 +75,12 @@ class N8n {
 		this.url = `http://127.0.0.1:${options.port}`;
 		this.baseUrl = `http://127.0.0.1:${options.port}`;
 		this.env = n8nEnv(options);
+		// n8n 2.40 always runs Code nodes in a task runner (N8N_RUNNERS_ENABLED is gone), which it
+		// starts as `node` from PATH: put the cached Node 24 first, so that the runner does not start
+		// on the Node that runs this script.
+		this.env.PATH = [path.dirname(install.nodeBin), process.env.PATH]
+			.filter(Boolean)
+			.join(path.delimiter);
 		this.log = options.log ?? (() => {});
 		/** @type {import('node:child_process').ChildProcess | undefined} */
 		this.server = undefined;

@@ -302,6 +302,20 @@ test("the credential's Test in n8n passes for the sandbox account and names what
 	assert.match(badVersion.message, /^Nothing answered at this Base URL/);
 });
 
+test("a Code node runs (n8n 2.40's task runner, started on the cached Node 24)", async () => {
+	const { out } = await runManually(
+		manualChain('e2e: Code node', [
+			{
+				name: 'Code',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				parameters: { jsCode: 'return [{ json: { sum: 1 + 2, inputs: $input.all().length } }];' },
+			},
+		]),
+	);
+	assert.deepEqual(out('Code'), [{ sum: 3, inputs: 1 }]);
+});
+
 test('activating a trigger registers its destination with the sandbox (challenge verified)', async () => {
 	const wf = triggerOnly('e2e: event contract', CONTRACT_WEBHOOK_ID, {
 		destination: 'businessAccount',
@@ -827,7 +841,19 @@ test('example "approve join requests" waits for a moderator, then approves or re
 		const res = await fetch(
 			links[link].replace(/^http:\/\/(localhost|127\.0\.0\.1):\d+/, ctx.n8n.baseUrl),
 		);
-		assert.equal(res.status, 200, await res.text());
+		const page = await res.text();
+		assert.equal(res.status, 200, page);
+		// The moderator gets a small page saying what Meta answered, not raw JSON.
+		assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+		const verb = link === 'approveUrl' ? 'approved' : 'rejected';
+		assert.match(
+			page,
+			new RegExp(`<h1 class="${verb}">${verb === 'approved' ? 'Approved' : 'Rejected'}</h1>`),
+		);
+		assert.match(
+			page,
+			new RegExp(`<p>Meta ${verb} the request of ${phone} to join the group\\.</p>`),
+		);
 		await waitFor(
 			async () => (await ctx.rest.execution(waiting.id)).status === 'success',
 			30_000,
