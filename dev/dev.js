@@ -5,20 +5,26 @@
 /**
  * `npm run dev`: build the package, start the Groups API sandbox and a real n8n with the package
  * loaded, a ready credential that points at the sandbox and the example workflows imported.
- * Ctrl-C stops everything.
+ * Ctrl-C (or SIGTERM / SIGHUP to its PID or to npm's, or its parent going away) stops everything.
  *
  *   npm run dev                       build, install n8n once (cached), start
  *   npm run dev -- --no-build         skip `npm run build`
  *   npm run dev -- --reset            forget the local n8n data (.n8n-dev/) first
  *   npm run dev -- --clean-cache      remove the cached Node 24 + n8n install and exit
  *   npm run dev -- --port 5678 --sandbox-port 8787 --seed-groups 20 --verbose --log-level debug
+ *
+ * n8n takes port 5678 and the sandbox 8787 when they are free, other free ports otherwise (it says
+ * which); a port given with --port or --sandbox-port must be free. `node sandbox/cli.js` finds the
+ * sandbox through .n8n-dev/running.json, whatever its port.
  */
 
 const fs = require('node:fs');
 const path = require('node:path');
 
 const { ensureN8n, cleanCache, cacheRoot, N8N_VERSION, NODE_VERSION } = require('./lib/install');
-const { N8n, OWNER, freePort, waitFor } = require('./lib/n8n');
+const { N8n, OWNER, choosePort, waitFor } = require('./lib/n8n');
+const processes = require('./lib/processes');
+const { devFolder, readRunning, writeRunning, removeRunning } = require('./lib/running');
 const {
 	REPO,
 	CREDENTIAL_NAME,
@@ -27,11 +33,13 @@ const {
 	buildPackage,
 	sandboxModule,
 	configureMetaApp,
+	TRIGGER_TYPE,
+	unregisteredWorkflows,
 } = require('./lib/stack');
 
-const USER_FOLDER = process.env.N8N_DEV_USER_FOLDER
-	? path.resolve(process.env.N8N_DEV_USER_FOLDER)
-	: path.join(REPO, '.n8n-dev');
+const USER_FOLDER = devFolder();
+const DEFAULT_N8N_PORT = 5678;
+const DEFAULT_SANDBOX_PORT = 8787;
 /** Trigger examples published (listening) from the first start on. */
 const PUBLISH_ON_FIRST_START = ['join-request-approval', 'welcome-new-participants'];
 
@@ -51,16 +59,61 @@ function parseArgs(argv) {
 
 const bold = (/** @type {string} */ s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const dim = (/** @type {string} */ s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
-const say = (/** @type {string} */ s) => process.stdout.write(`${s}\n`);
+// The terminal or pipe may be gone when the parent is (an IDE stopping us): writing must not
+// crash the clean-up.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+/** A path as the user can type it: relative when under the working directory. @param {string} p */
+const shown = (p) => {
+	const rel = path.relative(process.cwd(), p);
+	return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+};
+const say = (/** @type {string} */ s) => {
+	if (process.stdout.writable) process.stdout.write(`${s}\n`);
+};
+
+/**
+ * What runs, for stop(): whatever has started by the time a signal arrives.
+ * @type {{n8n?: N8n, sandbox?: any, appCallback?: {stop: () => Promise<unknown>}, logStream?: fs.WriteStream}}
+ */
+const running = {};
+let stopping = false;
+
+/**
+ * Stops n8n (and any build or install still running), the sandbox and the app's callback, removes
+ * the running-instance file, and exits. A second call (Ctrl-C twice) kills the children at once.
+ * @param {number} code
+ * @param {string} why
+ */
+async function stop(code, why) {
+	if (stopping) {
+		await processes.stopAll({ now: true });
+		process.exit(code || 130);
+	}
+	stopping = true;
+	if (running.n8n || running.sandbox)
+		say(`\n${why}: stopping n8n and the sandbox… (again to stop at once)`);
+	await running.n8n?.stop().catch(() => undefined);
+	await processes.stopAll().catch(() => undefined);
+	await running.sandbox?.stop().catch(() => undefined);
+	await running.appCallback?.stop().catch(() => undefined);
+	removeRunning(USER_FOLDER);
+	running.logStream?.end();
+	process.exit(code);
+}
+
+for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+	process.on(signal, () => void stop(0, signal));
+}
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
+		const source = fs.readFileSync(__filename, 'utf8');
 		say(
-			fs
-				.readFileSync(__filename, 'utf8')
+			source
+				.slice(source.indexOf('/**') + 4, source.indexOf(' */'))
 				.split('\n')
-				.slice(5, 14)
 				.map((l) => l.replace(/^ \* ?/, ''))
 				.join('\n'),
 		);
@@ -72,6 +125,22 @@ async function main() {
 	}
 	const t0 = Date.now();
 	const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+
+	// One `npm run dev` per n8n data folder (two n8n on one SQLite database corrupt it).
+	const other = readRunning(USER_FOLDER);
+	if (other && other.pid !== process.pid) {
+		throw Object.assign(
+			new Error(
+				`npm run dev is already running in this repository (PID ${other.pid}: n8n ${other.n8n?.url ?? 'starting'}, sandbox ${other.sandbox.url}). Stop it first, or give this one its own data folder with N8N_DEV_USER_FOLDER.`,
+			),
+			{ plain: true },
+		);
+	}
+	// Stopped by PID through npm, npm's shell dies without passing the signal on: notice that our
+	// parent (or npm) is gone and stop, instead of running on with n8n and the sandbox.
+	processes.watchParents((pid) => void stop(0, `the parent process ${pid} is gone`), {
+		npmScript: /dev\.js/.test(process.env.npm_lifecycle_script ?? ''),
+	});
 
 	if (args.reset) {
 		fs.rmSync(USER_FOLDER, { recursive: true, force: true });
@@ -88,11 +157,27 @@ async function main() {
 
 	say(bold('3/4 Starting the WhatsApp Groups API sandbox'));
 	const { startSandbox } = sandboxModule();
-	const sandboxPort = await freePort(Number(args['sandbox-port'] ?? 8787));
+	const sandboxPort = await choosePort({
+		requested: args['sandbox-port'],
+		preferred: DEFAULT_SANDBOX_PORT,
+		option: '--sandbox-port',
+	});
+	if (sandboxPort.moved)
+		say(`    port ${DEFAULT_SANDBOX_PORT} is in use: the sandbox listens on ${sandboxPort.port}`);
 	const sandbox = await startSandbox({
-		port: sandboxPort,
+		port: sandboxPort.port,
 		log: (/** @type {string} */ line) => say(dim(`    [sandbox] ${line}`)),
 	});
+	running.sandbox = sandbox;
+	/** @type {import('./lib/running').RunningDev} */
+	const runningInfo = {
+		pid: process.pid,
+		repo: REPO,
+		startedAt: new Date().toISOString(),
+		sandbox: { url: sandbox.url, port: sandbox.port },
+	};
+	// From now on `node sandbox/cli.js` (of this repository) finds this sandbox by itself.
+	writeRunning(runningInfo, USER_FOLDER);
 	const seedCount = Number(args['seed-groups'] ?? 12);
 	const [mainPhone, secondPhone] = sandbox.config.phone_numbers.map(
 		(/** @type {{id: string}} */ p) => p.id,
@@ -112,13 +197,19 @@ async function main() {
 		});
 	}
 	// Like a real Meta app: its own default callback, subscribed to the group fields.
-	const appCallback = await configureMetaApp(sandbox);
+	running.appCallback = await configureMetaApp(sandbox);
 
 	say(bold('4/4 Starting n8n'));
-	const n8nPort = await freePort(Number(args.port ?? 5678));
+	const n8nPort = await choosePort({
+		requested: args.port,
+		preferred: DEFAULT_N8N_PORT,
+		option: '--port',
+	});
+	if (n8nPort.moved) say(`    port ${DEFAULT_N8N_PORT} is in use: n8n listens on ${n8nPort.port}`);
 	const logFile = path.join(USER_FOLDER, 'n8n.log');
 	fs.mkdirSync(USER_FOLDER, { recursive: true });
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
+	running.logStream = logStream;
 	// n8n loads the built nodes from dist/ (N8N_CUSTOM_EXTENSIONS globs it for *.node.js and
 	// *.credentials.js; the repository root would also pull in node_modules): rebuild and restart
 	// to see your changes. N8N_DEV_EXTENSIONS points it at another folder.
@@ -127,24 +218,11 @@ async function main() {
 		: path.join(REPO, 'dist');
 	const n8n = new N8n(install, {
 		userFolder: USER_FOLDER,
-		port: n8nPort,
+		port: n8nPort.port,
 		extensions,
 		logLevel: typeof args['log-level'] === 'string' ? args['log-level'] : undefined,
 	});
-
-	let stopping = false;
-	const stopAll = async (/** @type {number} */ code) => {
-		if (stopping) return;
-		stopping = true;
-		say('\nStopping n8n and the sandbox…');
-		await n8n.stop().catch(() => undefined);
-		await sandbox.stop().catch(() => undefined);
-		await appCallback.stop().catch(() => undefined);
-		logStream.end();
-		process.exit(code);
-	};
-	process.on('SIGINT', () => void stopAll(0));
-	process.on('SIGTERM', () => void stopAll(0));
+	running.n8n = n8n;
 
 	// The credential follows the sandbox's URL on every start; the examples are imported once, so
 	// your changes to them survive restarts (npm run dev -- --reset brings them back).
@@ -181,49 +259,52 @@ async function main() {
 	// webhook destination on this sandbox (with Meta, destinations persist and this is not needed).
 	const rest = await n8n.rest();
 	const listed = await rest.request('GET', '/workflows');
-	let republished = 0;
+	/** @type {any[]} */
+	const republished = [];
 	for (const summary of /** @type {any[]} */ (listed.data ?? listed)) {
 		if (!summary.active) continue;
 		const wf = await rest.getWorkflow(summary.id);
-		if (
-			!wf.nodes?.some(
-				(/** @type {{type: string}} */ n) => n.type === 'CUSTOM.whatsAppGroupsTrigger',
-			)
-		)
-			continue;
+		if (!wf.nodes?.some((/** @type {{type: string}} */ n) => n.type === TRIGGER_TYPE)) continue;
 		try {
 			await rest.deactivate(wf.id);
 			await rest.activate(wf.id);
-			republished += 1;
+			republished.push(wf);
 		} catch (err) {
 			say(
-				`    could not republish "${wf.name}": ${err instanceof Error ? err.message.slice(0, 300) : err}`,
+				`    could not republish "${wf.name}" (${wf.id}): ${err instanceof Error ? err.message.slice(0, 300) : err}`,
 			);
 		}
 	}
-	// n8n activates asynchronously: wait until the triggers' destinations point at this n8n.
-	const ours = () => {
-		const st = sandbox.state;
-		const urls = [...st.phones.values()].map((/** @type {any} */ p) => p.override?.uri);
-		urls.push(st.waba.override?.uri, st.appSubscription?.callback_url);
-		return urls.filter((u) => typeof u === 'string' && u.startsWith(n8n.baseUrl)).length;
-	};
+	// n8n activates asynchronously: wait until each trigger's destination points at this n8n, and
+	// name the workflows whose trigger did not register, with n8n's activation error.
 	await waitFor(
-		() => ours() >= republished,
+		() => unregisteredWorkflows(republished, sandbox.state, n8n.baseUrl).length === 0,
 		30_000,
 		'the triggers to register with the sandbox',
-	).catch(() =>
+	).catch(async () => {
+		const missing = unregisteredWorkflows(republished, sandbox.state, n8n.baseUrl);
 		say(
-			`    only ${ours()} of ${republished} published triggers registered with the sandbox; see ${logFile}`,
-		),
-	);
+			`    ${republished.length - missing.length} of ${republished.length} published workflows with a WhatsApp Groups Trigger registered with the sandbox within 30 s; not:`,
+		);
+		for (const wf of missing) {
+			const error = await rest
+				.request('GET', `/active-workflows/error/${wf.id}`)
+				.catch(() => undefined);
+			say(
+				`    - "${wf.name}" (${wf.id})${error ? `: ${String(typeof error === 'string' ? error : JSON.stringify(error)).slice(0, 500)}` : ''}`,
+			);
+		}
+		say(`    n8n's log: ${shown(logFile)}`);
+	});
 
 	n8n.server?.on('exit', (code) => {
 		if (!stopping) {
 			say(`n8n exited (code ${code}); see ${logFile}`);
-			void stopAll(1);
+			void stop(1, 'n8n exited');
 		}
 	});
+	runningInfo.n8n = { url: n8n.url, port: n8n.port, pid: n8n.pid };
+	writeRunning(runningInfo, USER_FOLDER);
 
 	const c = sandbox.config;
 	say('');
@@ -233,7 +314,10 @@ async function main() {
 		),
 	);
 	say('');
-	say(`  Open            ${bold(n8n.url)}`);
+	/** @param {{moved: boolean}} chosen @param {number} usual */
+	const movedNote = (chosen, usual) =>
+		chosen.moved ? `  (not ${usual}: that port is in use)` : '';
+	say(`  Open            ${bold(n8n.url)}${movedNote(n8nPort, DEFAULT_N8N_PORT)}`);
 	say(`  Log in          ${OWNER.email}  /  ${OWNER.password}`);
 	say(`  Credential      "${CREDENTIAL_NAME}" → sandbox ${sandbox.url} (token ${c.access_token})`);
 	say(
@@ -243,20 +327,28 @@ async function main() {
 				.join(' · '),
 	);
 	say(
-		`  Sandbox         ${sandbox.url}  WABA ${c.waba_id}, numbers ${c.phone_numbers.map((/** @type {{id: string}} */ p) => p.id).join(', ')}`,
+		`  Sandbox         ${sandbox.url}${movedNote(sandboxPort, DEFAULT_SANDBOX_PORT)}  WABA ${c.waba_id}, numbers ${c.phone_numbers.map((/** @type {{id: string}} */ p) => p.id).join(', ')}`,
 	);
-	say(
-		`  Play a user     node sandbox/cli.js groups${sandbox.port === 8787 ? '' : ` --url ${sandbox.url}`}`,
-	);
+	// The CLI reads the sandbox's URL from the running-instance file: no --url, whatever the port.
+	say(`  Play a user     node sandbox/cli.js groups`);
 	say(`                  node sandbox/cli.js join <group id> 15557654321 --username ada`);
-	say(`  n8n log         ${path.relative(process.cwd(), logFile)}`);
+	say(
+		dim(
+			`                  (the CLI of this repository finds this sandbox through ${shown(path.join(USER_FOLDER, 'running.json'))})`,
+		),
+	);
+	say(`  n8n log         ${shown(logFile)}`);
 	say('');
 	say('Press Ctrl-C to stop.');
 }
 
 main().catch((err) => {
-	process.stderr.write(
-		`\nnpm run dev failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-	);
-	process.exit(1);
+	const text =
+		err instanceof Error
+			? /** @type {{plain?: boolean}} */ (err).plain
+				? err.message
+				: (err.stack ?? err.message)
+			: String(err);
+	if (process.stderr.writable) process.stderr.write(`\nnpm run dev failed: ${text}\n`);
+	void stop(1, 'npm run dev failed');
 });

@@ -5,14 +5,20 @@
 /**
  * Plays the WhatsApp users (and WhatsApp itself) against a running sandbox.
  *   node sandbox/cli.js join <groupId|inviteLink> <phone> [--name "Ana"]
- * Run with --help for every command. The sandbox URL comes from --url or SANDBOX_URL
- * (default http://127.0.0.1:8787).
+ * Run with --help for every command. The sandbox: --url, else SANDBOX_URL, else the sandbox of the
+ * `npm run dev` running in this repository (its .n8n-dev/running.json), else http://127.0.0.1:8787.
  */
 const { request } = require('./http-client');
+const { readRunning, runningFile } = require('../dev/lib/running');
+
+const DEFAULT_URL = 'http://127.0.0.1:8787';
 
 const HELP = `Sandbox CLI: simulate WhatsApp users against a running sandbox
 
-Usage: node sandbox/cli.js <command> [args] [--url http://127.0.0.1:8787]
+Usage: node sandbox/cli.js <command> [args] [--url <sandbox url>]
+
+The sandbox: --url, else SANDBOX_URL, else the one \`npm run dev\` runs in this repository
+(found through .n8n-dev/running.json, whatever its port), else ${DEFAULT_URL}.
 
   join <groupId|inviteLink> <phone>      open the invite link (joins, or asks to join
                                          when the group requires approval)
@@ -57,6 +63,25 @@ function parseArgs(argv) {
 	return { positional, options };
 }
 
+/**
+ * Which sandbox to talk to, and why that one.
+ * @param {string | boolean | undefined} option --url
+ * @returns {{url: string, from: string}}
+ */
+function sandboxUrl(option) {
+	/** @param {string} url */
+	const clean = (url) => url.replace(/\/+$/, '');
+	if (typeof option === 'string' && option) return { url: clean(option), from: '--url' };
+	if (process.env.SANDBOX_URL) return { url: clean(process.env.SANDBOX_URL), from: 'SANDBOX_URL' };
+	const dev = readRunning();
+	if (dev) return { url: clean(dev.sandbox.url), from: `npm run dev, PID ${dev.pid}` };
+	// Not silent: the sandbox on the default port may be another clone's.
+	process.stderr.write(
+		`No npm run dev is running in this repository (no live ${runningFile()}): using ${DEFAULT_URL}.\n`,
+	);
+	return { url: DEFAULT_URL, from: 'the default' };
+}
+
 async function main() {
 	const { positional, options } = parseArgs(process.argv.slice(2));
 	const [command, ...args] = positional;
@@ -64,17 +89,18 @@ async function main() {
 		process.stdout.write(HELP);
 		return;
 	}
-	const base = String(options.url || process.env.SANDBOX_URL || 'http://127.0.0.1:8787').replace(
-		/\/+$/,
-		'',
-	);
+	const { url: base, from } = sandboxUrl(options.url);
 	/**
 	 * @param {string} method
 	 * @param {string} path
 	 * @param {unknown} [json]
 	 */
 	const call = async (method, path, json) => {
-		const response = await request(`${base}/_sandbox${path}`, { method, json });
+		const response = await request(`${base}/_sandbox${path}`, { method, json }).catch((error) => {
+			throw new Error(
+				`Nothing answers at ${base} (${from}): ${error instanceof Error ? error.message : error}. Start \`npm run dev\` (or \`npm run sandbox\`) in this repository, or pass --url.`,
+			);
+		});
 		if (response.status >= 400) {
 			throw new Error(`${response.status}: ${response.body?.error?.message ?? response.text}`);
 		}

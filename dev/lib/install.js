@@ -23,6 +23,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 
+const { isAlive, spawnOptions, track } = require('./processes');
+
 const NODE_VERSION = '24.21.0';
 const N8N_VERSION = '2.40.7';
 const MARKER = '.n8n-dev-installed.json';
@@ -78,11 +80,15 @@ function cleanNpmEnv(extra = {}) {
 function run(cmd, args, opts) {
 	return new Promise((resolve, reject) => {
 		opts.log(`$ ${cmd} ${args.join(' ')}`);
-		const child = spawn(cmd, args, {
-			cwd: opts.cwd,
-			env: opts.env ?? process.env,
-			stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-		});
+		// Its own process group, tracked: `npm run dev` stopped mid-install stops npm and its scripts.
+		const child = track(
+			spawn(cmd, args, {
+				cwd: opts.cwd,
+				env: opts.env ?? process.env,
+				stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+				...spawnOptions(),
+			}),
+		);
 		let output = '';
 		child.stdout?.on('data', (d) => (output += d));
 		child.stderr?.on('data', (d) => (output += d));
@@ -145,16 +151,6 @@ async function npmInstallInto(final, spec, finish, log) {
 	await finish(partial);
 	fs.rmSync(final, { recursive: true, force: true });
 	fs.renameSync(partial, final);
-}
-
-/** @param {number} pid */
-function isAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (err) {
-		return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
-	}
 }
 
 /**

@@ -11,6 +11,15 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 
+const {
+	EXIT_WITH_PARENT,
+	PARENT_PID_ENV,
+	signalGroup,
+	spawnOptions,
+	stopChild,
+	track,
+} = require('./processes');
+
 /** Login of the local owner account created from environment variables at every start. */
 const OWNER = {
 	email: 'dev@sandbox.local',
@@ -97,10 +106,7 @@ class N8n {
 	cli(args, o = {}) {
 		const started = Date.now();
 		return new Promise((resolve, reject) => {
-			const child = spawn(this.install.nodeBin, [this.install.n8nBin, ...args], {
-				env: this.env,
-				stdio: ['ignore', 'pipe', 'pipe'],
-			});
+			const child = this.spawn(args);
 			let stdout = '';
 			let stderr = '';
 			child.stdout.on('data', (d) => (stdout += d));
@@ -190,10 +196,7 @@ class N8n {
 		// that several instances (npm run dev and the e2e suite) can run side by side.
 		this.env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
 		this.env.N8N_RUNNERS_BROKER_LISTEN_ADDRESS = '127.0.0.1';
-		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
-			env: this.env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = this.spawn(['start']);
 		this.server = child;
 		this.serverLog = '';
 		let pending = '';
@@ -226,6 +229,8 @@ class N8n {
 		child.stderr?.on('data', onData);
 		child.on('exit', (code, signal) => {
 			this.server = undefined;
+			// Whatever n8n left in its process group (its task runner) goes with it.
+			signalGroup(child, 'SIGKILL');
 			if (!ready)
 				onFail(
 					new Error(
@@ -255,18 +260,32 @@ class N8n {
 		return { ms: Date.now() - started };
 	}
 
-	/** Stops the server (SIGTERM, then SIGKILL after a grace period). */
+	/**
+	 * Starts an n8n process: in its own process group (stopping n8n also stops its task runner),
+	 * tracked for processes.stopAll(), and with EXIT_WITH_PARENT preloaded (n8n shuts down when this
+	 * process is gone).
+	 * @param {string[]} args
+	 */
+	spawn(args) {
+		return track(
+			spawn(this.install.nodeBin, ['--require', EXIT_WITH_PARENT, this.install.n8nBin, ...args], {
+				env: { ...this.env, [PARENT_PID_ENV]: String(process.pid) },
+				stdio: ['ignore', 'pipe', 'pipe'],
+				...spawnOptions(),
+			}),
+		);
+	}
+
+	/** The PID of `n8n start` while it runs. */
+	get pid() {
+		return this.server?.pid;
+	}
+
+	/** Stops the server (SIGTERM, then SIGKILL to its process group after a grace period). */
 	async stop(graceMs = 20_000) {
 		const child = this.server;
-		if (!child || child.exitCode !== null) return;
-		await new Promise((resolve) => {
-			const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-			child.once('exit', () => {
-				clearTimeout(timer);
-				resolve(undefined);
-			});
-			child.kill('SIGTERM');
-		});
+		if (!child) return;
+		await stopChild(child, graceMs);
 		this.server = undefined;
 	}
 
@@ -416,22 +435,53 @@ async function waitFor(check, timeoutMs, what, intervalMs = 250) {
 	}
 }
 
-/** A free TCP port on 127.0.0.1. @param {number} [preferred] */
-function freePort(preferred) {
+/**
+ * Whether a TCP port on 127.0.0.1 can be listened on; resolves to the port taken (port 0: a free one).
+ * @param {number} port
+ * @returns {Promise<number>}
+ */
+function tryPort(port) {
 	const net = require('node:net');
-	/** @param {number} port */
-	const tryPort = (port) =>
-		new Promise((resolve, reject) => {
-			const srv = net.createServer();
-			srv.once('error', reject);
-			srv.listen(port, '127.0.0.1', () => {
-				const addr = srv.address();
-				srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : port));
-			});
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.once('error', reject);
+		srv.listen(port, '127.0.0.1', () => {
+			const addr = srv.address();
+			srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : port));
 		});
-	return /** @type {Promise<number>} */ (
-		preferred ? tryPort(preferred).catch(() => tryPort(0)) : tryPort(0)
-	);
+	});
 }
 
-module.exports = { N8n, RestClient, OWNER, waitFor, freePort, unflatten };
+/** A free TCP port on 127.0.0.1: `preferred` when it is free. @param {number} [preferred] */
+function freePort(preferred) {
+	return preferred ? tryPort(preferred).catch(() => tryPort(0)) : tryPort(0);
+}
+
+/**
+ * The port of a server of the dev stack. A port asked for on the command line must be free (an
+ * error names the option otherwise); else the default when it is free, else any free port, with
+ * `moved: true` so that the caller says so.
+ * @param {{requested?: string | number | boolean, preferred: number, option: string}} o
+ * @returns {Promise<{port: number, moved: boolean}>}
+ */
+async function choosePort(o) {
+	if (o.requested !== undefined && o.requested !== true) {
+		const port = Number(o.requested);
+		if (!Number.isInteger(port) || port < 0 || port > 65535)
+			throw new Error(`${o.option} ${o.requested}: not a port number`);
+		try {
+			return { port: await tryPort(port), moved: false };
+		} catch (err) {
+			throw new Error(
+				`${o.option} ${port}: that port is in use on 127.0.0.1 (${/** @type {NodeJS.ErrnoException} */ (err).code}); choose another, or leave ${o.option} out to take a free one`,
+			);
+		}
+	}
+	try {
+		return { port: await tryPort(o.preferred), moved: false };
+	} catch {
+		return { port: await tryPort(0), moved: true };
+	}
+}
+
+module.exports = { N8n, RestClient, OWNER, waitFor, freePort, choosePort, unflatten };

@@ -10,6 +10,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 
+const { spawnOptions, track } = require('./processes');
+
 const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLES_DIR = path.join(REPO, 'dev', 'examples');
 const CREDENTIAL_ID = 'SandboxWaGroups1';
@@ -53,10 +55,13 @@ function sandboxCredential(sandbox, o = {}) {
 function buildPackage(o = {}) {
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = spawn('npm', ['run', 'build'], {
-			cwd: REPO,
-			stdio: o.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-		});
+		const child = track(
+			spawn('npm', ['run', 'build'], {
+				cwd: REPO,
+				stdio: o.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+				...spawnOptions(),
+			}),
+		);
 		let output = '';
 		child.stdout?.on('data', (d) => (output += d));
 		child.stderr?.on('data', (d) => (output += d));
@@ -116,6 +121,51 @@ async function configureMetaApp(sandbox) {
 	return receiver;
 }
 
+/** The trigger's node type as n8n names it when the package is loaded from N8N_CUSTOM_EXTENSIONS. */
+const TRIGGER_TYPE = 'CUSTOM.whatsAppGroupsTrigger';
+
+/**
+ * The production webhook URLs where a workflow's WhatsApp Groups Triggers register (the Manual
+ * destination registers nothing; a node without a webhookId has no URL yet).
+ * @param {{nodes?: Array<{type: string, disabled?: boolean, webhookId?: string, parameters?: Record<string, unknown>}>}} workflow
+ * @param {string} baseUrl n8n's webhook base, e.g. http://127.0.0.1:5678
+ */
+function triggerUrls(workflow, baseUrl) {
+	return (workflow.nodes ?? [])
+		.filter(
+			(n) =>
+				n.type === TRIGGER_TYPE &&
+				!n.disabled &&
+				n.webhookId &&
+				(n.parameters?.destination ?? 'phoneNumber') !== 'manual',
+		)
+		.map((n) => `${baseUrl.replace(/\/+$/, '')}/webhook/${n.webhookId}/webhook`);
+}
+
+/**
+ * Every callback URL a running sandbox would deliver to now: the phone numbers' overrides, the
+ * WABA's override and the app's callback.
+ * @param {any} state sandbox.state
+ */
+function sandboxCallbacks(state) {
+	const urls = [...state.phones.values()].map((/** @type {any} */ p) => p.override?.uri);
+	urls.push(state.waba.override?.uri, state.appSubscription?.callback_url);
+	return new Set(urls.filter((u) => typeof u === 'string'));
+}
+
+/**
+ * The workflows among `workflows` whose triggers have not (all) registered with the sandbox.
+ * @template {{nodes?: any[]}} W
+ * @param {W[]} workflows
+ * @param {any} state sandbox.state
+ * @param {string} baseUrl
+ * @returns {W[]}
+ */
+function unregisteredWorkflows(workflows, state, baseUrl) {
+	const callbacks = sandboxCallbacks(state);
+	return workflows.filter((wf) => triggerUrls(wf, baseUrl).some((url) => !callbacks.has(url)));
+}
+
 /** The sandbox's programmatic API (sandbox/index.js). */
 function sandboxModule() {
 	return require(path.join(REPO, 'sandbox', 'index.js'));
@@ -134,4 +184,8 @@ module.exports = {
 	sandboxModule,
 	configureMetaApp,
 	APP_FIELDS,
+	TRIGGER_TYPE,
+	triggerUrls,
+	sandboxCallbacks,
+	unregisteredWorkflows,
 };

@@ -900,37 +900,37 @@ test('deactivating a trigger removes only its own destination', async () => {
 	assert.equal(ctx.sandbox.state.appSubscription?.callback_url, ctx.appCallback.url);
 });
 
-test('`npm run dev` starts n8n with the login, the credential and the examples, survives a restart, and stops on Ctrl-C', async () => {
+test('`npm run dev` starts n8n with the login, the credential and the examples, survives a restart, and stops on Ctrl-C, on SIGTERM to npm and when killed', async () => {
 	const { spawn } = require('node:child_process');
+	const { choosePort } = require('../../dev/lib/n8n');
+	const { readRunning } = require('../../dev/lib/running');
 	const userFolder = path.join(ctx.tmp, 'dev-user');
 	const n8nPort = await freePort();
 	const sandboxPort = await freePort();
 	const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+	const devEnv = {
+		...process.env,
+		N8N_DEV_USER_FOLDER: userFolder,
+		N8N_DEV_EXTENSIONS: ctx.n8n.options.extensions,
+	};
+	const devArgs = ['--no-build', '--port', String(n8nPort), '--sandbox-port', String(sandboxPort)];
 
-	const startDev = async () => {
+	/** @param {{viaNpm?: boolean}} [o] as `npm run dev` (npm, its shell, then node) or `node dev/dev.js` */
+	const startDev = async (o = {}) => {
 		const t = Date.now();
-		const child = spawn(
-			process.execPath,
-			[
-				path.join(__dirname, '..', '..', 'dev', 'dev.js'),
-				'--no-build',
-				'--port',
-				String(n8nPort),
-				'--sandbox-port',
-				String(sandboxPort),
-			],
-			{
-				env: {
-					...process.env,
-					N8N_DEV_USER_FOLDER: userFolder,
-					N8N_DEV_EXTENSIONS: ctx.n8n.options.extensions,
-				},
-				stdio: ['ignore', 'pipe', 'pipe'],
-			},
-		);
+		const child = o.viaNpm
+			? spawn('npm', ['run', '--silent', 'dev', '--', ...devArgs], {
+					cwd: path.join(__dirname, '..', '..'),
+					env: devEnv,
+					stdio: ['ignore', 'pipe', 'pipe'],
+				})
+			: spawn(process.execPath, [path.join(__dirname, '..', '..', 'dev', 'dev.js'), ...devArgs], {
+					env: devEnv,
+					stdio: ['ignore', 'pipe', 'pipe'],
+				});
 		let output = '';
-		child.stdout.on('data', (d) => (output += d));
-		child.stderr.on('data', (d) => (output += d));
+		child.stdout.on('data', (/** @type {Buffer} */ d) => (output += d));
+		child.stderr.on('data', (/** @type {Buffer} */ d) => (output += d));
 		const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 		await waitFor(
 			() => output.includes('Press Ctrl-C to stop.') || child.exitCode !== null,
@@ -939,7 +939,13 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 			500,
 		);
 		assert.ok(output.includes('Press Ctrl-C to stop.'), output.slice(-3000));
-		return { child, exited, output: () => output, seconds: (Date.now() - t) / 1000 };
+		// The running-instance file names the processes (what the sandbox CLI reads).
+		const running = readRunning(userFolder);
+		assert.ok(running, 'running.json names a live npm run dev');
+		assert.equal(running.sandbox.url, sandboxUrl);
+		assert.equal(running.n8n?.url, `http://127.0.0.1:${n8nPort}`);
+		if (!o.viaNpm) assert.equal(running.pid, child.pid);
+		return { child, exited, running, output: () => output, seconds: (Date.now() - t) / 1000 };
 	};
 	/** @param {string} phoneId */
 	const phoneOverride = async (phoneId) => {
@@ -948,19 +954,44 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 		});
 		return (await res.json()).webhook_configuration?.phone_number;
 	};
-	const stopDev = async (/** @type {{child: any, exited: Promise<unknown>}} */ dev) => {
-		dev.child.kill('SIGINT');
-		const code = await Promise.race([
-			dev.exited,
-			new Promise((r) => setTimeout(() => r('timeout'), 60_000)),
-		]);
-		assert.equal(code, 0, 'npm run dev exits cleanly on Ctrl-C');
+	/** @param {number} pid */
+	const alive = (pid) => {
+		try {
+			process.kill(pid, 0);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	/** Everything npm run dev started is gone: its node, n8n and n8n's process group, the ports. */
+	const assertAllGone = async (/** @type {any} */ running, /** @type {string} */ how) => {
+		const n8nPid = running.n8n.pid;
+		await waitFor(
+			() => !alive(running.pid) && !alive(n8nPid),
+			60_000,
+			`npm run dev and n8n to exit after ${how}`,
+			250,
+		);
+		// n8n's process group (n8n and its task runner) is empty.
+		assert.throws(
+			() => process.kill(-n8nPid, 0),
+			{ code: 'ESRCH' },
+			`n8n's task runner after ${how}`,
+		);
+		for (const port of [n8nPort, sandboxPort])
+			assert.deepEqual(
+				await choosePort({ requested: port, preferred: port, option: 'port' }),
+				{ port, moved: false },
+				`port ${port} is released after ${how}`,
+			);
 	};
 
 	const first = await startDev();
 	log(`npm run dev, first start (imports): ${first.seconds.toFixed(1)} s`);
 	const out = first.output();
-	assert.match(out, new RegExp(`Open\\s+http://127\\.0\\.0\\.1:${n8nPort}`));
+	assert.match(out, new RegExp(`Open\\s+http://127\\.0\\.0\\.1:${n8nPort}\n`));
+	assert.match(out, new RegExp(`Sandbox\\s+http://127\\.0\\.0\\.1:${sandboxPort}  WABA`));
+	assert.match(out, /Play a user\s+node sandbox\/cli\.js groups\n/);
 	assert.match(out, /Log in\s+dev@sandbox\.local\s+\/\s+Sandbox-dev-2026/);
 	const rest = new (require('../../dev/lib/n8n').RestClient)(`http://127.0.0.1:${n8nPort}`);
 	await rest.login('dev@sandbox.local', 'Sandbox-dev-2026');
@@ -981,10 +1012,56 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 		String(await phoneOverride(PHONE_WELCOME)),
 		new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`),
 	);
-	await stopDev(first);
+	// The sandbox CLI finds this sandbox without --url (not the suite's own, not one on 8787).
+	const cli = await new Promise((resolve) =>
+		require('node:child_process').execFile(
+			process.execPath,
+			[path.join(__dirname, '..', '..', 'sandbox', 'cli.js'), 'state'],
+			{ env: { ...devEnv, SANDBOX_URL: '' } },
+			(/** @type {any} */ error, /** @type {string} */ stdout, /** @type {string} */ stderr) =>
+				resolve({ error, stdout, stderr }),
+		),
+	);
+	const { error: cliError, stdout: cliOut, stderr: cliErr } = /** @type {any} */ (cli);
+	assert.equal(cliError, null, cliErr);
+	const welcomeNumber = JSON.parse(cliOut).phone_numbers.find(
+		(/** @type {any} */ p) => p.id === PHONE_WELCOME,
+	);
+	assert.match(
+		String(welcomeNumber?.override?.uri),
+		new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`),
+		'the CLI read the state of the npm run dev sandbox',
+	);
+	// A second npm run dev on the same data refuses to start.
+	const second = await new Promise((resolve) =>
+		require('node:child_process').execFile(
+			process.execPath,
+			[path.join(__dirname, '..', '..', 'dev', 'dev.js'), '--no-build'],
+			{ env: devEnv },
+			(/** @type {any} */ error, /** @type {string} */ stdout, /** @type {string} */ stderr) =>
+				resolve({ code: error?.code ?? 0, stderr }),
+		),
+	);
+	assert.equal(/** @type {any} */ (second).code, 1);
+	assert.match(
+		/** @type {any} */ (second).stderr,
+		new RegExp(
+			`npm run dev is already running in this repository \\(PID ${first.running.pid}: n8n http`,
+		),
+	);
+	first.child.kill('SIGINT');
+	assert.equal(
+		await Promise.race([first.exited, new Promise((r) => setTimeout(() => r('timeout'), 60_000))]),
+		0,
+		'npm run dev exits cleanly on Ctrl-C',
+	);
+	await assertAllGone(first.running, 'Ctrl-C');
+	assert.equal(readRunning(userFolder), undefined, 'running.json is gone');
 
-	const second = await startDev();
-	log(`npm run dev, second start: ${second.seconds.toFixed(1)} s`);
+	// How IDEs and process managers stop it: SIGTERM to the PID of `npm run dev` (npm). npm's
+	// shell does not pass it on; npm run dev notices its parent is gone.
+	const viaNpm = await startDev({ viaNpm: true });
+	log(`npm run dev (through npm), second start: ${viaNpm.seconds.toFixed(1)} s`);
 	// A fresh sandbox: the published triggers registered with it again.
 	assert.match(
 		String(await phoneOverride(PHONE_WELCOME)),
@@ -994,5 +1071,11 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 		String(await phoneOverride(PHONE_APPROVAL)),
 		new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`),
 	);
-	await stopDev(second);
+	viaNpm.child.kill('SIGTERM');
+	await assertAllGone(viaNpm.running, "SIGTERM to npm's PID");
+
+	// Killed outright: n8n notices that npm run dev is gone and shuts down by itself.
+	const killed = await startDev();
+	killed.child.kill('SIGKILL');
+	await assertAllGone(killed.running, 'SIGKILL to npm run dev');
 });
