@@ -118,12 +118,6 @@ export function parseTimestamp(value: WebhookTimestamp | undefined): {
 	return { timestamp: date.toISOString(), timestampUnix: seconds };
 }
 
-/** The date part of the last day read in a delivery: the events of a batch mostly share one. */
-interface Clock {
-	day: number;
-	date: string;
-}
-
 const SECONDS_PER_DAY = 86_400;
 /** The last second a Date can hold (8.64e15 ms after 1970). */
 const LAST_DATE_SECOND = 8.64e12;
@@ -134,22 +128,27 @@ const MINUTE_TEXT = Array.from(
 	(_, minute) => `${twoDigits(Math.floor(minute / 60))}:${twoDigits(minute % 60)}:`,
 );
 const SECOND_TEXT = Array.from({ length: 60 }, (_, second) => `${twoDigits(second)}.000Z`);
+/**
+ * The "YYYY-MM-DDT" text of the last day written: events mostly share a day. A cache of a pure
+ * function, the same in every process, whatever it held before.
+ */
+const lastDay = { day: NaN, date: '' };
 
 /**
  * ISO 8601 text of a unix time, exactly as `Date.prototype.toISOString` writes it; null for a time
  * no Date can hold. Whole seconds from 1970 on (what Meta sends) are written from the day's date,
  * which is formatted once per day; any other time goes through Date.
  */
-function isoTime(clock: Clock, seconds: number): string | null {
+function isoTime(seconds: number): string | null {
 	if (Number.isInteger(seconds) && seconds >= 0 && seconds <= LAST_DATE_SECOND) {
 		const day = Math.floor(seconds / SECONDS_PER_DAY);
-		if (day !== clock.day) {
+		if (day !== lastDay.day) {
 			const text = new Date(day * SECONDS_PER_DAY * 1000).toISOString();
-			clock.day = day;
-			clock.date = text.slice(0, text.indexOf('T') + 1);
+			lastDay.date = text.slice(0, text.indexOf('T') + 1);
+			lastDay.day = day;
 		}
 		const time = seconds - day * SECONDS_PER_DAY;
-		return clock.date + MINUTE_TEXT[Math.floor(time / 60)] + SECOND_TEXT[time % 60];
+		return lastDay.date + MINUTE_TEXT[Math.floor(time / 60)] + SECOND_TEXT[time % 60];
 	}
 	const date = new Date(seconds * 1000);
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
@@ -369,7 +368,6 @@ interface ChangeContext {
 	displayPhoneNumber: string | null;
 	change: WebhookChange | unknown;
 	value: WebhookChangeValue;
-	clock: Clock;
 	/** The change without its elements, built for its first unknown element. */
 	envelope?: unknown;
 }
@@ -383,7 +381,7 @@ function start(
 	requestId: unknown,
 ): EventCommon {
 	const seconds = unixSeconds(timestamp);
-	const iso = seconds === undefined ? null : isoTime(context.clock, seconds);
+	const iso = seconds === undefined ? null : isoTime(seconds);
 	const item: EventCommon = {
 		event,
 		field: context.field,
@@ -747,7 +745,6 @@ function parseStatus(context: ChangeContext, status: WebhookStatus): ParsedEvent
 function parseChange(
 	entry: Record<string, unknown>,
 	change: WebhookChange,
-	clock: Clock,
 	events: ParsedEvent[],
 ): void {
 	const value: WebhookChangeValue = isObject(change) && isObject(change.value) ? change.value : {};
@@ -759,7 +756,6 @@ function parseChange(
 		displayPhoneNumber: asString(metadata?.display_phone_number) ?? null,
 		change,
 		value,
-		clock,
 	};
 	const before = events.length;
 	if (context.field === 'messages') {
@@ -788,21 +784,20 @@ function parseChange(
 export function parseDelivery(body: unknown): ParsedEvent[] {
 	const delivery = isObject(body) ? (body as WebhookDelivery) : {};
 	const entries = asArray<Record<string, unknown>>(delivery.entry);
-	const clock: Clock = { day: NaN, date: '' };
 	const events: ParsedEvent[] = [];
 	for (const entry of entries) {
 		const changes = isObject(entry) ? asArray<WebhookChange>(entry.changes) : [];
 		if (!isObject(entry) || changes.length === 0) {
-			events.push(unknownEvent(emptyContext(entry, clock)));
+			events.push(unknownEvent(emptyContext(entry)));
 			continue;
 		}
-		for (const change of changes) parseChange(entry, change, clock, events);
+		for (const change of changes) parseChange(entry, change, events);
 	}
-	if (entries.length === 0) events.push(unknownEvent(emptyContext(body, clock)));
+	if (entries.length === 0) events.push(unknownEvent(emptyContext(body)));
 	return events;
 }
 
-function emptyContext(change: unknown, clock: Clock): ChangeContext {
+function emptyContext(change: unknown): ChangeContext {
 	const id = isObject(change) ? asString(change.id) : undefined;
 	return {
 		field: null,
@@ -811,6 +806,5 @@ function emptyContext(change: unknown, clock: Clock): ChangeContext {
 		displayPhoneNumber: null,
 		change,
 		value: {},
-		clock,
 	};
 }
