@@ -311,51 +311,45 @@ function hashOf(value: unknown): string {
 	return createHash('sha256').update(stableText(value)).digest('hex').slice(0, 32);
 }
 
-/**
- * Joins key parts so that different parts never give the same text (each part carries its
- * length; "~" stands for a part Meta did not send).
- */
-function keyOf(parts: Array<string | undefined>): string {
-	let text = '';
-	for (const part of parts) text += part === undefined ? '~' : `${part.length}:${part}`;
-	return text;
-}
+/** Between the parts of a key: Meta's IDs and times never contain it. */
+const SEP = '\u0000';
 
 /** Who a group event concerns, for its key: each participant's IDs, in Meta's order. */
-function peopleOf(participants: EventParticipant[]): string {
+function peopleOf(participants: EventParticipant[] | undefined): string {
 	let text = '';
-	for (const participant of participants) {
-		text += keyOf([participant.waId, participant.userId, participant.input]);
+	for (const person of participants ?? []) {
+		text += `${person.waId ?? ''}${SEP}${person.userId ?? ''}${SEP}${person.input ?? ''}${SEP}`;
 	}
 	return text;
 }
 
 /**
  * A group event's redelivery key, from what Meta already makes unique: the request ID of an
- * operation the business started, or the group, the time and the people concerned of one it did
- * not (a join, a leave, a join request, a suspension), with the event and the business number.
- * An element with neither a request ID nor a group and a time gets a hash of its content.
+ * operation the business started; for one it did not (a join, a leave, a join request, a
+ * suspension), the group, the time and the people concerned. Both with the event and the business
+ * number. An element with neither a request ID nor a group and a time gets a hash of its content.
  */
-function groupKey(
-	context: ChangeContext,
-	event: TriggerEventName,
-	item: WebhookGroupItem,
-	people: string,
-): string {
+function groupKey(context: ChangeContext, event: TriggerEvent, item: WebhookGroupItem): string {
+	const phone = context.phoneNumberId ?? '';
 	const requestId = asString(item.request_id);
 	const groupId = asString(item.group_id);
-	const time = asString(item.timestamp);
-	if (requestId === undefined && (groupId === undefined || time === undefined)) {
-		return `${event}:${context.phoneNumberId ?? ''}:${hashOf(item)}`;
+	if (requestId !== undefined) {
+		return `group${SEP}${phone}${SEP}${event.event}${SEP}${groupId ?? ''}${SEP}${requestId}`;
 	}
-	return `group:${keyOf([
-		context.phoneNumberId ?? undefined,
-		event,
-		groupId,
-		requestId,
-		time,
-		asString(item.join_request_id),
-	])}${people}`;
+	const time = asString(item.timestamp);
+	if (groupId === undefined || time === undefined) {
+		return `${event.event}:${phone}:${hashOf(item)}`;
+	}
+	const concerned = event as {
+		participant?: EventParticipant;
+		participants?: EventParticipant[];
+		failedParticipants?: EventParticipant[];
+	};
+	const people =
+		concerned.participant !== undefined
+			? peopleOf([concerned.participant])
+			: `${peopleOf(concerned.participants)}${SEP}${peopleOf(concerned.failedParticipants)}`;
+	return `group${SEP}${phone}${SEP}${event.event}${SEP}${groupId}${SEP}${SEP}${time}${SEP}${asString(item.join_request_id) ?? ''}${SEP}${people}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,7 +461,6 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 	const errors = mapErrors(item.errors);
 	const hasErrors = errors !== undefined && errors.length > 0;
 	let event: TriggerEvent;
-	let people = '';
 
 	switch (item.type) {
 		case 'group_create':
@@ -506,7 +499,6 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 			const reason = asString(item.reason);
 			if (reason !== undefined) joined.reason = reason;
 			joined.participants = mapParticipants(item.added_participants);
-			people = peopleOf(joined.participants);
 			event = joined;
 			break;
 		}
@@ -517,7 +509,6 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 				const left = startGroup(context, 'participant_left', item) as ParticipantLeftEvent;
 				left.initiatedBy = initiatedBy;
 				left.participants = removed;
-				people = peopleOf(removed);
 				event = left;
 				break;
 			}
@@ -530,7 +521,6 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 			outcome.participants = removed;
 			outcome.failedParticipants = failed;
 			if (errors !== undefined) outcome.errors = errors;
-			people = `${peopleOf(removed)}|${peopleOf(failed)}`;
 			event = outcome;
 			break;
 		}
@@ -546,7 +536,6 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 			const reason = asString(item.reason);
 			if (reason !== undefined) request.reason = reason;
 			request.participant = mapParticipant(item);
-			people = peopleOf([request.participant]);
 			event = request;
 			break;
 		}
@@ -592,7 +581,7 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 	}
 	return {
 		item: event,
-		dedupeKey: groupKey(context, event.event, item, people),
+		dedupeKey: groupKey(context, event, item),
 		raw: item,
 		oneToOne: false,
 	};
