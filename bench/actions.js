@@ -2,14 +2,15 @@
 'use strict';
 
 /**
- * Parts 2–4: the action node, run by n8n's WorkflowExecute (bench/engine.js), against the Groups
- * API sandbox. Every HTTP request the sandbox receives is counted by a wrapper around its handler,
- * so request counts are the sandbox's, not the node's own idea of what it sent.
+ * Parts 2–4: the action node, run by n8n's WorkflowExecute (test/support/n8n/engine.js, the
+ * harness of the jest suites), against the Groups API sandbox. Every HTTP request the sandbox
+ * receives is counted by a wrapper around its handler, so request counts are the sandbox's, not
+ * the node's own idea of what it sent.
  */
 const http = require('node:http');
 const path = require('node:path');
 
-const { runNode } = require('./engine');
+const { runNode } = require('../test/support/n8n/engine');
 
 const ROOT = path.join(__dirname, '..');
 const { Sandbox } = require(path.join(ROOT, 'sandbox', 'state'));
@@ -217,7 +218,11 @@ async function approveJoinRequests(sandbox, size) {
 	const statuses = countBy(
 		result.items.map((item) => item.json.status ?? (item.json.error ? 'error' : '?')),
 	);
-	const rowsPerItem = countBy(result.items.map((item) => item.pairedItem?.item));
+	const rowsPerItem = countBy(
+		result.items.map(
+			(item) => /** @type {import('n8n-workflow').IPairedItemData} */ (item.pairedItem)?.item,
+		),
+	);
 	const missing = items.length - Object.keys(rowsPerItem).length;
 	const duplicated = Object.values(rowsPerItem).filter((count) => count > 1).length;
 	if (missing > 0 || duplicated > 0 || result.items.length !== items.length) {
@@ -243,7 +248,7 @@ async function removeParticipants(sandbox, count) {
 		name: `Member ${index}`,
 		joined_at: 1767225600,
 	}));
-	const items = group.participants.map((participant) => ({
+	const items = group.participants.map((/** @type {{ wa_id: string }} */ participant) => ({
 		groupId: group.id,
 		participant: participant.wa_id,
 	}));
@@ -279,7 +284,7 @@ function size2index(/** @type {number} */ count) {
 	return 100 + (count % 7);
 }
 
-/** @param {Array<string | number | undefined>} values */
+/** @param {unknown[]} values */
 function countBy(values) {
 	/** @type {Record<string, number>} */
 	const counts = {};

@@ -4,7 +4,8 @@
 /**
  * Part 1: the trigger's webhook handler against the floor (JSON.parse + HMAC-SHA256 check of the
  * same raw body) and against n8n's built-in WhatsApp Trigger, on the same bodies with the same
- * secret, through minimal fake IWebhookFunctions objects.
+ * secret, through the fake IWebhookFunctions of the jest suites (test/support/n8n/fakeContext.js;
+ * outside jest it records nothing, so it adds no work or memory of its own).
  *
  * What one "delivery" costs is measured as n8n spends it: n8n parses a JSON body itself before it
  * calls a node's webhook() (webhook-helpers → parseBody → jsonParse of the raw body into
@@ -16,14 +17,16 @@ const crypto = require('node:crypto');
 const path = require('node:path');
 
 const { jsonParse } = require('n8n-workflow');
-const { returnJsonArray } = require('n8n-core');
 
+const { createWebhookContext } = require('../test/support/n8n/fakeContext');
+const { metaSignature } = require('../test/support/meta');
 const { standardDeliveries, buildDelivery } = require('./deliveries');
 const { summary } = require('./stats');
 
 const ROOT = path.join(__dirname, '..');
 const APP_SECRET = 'bench-app-secret';
 const ACCESS_TOKEN = 'bench-access-token';
+const WEBHOOK_URL = 'http://localhost:5678/webhook/bench/webhook';
 
 /** Every event the trigger offers: the typed items of every event in the delivery are emitted. */
 function allTriggerEvents() {
@@ -41,76 +44,14 @@ function loadHandlers() {
 	return { ours: new WhatsAppGroupsTrigger(), builtin: new WhatsAppTrigger() };
 }
 
-const quietLogger = { debug() {}, info() {}, warn() {}, error() {}, verbose() {} };
-
-function fakeResponse() {
-	/** @type {any} */
-	const response = {
-		statusCode: 200,
-		status(/** @type {number} */ code) {
-			response.statusCode = code;
-			return response;
-		},
-		type() {
-			return response;
-		},
-		setHeader() {
-			return response;
-		},
-		send() {
-			return response;
-		},
-		end() {
-			return response;
-		},
-	};
-	return response;
-}
-
 /**
- * What n8n hands a node for one POST: the request (raw bytes kept, JSON already parsed into
- * req.body), headers, the node's parameters and credential, static data.
- * @param {{ rawBody: Buffer, body: unknown, headers: Record<string, string>, parameters: Record<string, unknown>, credentials: Record<string, unknown>, staticData: Record<string, unknown> }} input
+ * n8n's own parse of a JSON webhook body, before any node runs (body-parser.ts parseBody).
+ * @param {Buffer} rawBody
+ * @returns {import('n8n-workflow').IDataObject}
  */
-function fakeWebhookFunctions(input) {
-	const request = { rawBody: input.rawBody, body: input.body, headers: input.headers, query: {} };
-	const response = fakeResponse();
-	const node = {
-		id: 'bench-node-id',
-		name: 'Trigger',
-		type: 'bench.trigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: input.parameters,
-	};
-	return {
-		getRequestObject: () => request,
-		getResponseObject: () => response,
-		getBodyData: () => request.body,
-		getHeaderData: () => request.headers,
-		getQueryData: () => request.query,
-		getNodeParameter: (/** @type {string} */ name, /** @type {unknown} */ fallback) =>
-			name in input.parameters ? input.parameters[name] : fallback,
-		getCredentials: async () => input.credentials,
-		getWorkflowStaticData: () => input.staticData,
-		getNode: () => node,
-		getNodeWebhookUrl: () => 'http://localhost:5678/webhook/bench/webhook',
-		getWebhookName: () => 'default',
-		getMode: () => 'webhook',
-		logger: quietLogger,
-		helpers: { returnJsonArray },
-	};
-}
-
-/** n8n's own parse of a JSON webhook body, before any node runs (body-parser.ts parseBody). */
-function n8nParse(/** @type {Buffer} */ rawBody) {
+function n8nParse(rawBody) {
 	const text = rawBody.toString('utf8');
 	return jsonParse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-}
-
-/** @param {Buffer} rawBody */
-function sign(rawBody) {
-	return `sha256=${crypto.createHmac('sha256', APP_SECRET).update(rawBody).digest('hex')}`;
 }
 
 /**
@@ -127,7 +68,7 @@ function contenders(handlers, variants, events) {
 		delivery,
 		headers: {
 			'content-type': 'application/json',
-			'x-hub-signature-256': sign(delivery.rawBody),
+			'x-hub-signature-256': metaSignature(delivery.rawBody, APP_SECRET),
 			'user-agent': 'facebookexternalua',
 		},
 	}));
@@ -139,6 +80,7 @@ function contenders(handlers, variants, events) {
 		appId: '100000000000009',
 		appSecret: APP_SECRET,
 	};
+	/** @type {import('n8n-workflow').IDataObject} */
 	const ourStaticData = {};
 	const builtinParameters = { updates: ['messages'], options: {} };
 	const builtinCredentials = {
@@ -160,13 +102,14 @@ function contenders(handlers, variants, events) {
 		},
 		ours: async () => {
 			const { delivery, headers } = take('ours');
-			const context = fakeWebhookFunctions({
+			const { context } = createWebhookContext({
 				rawBody: delivery.rawBody,
 				body: n8nParse(delivery.rawBody),
 				headers,
 				parameters: ourParameters,
 				credentials: ourCredentials,
 				staticData: ourStaticData,
+				webhookUrl: WEBHOOK_URL,
 			});
 			const result = await handlers.ours.webhook.call(context);
 			const emitted = result?.workflowData?.[0]?.length ?? 0;
@@ -179,13 +122,16 @@ function contenders(handlers, variants, events) {
 		},
 		builtin: async () => {
 			const { delivery, headers } = take('builtin');
-			const context = fakeWebhookFunctions({
+			const { context } = createWebhookContext({
 				rawBody: delivery.rawBody,
 				body: n8nParse(delivery.rawBody),
 				headers,
 				parameters: builtinParameters,
 				credentials: builtinCredentials,
+				credentialType: 'whatsAppTriggerApi',
 				staticData: {},
+				webhookUrl: WEBHOOK_URL,
+				node: { name: 'WhatsApp Trigger', type: 'n8n-nodes-base.whatsAppTrigger' },
 			});
 			const result = await handlers.builtin.webhook.call(context);
 			const emitted = result?.workflowData?.[0]?.length ?? 0;

@@ -39,40 +39,4 @@ function readJpegSize(data) {
 	return null;
 }
 
-/**
- * A tiny structurally valid JPEG header of the given size (for tests and the CLI): SOI, APP0
- * (JFIF), SOF0, EOI, optionally padded with a comment segment to reach `totalBytes`.
- * @param {number} width
- * @param {number} height
- * @param {number} [totalBytes]
- */
-function makeJpeg(width, height, totalBytes = 0) {
-	const soi = Buffer.from([0xff, 0xd8]);
-	const app0 = Buffer.from([
-		0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01,
-		0x00, 0x00,
-	]);
-	const sof0 = Buffer.alloc(19);
-	sof0.writeUInt16BE(0xffc0, 0);
-	sof0.writeUInt16BE(17, 2);
-	sof0[4] = 8;
-	sof0.writeUInt16BE(height, 5);
-	sof0.writeUInt16BE(width, 7);
-	sof0[9] = 3;
-	sof0.set([1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1], 10);
-	const eoi = Buffer.from([0xff, 0xd9]);
-	let size = soi.length + app0.length + sof0.length + eoi.length;
-	// Comment segments (COM, max 65535 bytes each) before the frame header pad the file.
-	const padding = [];
-	while (totalBytes > size + 4) {
-		const chunk = Math.min(65533, totalBytes - size - 4);
-		const com = Buffer.alloc(4 + chunk, 0x20);
-		com.writeUInt16BE(0xfffe, 0);
-		com.writeUInt16BE(chunk + 2, 2);
-		padding.push(com);
-		size += com.length;
-	}
-	return Buffer.concat([soi, app0, ...padding, sof0, eoi]);
-}
-
-module.exports = { readJpegSize, makeJpeg };
+module.exports = { readJpegSize };

@@ -5,6 +5,8 @@
  * Test helpers: a webhook receiver that answers Meta's GET challenge and records signed
  * deliveries, a small HTTP client, a JPEG maker, the signature of a body, and runners for the
  * two CLIs (sandbox/cli.js, sandbox/server.js). Used by test/sandbox and usable by e2e tests.
+ * The signer and the JPEG maker are the tests' own (test/support), independent of the sandbox's
+ * signing and JPEG reading, so the sandbox's tests check the sandbox against them.
  */
 const { execFile, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -12,7 +14,9 @@ const http = require('node:http');
 const path = require('node:path');
 
 const { request, multipart } = require('./http-client');
-const { makeJpeg, readJpegSize } = require('./jpeg');
+const { readJpegSize } = require('./jpeg');
+const { makeJpeg } = require('../test/support/jpeg');
+const { metaSignature } = require('../test/support/meta');
 
 /** @typedef {import('../nodes/shared/types').WebhookDelivery} WebhookDelivery */
 
@@ -72,7 +76,7 @@ async function startReceiver(options = {}) {
 			const signature = /** @type {string | undefined} */ (req.headers['x-hub-signature-256']);
 			let signatureValid;
 			if (options.appSecret) {
-				const expected = `sha256=${crypto.createHmac('sha256', options.appSecret).update(raw).digest('hex')}`;
+				const expected = metaSignature(raw, options.appSecret);
 				signatureValid =
 					typeof signature === 'string' &&
 					signature.length === expected.length &&
@@ -143,14 +147,8 @@ async function startReceiver(options = {}) {
 	};
 }
 
-/**
- * X-Hub-Signature-256 value of a raw body.
- * @param {string | Buffer} raw
- * @param {string} appSecret
- */
-function sign(raw, appSecret) {
-	return `sha256=${crypto.createHmac('sha256', appSecret).update(raw).digest('hex')}`;
-}
+/** X-Hub-Signature-256 value of a raw body: `sign(raw, appSecret)`. */
+const sign = metaSignature;
 
 /**
  * Runs the simulation CLI (sandbox/cli.js) against a sandbox and returns its output.

@@ -9,7 +9,7 @@ import {
 	PHONE_ID,
 	rows,
 	run,
-} from './helpers';
+} from '../support/action';
 
 const approveBase = { resource: 'joinRequest', operation: 'approve', phoneNumberId: PHONE_ID };
 

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { sleep } from 'n8n-workflow';
 
-import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from './helpers';
+import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from '../support/action';
 
 describe('Many items: bounded concurrency, order and pairing', () => {
 	afterEach(() => nock.cleanAll());

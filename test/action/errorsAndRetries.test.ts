@@ -14,7 +14,7 @@ import {
 	rows,
 	run,
 	FAKE_BEARER,
-} from './helpers';
+} from '../support/action';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),

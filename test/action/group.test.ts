@@ -9,7 +9,7 @@ import {
 	PHONE_ID,
 	rows,
 	run,
-} from './helpers';
+} from '../support/action';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),

@@ -1,6 +1,6 @@
 import nock from 'nock';
 
-import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from './helpers';
+import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from '../support/action';
 
 const sendResponse = (id: string) => ({
 	messaging_product: 'whatsapp',

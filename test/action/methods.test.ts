@@ -3,8 +3,8 @@ import type { IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { getPhoneNumbers } from '../../nodes/shared/methods/phoneNumbers';
 import { searchGroups } from '../../nodes/WhatsAppGroups/methods/listSearch';
-import { FAKE_NODE, performRequest } from '../helpers/fakeContext';
-import { credentials, FAKE_BEARER, graph, PHONE_ID, WABA_ID } from './helpers';
+import { FAKE_NODE, performRequest } from '../support/n8n/fakeContext';
+import { credentials, FAKE_BEARER, graph, PHONE_ID, WABA_ID } from '../support/action';
 
 function loadOptionsContext(
 	currentParameters: Record<string, unknown> = {},

@@ -1,8 +1,8 @@
 import nock from 'nock';
 
 import { readJpegSize } from '../../nodes/WhatsAppGroups/helpers/jpeg';
-import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from './helpers';
-import { makeJpeg } from './jpeg';
+import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from '../support/action';
+import { makeJpeg } from '../support/jpeg';
 
 function binaryItem(data: Buffer, mimeType = 'image/jpeg', fileName = 'logo.jpg') {
 	return { json: {}, binary: { data: { data: data.toString('base64'), mimeType, fileName } } };

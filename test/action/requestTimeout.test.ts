@@ -7,8 +7,8 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { router } from '../../nodes/WhatsAppGroups/actions/router';
-import { FAKE_BEARER, GROUP_ID, PHONE_ID } from './helpers';
-import { makeJpeg } from './jpeg';
+import { FAKE_BEARER, GROUP_ID, PHONE_ID } from '../support/action';
+import { makeJpeg } from '../support/jpeg';
 
 const SUBJECT = 'Timeout team';
 const NOW = Math.floor(Date.now() / 1000);

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { callGraphFull } from '../../nodes/shared/transport/request';
-import { FAKE_APP_SIGNING, FAKE_BEARER } from './helpers';
+import { FAKE_APP_SIGNING, FAKE_BEARER } from '../support/action';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { GRAPH, graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from './helpers';
+import { GRAPH, graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from '../support/action';
 
 const group = { phoneNumberId: PHONE_ID, groupId: groupLocator() };
 const send = { resource: 'message', operation: 'send', ...group };

@@ -18,7 +18,6 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -32,6 +31,7 @@ const {
 	snapshotPackage,
 	sandboxModule,
 } = require('../../dev/lib/stack');
+const { metaSignature } = require('../support/meta');
 const { triggerOnly } = require('./workflows');
 
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -39,7 +39,6 @@ const BURST = 1000;
 const WEBHOOK_ID = '0e2e0000-0000-4000-8000-0000000b0057';
 const WORKFLOW_ID = 'BurstTrigger0001';
 const VERIFY_TOKEN = 'burst-verify-token-0123456789';
-const PHONE = '100000000000002';
 const GROUP = 'Y2FwaV9ncm91cDpCVVJTVA';
 
 /** @type {any} */
@@ -77,7 +76,7 @@ before(
 		await ctx.n8n.importWorkflows([workflow]);
 		await ctx.n8n.publishOffline(WORKFLOW_ID);
 		const started = await ctx.n8n.start({
-			onLine: VERBOSE ? (line) => log(`[n8n] ${line}`) : undefined,
+			onLine: VERBOSE ? (/** @type {string} */ line) => log(`[n8n] ${line}`) : undefined,
 		});
 		ctx.timings['n8n start'] = Math.round(started.ms / 100) / 10;
 		ctx.rest = await ctx.n8n.rest();
@@ -120,7 +119,10 @@ function delivery(id) {
 						field: 'messages',
 						value: {
 							messaging_product: 'whatsapp',
-							metadata: { display_phone_number: '15550001001', phone_number_id: PHONE },
+							metadata: {
+								display_phone_number: ctx.sandbox.config.phone_numbers[0].display_phone_number,
+								phone_number_id: ctx.sandbox.config.phone_number_id,
+							},
 							contacts: [{ profile: { name: 'Burst User' }, wa_id: '4915100000001' }],
 							messages: [
 								{
@@ -142,7 +144,7 @@ function delivery(id) {
 
 /** POSTs a body signed with the app secret; resolves with the HTTP status. @param {string} raw */
 async function post(raw) {
-	const signature = `sha256=${crypto.createHmac('sha256', ctx.secret).update(raw).digest('hex')}`;
+	const signature = metaSignature(raw, ctx.secret);
 	try {
 		const res = await fetch(ctx.url, {
 			method: 'POST',
@@ -304,6 +306,7 @@ test(
 		ctx.timings['redelivered after refusal'] = pending.length;
 		for (let round = 1; pending.length > 0 && round <= 8; round++) {
 			await new Promise((resolve) => setTimeout(resolve, 2000 * round));
+			/** @type {number[]} */
 			const again = [];
 			for (const index of pending) again.push(await post(bodies[index]));
 			pending = pending.filter((_index, position) => again[position] !== 200);

@@ -4,52 +4,41 @@
 /**
  * The typed event contract of the WhatsApp Groups Trigger (nodes/WhatsAppGroupsTrigger/webhook/
  * events.ts), checked on items that a real n8n produced. Returns a list of problems (empty = ok).
+ * The event names and their fields come from the built package; what each item must carry is
+ * written out here.
  */
 
-const EVENTS = [
-	'group_created',
-	'group_create_failed',
-	'group_deleted',
-	'group_delete_failed',
-	'participants_joined',
-	'participants_removed',
-	'participants_remove_failed',
-	'participant_left',
-	'join_request_created',
-	'join_request_revoked',
-	'settings_updated',
-	'settings_update_failed',
-	'group_suspended',
-	'group_suspension_cleared',
-	'message_received',
-	'message_sent',
-	'message_delivered',
-	'message_read',
-	'message_failed',
-	'unknown',
-];
+const path = require('node:path');
 
-const FIELD_OF = {
-	group_created: 'group_lifecycle_update',
-	group_create_failed: 'group_lifecycle_update',
-	group_deleted: 'group_lifecycle_update',
-	group_delete_failed: 'group_lifecycle_update',
-	participants_joined: 'group_participants_update',
-	participants_removed: 'group_participants_update',
-	participants_remove_failed: 'group_participants_update',
-	participant_left: 'group_participants_update',
-	join_request_created: 'group_participants_update',
-	join_request_revoked: 'group_participants_update',
-	settings_updated: 'group_settings_update',
-	settings_update_failed: 'group_settings_update',
-	group_suspended: 'group_status_update',
-	group_suspension_cleared: 'group_status_update',
-	message_received: 'messages',
-	message_sent: 'messages',
-	message_delivered: 'messages',
-	message_read: 'messages',
-	message_failed: 'messages',
-};
+/** Where the build puts the trigger's event list (from nodes/WhatsAppGroupsTrigger/webhook/eventTypes.ts). */
+const BUILT_EVENTS = path.join(
+	__dirname,
+	'..',
+	'..',
+	'dist',
+	'nodes',
+	'WhatsAppGroupsTrigger',
+	'webhook',
+	'eventTypes.js',
+);
+
+/**
+ * The event names and the Meta field of each, as the BUILT package (the one loaded into n8n)
+ * declares them. Read on first use, not at load, so the suite can build the package first.
+ * @returns {Pick<typeof import('../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes'), 'TRIGGER_EVENTS' | 'EVENT_FIELD'>}
+ */
+function builtContract() {
+	const { TRIGGER_EVENTS, EVENT_FIELD } = require(BUILT_EVENTS);
+	return { TRIGGER_EVENTS, EVENT_FIELD };
+}
+
+/**
+ * Every `event` value a trigger item can carry.
+ * @returns {string[]}
+ */
+function triggerEvents() {
+	return [...builtContract().TRIGGER_EVENTS];
+}
 
 /** @param {unknown} v */
 const isStr = (v) => typeof v === 'string' && v.length > 0;
@@ -83,10 +72,11 @@ function checkEvent(item, expected) {
 	/** @type {string[]} */
 	const problems = [];
 	if (!isObj(item)) return ['item is not an object'];
+	const { TRIGGER_EVENTS, EVENT_FIELD } = builtContract();
 	const e = item.event;
-	if (!EVENTS.includes(e)) return [`unknown event name ${JSON.stringify(e)}`];
+	if (!TRIGGER_EVENTS.includes(e)) return [`unknown event name ${JSON.stringify(e)}`];
 	const at = `${e}:`;
-	if (e !== 'unknown' && item.field !== /** @type {any} */ (FIELD_OF)[e])
+	if (e !== 'unknown' && item.field !== /** @type {Record<string, string>} */ (EVENT_FIELD)[e])
 		problems.push(`${at} field is ${item.field}`);
 	if (item.businessAccountId !== expected.businessAccountId)
 		problems.push(`${at} businessAccountId is ${item.businessAccountId}`);
@@ -206,4 +196,4 @@ function checkEvent(item, expected) {
 	return problems;
 }
 
-module.exports = { checkEvent, EVENTS };
+module.exports = { checkEvent, triggerEvents };

@@ -12,7 +12,6 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -28,7 +27,8 @@ const {
 	sandboxModule,
 	configureMetaApp,
 } = require('../../dev/lib/stack');
-const { checkEvent, EVENTS } = require('./contract');
+const { metaSignature } = require('../support/meta');
+const { checkEvent, triggerEvents } = require('./contract');
 const { action, groupRef, manualChain, triggerOnly } = require('./workflows');
 
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -248,7 +248,7 @@ test('example "clean up stale groups" run with `n8n execute` deletes only old, e
 
 test('n8n starts with the package and the published example triggers register their phone-number destinations', async () => {
 	const started = await ctx.n8n.start({
-		onLine: VERBOSE ? (line) => log(`[n8n] ${line}`) : undefined,
+		onLine: VERBOSE ? (/** @type {string} */ line) => log(`[n8n] ${line}`) : undefined,
 	});
 	ctx.timings['n8n start'] = Math.round(started.ms / 100) / 10;
 	log(`n8n start: ${ctx.timings['n8n start']} s`);
@@ -319,7 +319,7 @@ test("a Code node runs (n8n 2.40's task runner, started on the cached Node 24)",
 test('activating a trigger registers its destination with the sandbox (challenge verified)', async () => {
 	const wf = triggerOnly('e2e: event contract', CONTRACT_WEBHOOK_ID, {
 		destination: 'businessAccount',
-		events: [...EVENTS],
+		events: triggerEvents(),
 	});
 	const created = await ctx.rest.request('POST', '/workflows', wf);
 	ctx.contractWorkflowId = created.id;
@@ -672,8 +672,7 @@ test('a delivery with a bad signature gets 401 and starts no execution; a well-s
 		],
 	});
 	/** @param {string} secret */
-	const sign = (secret) =>
-		`sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
+	const sign = (secret) => metaSignature(body, secret);
 	const url = triggerUrl(CONTRACT_WEBHOOK_ID);
 	const post = (/** @type {Record<string, string>} */ headers) =>
 		fetch(url, {
@@ -795,7 +794,9 @@ test('example "welcome new participants" greets people who join', async () => {
 	});
 	await waitFor(
 		async () =>
-			(await ctx.rest.executions(workflowId)).filter((e) => e.status === 'success').length > before,
+			(await ctx.rest.executions(workflowId)).filter(
+				(/** @type {any} */ e) => e.status === 'success',
+			).length > before,
 		30_000,
 		'the welcome execution',
 	);
@@ -824,12 +825,14 @@ test('example "approve join requests" waits for a moderator, then approves or re
 
 	/** @param {string} phone @param {'approveUrl' | 'rejectUrl'} link */
 	const decide = async (phone, link) => {
-		const known = new Set((await ctx.rest.executions(workflowId)).map((e) => e.id));
+		const known = new Set(
+			(await ctx.rest.executions(workflowId)).map((/** @type {any} */ e) => e.id),
+		);
 		state.simRequest({ group_id: g.id, phone, name: `User ${phone.slice(-4)}` });
 		const waiting = await waitFor(
 			async () =>
 				(await ctx.rest.executions(workflowId)).find(
-					(e) => !known.has(e.id) && e.status === 'waiting',
+					(/** @type {any} */ e) => !known.has(e.id) && e.status === 'waiting',
 				),
 			30_000,
 			'a waiting execution',
@@ -952,7 +955,7 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 		const res = await fetch(`${sandboxUrl}/v26.0/${phoneId}?fields=webhook_configuration`, {
 			headers: { authorization: 'Bearer sandbox-token' },
 		});
-		return (await res.json()).webhook_configuration?.phone_number;
+		return /** @type {any} */ (await res.json()).webhook_configuration?.phone_number;
 	};
 	/** @param {number} pid */
 	const alive = (pid) => {

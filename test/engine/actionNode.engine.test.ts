@@ -9,7 +9,7 @@ import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { runNode } from '../helpers/engine';
+import { runNode } from '../support/n8n/engine';
 
 const TOKEN = 'EAAG-engine-test-token';
 const GRAPH = 'https://graph.facebook.com';

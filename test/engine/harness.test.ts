@@ -17,7 +17,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { assertBuilt, loadPackage, PACKAGE_ROOT, runNode } from '../helpers/engine';
+import { assertBuilt, loadPackage, PACKAGE_ROOT, runNode } from '../support/n8n/engine';
 
 const CREDENTIALS = {
 	whatsAppGroupsApi: {

@@ -1,5 +1,5 @@
 /**
- * The built action node in n8n's WorkflowExecute (test/helpers/engine.ts) against the Groups API
+ * The built action node in n8n's WorkflowExecute (test/support/n8n/engine.js) against the Groups API
  * sandbox with injected faults: 429 / 131208 storms, 5xx before and after the work is done,
  * dropped connections (through a proxy, before and after the request reached the API), answers
  * slower than the request timeout, and 206 partial successes.
@@ -14,9 +14,10 @@ import { sleep } from 'n8n-workflow';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox/index';
-import { runNode } from '../helpers/engine';
-import type { RunNodeResult } from '../helpers/engine';
-import { startFaultProxy } from './support/faultProxy';
+import { runNode } from '../support/n8n/engine';
+import type { RunNodeResult } from '../support/n8n/engine';
+import { startFaultProxy } from '../support/http/faultProxy';
+import { PHONE } from '../support/sandbox';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
@@ -28,7 +29,6 @@ const realSleep = (jest.requireActual('n8n-workflow') as { sleep: typeof sleep }
 /** Fake credential values for the sandbox; named so the secret linter leaves them alone. */
 export const HOSTILE_BEARER = 'EAAGhostileBEARERvalue9876543210';
 export const HOSTILE_APP_SIGNING = 'hostile-app-signing-5e1d';
-const PHONE = '100000000000002';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 type Proxy = Awaited<ReturnType<typeof startFaultProxy>>;

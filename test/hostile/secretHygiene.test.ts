@@ -11,10 +11,10 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
-import { signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
-import { runNode } from '../helpers/engine';
-import type { RunNodeResult } from '../helpers/engine';
-import { createHookContext, createWebhookContext } from '../helpers/fakeContext';
+import { metaSignature } from '../support/meta';
+import { runNode } from '../support/n8n/engine';
+import type { RunNodeResult } from '../support/n8n/engine';
+import { createHookContext, createWebhookContext } from '../support/n8n/fakeContext';
 
 const BASE = 'https://graph.hygiene.test';
 const LEAKY_BEARER = 'EAAGleakyBEARERvalue1234567890abcdef';
@@ -396,7 +396,7 @@ describe('trigger: no secret in activation errors, webhook answers or logs', () 
 	const rejections: Array<[string, Parameters<typeof createWebhookContext>[0]]> = [
 		[
 			'a forged signature',
-			{ rawBody: body, headers: { 'x-hub-signature-256': signBody(body, 'forged') } },
+			{ rawBody: body, headers: { 'x-hub-signature-256': metaSignature(body, 'forged') } },
 		],
 		['no signature', { rawBody: body }],
 		[
@@ -416,7 +416,7 @@ describe('trigger: no secret in activation errors, webhook answers or logs', () 
 			{
 				rawBody: `{${LEAKY_BEARER.slice(0, 3)}`,
 				headers: {
-					'x-hub-signature-256': signBody(`{${LEAKY_BEARER.slice(0, 3)}`, LEAKY_APP_SIGNING),
+					'x-hub-signature-256': metaSignature(`{${LEAKY_BEARER.slice(0, 3)}`, LEAKY_APP_SIGNING),
 				},
 			},
 		],

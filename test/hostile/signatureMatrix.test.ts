@@ -9,13 +9,13 @@ import { createHmac } from 'crypto';
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
+import { metaSignature } from '../support/meta';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
-import { createWebhookContext } from '../helpers/fakeContext';
-import { startTriggerServer } from '../trigger/support/triggerServer';
-import { delivery } from './support/deliveries';
-import { sendRaw } from './support/rawHttp';
-import type { Delivered } from './support/webhook';
+import { createWebhookContext } from '../support/n8n/fakeContext';
+import { startTriggerServer } from '../support/http/triggerServer';
+import { delivery } from '../support/deliveries';
+import { sendRaw } from '../support/http/rawHttp';
+import type { Delivered } from '../support/webhook';
 import {
 	CREDENTIALS,
 	deliver,
@@ -23,7 +23,7 @@ import {
 	FUZZ_BEARER,
 	trigger,
 	WEBHOOK_URL,
-} from './support/webhook';
+} from '../support/webhook';
 
 const SAMPLE = JSON.stringify({
 	object: 'whatsapp_business_account',
@@ -53,7 +53,7 @@ const SAMPLE = JSON.stringify({
 		},
 	],
 });
-const GOOD = signBody(SAMPLE, FUZZ_APP_SIGNING);
+const GOOD = metaSignature(SAMPLE, FUZZ_APP_SIGNING);
 const HEX = GOOD.slice('sha256='.length);
 
 function refused(outcome: Delivered, reason: string): void {
@@ -127,7 +127,7 @@ describe('signatures: replayed on altered bodies', () => {
 					const altered = Buffer.from(original);
 					altered[at % altered.length] ^= xor;
 					const outcome = await deliver(altered, {
-						headers: { 'x-hub-signature-256': signBody(original, FUZZ_APP_SIGNING) },
+						headers: { 'x-hub-signature-256': metaSignature(original, FUZZ_APP_SIGNING) },
 					});
 					expect(outcome.response.sent.statusCode).toBe(401);
 					expect(outcome.items).toBeUndefined();
@@ -170,9 +170,9 @@ describe('signatures: header value variants', () => {
 		['one hex digit too many', `${GOOD}0`, 'is not "sha256='],
 		['not hex', `sha256=${'g'.repeat(64)}`, 'is not "sha256='],
 		['two signatures joined by a comma', `${GOOD}, ${GOOD}`, 'is not "sha256='],
-		['signed with another secret', signBody(SAMPLE, 'another-app'), 'does not match the body'],
-		['signed with an empty key', signBody(SAMPLE, ''), 'does not match the body'],
-		['signed with the access token', signBody(SAMPLE, FUZZ_BEARER), 'does not match the body'],
+		['signed with another secret', metaSignature(SAMPLE, 'another-app'), 'does not match the body'],
+		['signed with an empty key', metaSignature(SAMPLE, ''), 'does not match the body'],
+		['signed with the access token', metaSignature(SAMPLE, FUZZ_BEARER), 'does not match the body'],
 		['all zeros', `sha256=${'0'.repeat(64)}`, 'does not match the body'],
 	])('answers 401 when the signature is %s', async (_label, header, reason) => {
 		const headers: Record<string, string> =
@@ -186,7 +186,7 @@ describe('signatures: header value variants', () => {
 	});
 
 	it('checks the first value when n8n hands over repeated headers as an array', async () => {
-		const wrong = signBody(SAMPLE, 'another-app');
+		const wrong = metaSignature(SAMPLE, 'another-app');
 		const asArray = (values: string[]) => ({ 'x-hub-signature-256': values as unknown as string });
 		accepted(await deliver(SAMPLE, { headers: asArray([GOOD, wrong]) }));
 		refused(await deliver(SAMPLE, { headers: asArray([wrong, GOOD]) }), 'does not match the body');
@@ -203,7 +203,7 @@ describe('signatures: the app secret', () => {
 		'refuses every delivery (401) when the credential secret is %s, even one signed with an empty key',
 		async (_label, appSecret) => {
 			const credentials: Record<string, unknown> = { ...CREDENTIALS, appSecret };
-			for (const header of [signBody(SAMPLE, ''), signBody(SAMPLE, '   '), GOOD]) {
+			for (const header of [metaSignature(SAMPLE, ''), metaSignature(SAMPLE, '   '), GOOD]) {
 				refused(
 					await deliver(SAMPLE, {
 						headers: { 'x-hub-signature-256': header },
@@ -272,7 +272,7 @@ describe('signatures: very large bodies', () => {
 		const started = Date.now();
 		refused(
 			await deliver(`${raw} `, {
-				headers: { 'x-hub-signature-256': signBody(raw, FUZZ_APP_SIGNING) },
+				headers: { 'x-hub-signature-256': metaSignature(raw, FUZZ_APP_SIGNING) },
 			}),
 			'does not match the body',
 		);
@@ -336,8 +336,8 @@ describe('signatures over real HTTP: header name case and repeated headers', () 
 
 	it.each([
 		['the valid one twice', [GOOD, GOOD]],
-		['a valid one, then a forged one', [GOOD, signBody(SAMPLE, 'another-app')]],
-		['a forged one, then the valid one', [signBody(SAMPLE, 'another-app'), GOOD]],
+		['a valid one, then a forged one', [GOOD, metaSignature(SAMPLE, 'another-app')]],
+		['a forged one, then the valid one', [metaSignature(SAMPLE, 'another-app'), GOOD]],
 		['in two spellings', [GOOD, GOOD]],
 	])(
 		'answers 401 to several signature headers (%s): Node joins them into one value that is no signature',

@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 
 import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
-import type { Json, JsonObject } from './support/deliveries';
+import type { Json, JsonObject } from '../support/deliveries';
 import {
 	ALL_EVENTS,
 	COMMON_KEYS,
@@ -23,9 +23,9 @@ import {
 	oddString,
 	PHONE_POOL,
 	tagOfItem,
-} from './support/deliveries';
-import { deliver, FUZZ_APP_SIGNING } from './support/webhook';
-import { signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
+} from '../support/deliveries';
+import { deliver, FUZZ_APP_SIGNING } from '../support/webhook';
+import { metaSignature } from '../support/meta';
 
 const RUNS = {
 	wellFormed: 2500,
@@ -566,7 +566,7 @@ describe('trigger webhook under random and hostile deliveries', () => {
 					casesRun += 1;
 					const text = JSON.stringify(body);
 					const raw = Buffer.from(bom ? `\ufeff${text}` : text, 'utf8');
-					const headers = { 'x-hub-signature-256': signBody(raw, FUZZ_APP_SIGNING) };
+					const headers = { 'x-hub-signature-256': metaSignature(raw, FUZZ_APP_SIGNING) };
 					const options = { includeOneToOne: true, ignoreRedeliveries: false, includeRaw: true };
 					// The trigger's own parse of the bytes: no Content-Type, nothing parsed by n8n.
 					const reference = await deliver(raw, { headers, options, contentType: null });

@@ -14,28 +14,21 @@ import {
 	type RunningSandbox,
 	type Receiver,
 	type Api,
-} from './helpers';
+	useSubscribedSandbox,
+} from '../support/sandbox';
 
 describe('sandbox: fault injection', () => {
 	let sandbox: RunningSandbox;
 	let receiver: Receiver;
 	let api: Api;
 	let control: Api;
-	beforeAll(async () => {
-		sandbox = await startSandbox(FAST);
-		receiver = await startReceiver({ appSecret: sandbox.state.appSecret });
-		await subscribeApp(sandbox, receiver);
-		api = graphApi(sandbox);
-		control = controlApi(sandbox);
-	});
-	afterAll(async () => {
-		await sandbox.stop();
-		await receiver.stop();
+	let settle: () => Promise<void>;
+	useSubscribedSandbox((fixture) => ({ sandbox, receiver, api, control, settle } = fixture), {
+		settleBeforeEach: false,
 	});
 	beforeEach(async () => {
 		await control('DELETE', '/faults');
-		await sandbox.idle();
-		receiver.clear();
+		await settle();
 	});
 
 	it('rate limits the next N requests with 429, code 131208 and Retry-After', async () => {

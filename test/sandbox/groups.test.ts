@@ -1,10 +1,8 @@
 import {
 	startSandbox,
-	startReceiver,
 	graphApi,
 	controlApi,
 	createGroup,
-	subscribeApp,
 	addMembers,
 	change,
 	multipart,
@@ -17,7 +15,8 @@ import {
 	type RunningSandbox,
 	type Receiver,
 	type Api,
-} from './helpers';
+	useSubscribedSandbox,
+} from '../support/sandbox';
 
 describe('sandbox: authentication and routing', () => {
 	let sandbox: RunningSandbox;
@@ -124,21 +123,7 @@ describe('sandbox: group lifecycle', () => {
 	let sandbox: RunningSandbox;
 	let receiver: Receiver;
 	let api: Api;
-	beforeAll(async () => {
-		sandbox = await startSandbox(FAST);
-		receiver = await startReceiver({ appSecret: sandbox.state.appSecret });
-		await subscribeApp(sandbox, receiver);
-		api = graphApi(sandbox);
-	});
-	afterAll(async () => {
-		await sandbox.stop();
-		await receiver.stop();
-	});
-	beforeEach(async () => {
-		// Statuses and webhooks of the previous test must not leak into this one.
-		await sandbox.idle();
-		receiver.clear();
-	});
+	useSubscribedSandbox((fixture) => ({ sandbox, receiver, api } = fixture));
 
 	it('creates asynchronously: request_id first, then the group and a group_create webhook', async () => {
 		const res = await api('POST', `/${PHONE}/groups`, {
@@ -421,21 +406,7 @@ describe('sandbox: invite links and settings', () => {
 	let sandbox: RunningSandbox;
 	let receiver: Receiver;
 	let api: Api;
-	beforeAll(async () => {
-		sandbox = await startSandbox(FAST);
-		receiver = await startReceiver({ appSecret: sandbox.state.appSecret });
-		await subscribeApp(sandbox, receiver);
-		api = graphApi(sandbox);
-	});
-	afterAll(async () => {
-		await sandbox.stop();
-		await receiver.stop();
-	});
-	beforeEach(async () => {
-		// Statuses and webhooks of the previous test must not leak into this one.
-		await sandbox.idle();
-		receiver.clear();
-	});
+	useSubscribedSandbox((fixture) => ({ sandbox, receiver, api } = fixture));
 
 	it('gets and resets the invite link; the old link stops working', async () => {
 		const { groupId } = await createGroup(sandbox, 'Links');

@@ -1,19 +1,14 @@
 import {
-	startSandbox,
-	startReceiver,
-	graphApi,
-	controlApi,
 	createGroup,
-	subscribeApp,
 	addMembers,
 	change,
-	FAST,
 	PHONE,
 	PHONE2,
 	type RunningSandbox,
 	type Receiver,
 	type Api,
-} from './helpers';
+	useSubscribedSandbox,
+} from '../support/sandbox';
 
 let sandbox: RunningSandbox;
 let receiver: Receiver;
@@ -21,23 +16,10 @@ let api: Api;
 let control: Api;
 let groupId: string;
 
-beforeAll(async () => {
-	sandbox = await startSandbox(FAST);
-	receiver = await startReceiver({ appSecret: sandbox.state.appSecret });
-	await subscribeApp(sandbox, receiver);
-	api = graphApi(sandbox);
-	control = controlApi(sandbox);
+useSubscribedSandbox(async (fixture) => {
+	({ sandbox, receiver, api, control } = fixture);
 	({ groupId } = await createGroup(sandbox, 'Chat'));
 	await addMembers(sandbox, groupId, ['15552000001', '15552000002']);
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await receiver.stop();
-});
-beforeEach(async () => {
-	// Statuses and webhooks of the previous test must not leak into this one.
-	await sandbox.idle();
-	receiver.clear();
 });
 
 const send = (body: Record<string, unknown>, phone = PHONE) =>

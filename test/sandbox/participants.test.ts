@@ -1,39 +1,19 @@
 import {
-	startSandbox,
-	startReceiver,
-	graphApi,
-	controlApi,
 	createGroup,
-	subscribeApp,
 	addMembers,
 	change,
-	FAST,
 	type RunningSandbox,
 	type Receiver,
 	type Api,
-} from './helpers';
+	useSubscribedSandbox,
+} from '../support/sandbox';
 
 let sandbox: RunningSandbox;
 let receiver: Receiver;
 let api: Api;
 let control: Api;
 
-beforeAll(async () => {
-	sandbox = await startSandbox(FAST);
-	receiver = await startReceiver({ appSecret: sandbox.state.appSecret });
-	await subscribeApp(sandbox, receiver);
-	api = graphApi(sandbox);
-	control = controlApi(sandbox);
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await receiver.stop();
-});
-beforeEach(async () => {
-	// Statuses and webhooks of the previous test must not leak into this one.
-	await sandbox.idle();
-	receiver.clear();
-});
+useSubscribedSandbox((fixture) => ({ sandbox, receiver, api, control } = fixture));
 
 const groupItems = (type: string) =>
 	receiver.deliveries

@@ -14,7 +14,7 @@ import {
 	type RunningSandbox,
 	type Receiver,
 	type Api,
-} from './helpers';
+} from '../support/sandbox';
 
 const APP_TOKEN = `${APP}|whsec-test`;
 const ALL = [

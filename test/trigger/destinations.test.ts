@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { APP_RECORD_PROPERTY } from '../../nodes/WhatsAppGroupsTrigger/destinations/app';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
-import { createHookContext } from '../helpers/fakeContext';
+import { createHookContext } from '../support/n8n/fakeContext';
 
 const BASE = 'https://graph.test';
 const V = '/v26.0';
@@ -20,6 +20,8 @@ const CREDENTIALS = {
 };
 const TOKEN = deriveVerifyToken('app-secret', WEBHOOK_URL);
 const APP_TOKEN = 'APP_1|app-secret';
+// The fields the trigger must subscribe to, written out: this list is what the assertions expect,
+// so it is not imported from the node's TRIGGER_WEBHOOK_FIELDS (a change there must fail here).
 const ALL_FIELDS = [
 	'group_lifecycle_update',
 	'group_participants_update',

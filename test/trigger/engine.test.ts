@@ -16,9 +16,9 @@ import type {
 import { Workflow } from 'n8n-workflow';
 import { ExternalSecretsProxy, HookContext, WebhookContext } from 'n8n-core';
 
-import { HarnessCredentialsHelper, loadPackage } from '../helpers/engine';
-import { fakeResponse } from '../helpers/fakeContext';
-import { signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
+import { HarnessCredentialsHelper, loadPackage } from '../support/n8n/engine';
+import { fakeResponse } from '../support/n8n/fakeContext';
+import { metaSignature } from '../support/meta';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
 import groupCreated from '../fixtures/meta-doc-samples/group_lifecycle_update__create_succeed.json';
 
@@ -239,7 +239,7 @@ describe("the built trigger in n8n-core's contexts", () => {
 		const staticBefore = h.workflow.staticData.__dataChanged;
 		const delivery = await callWebhook(h, 'default', {
 			rawBody,
-			headers: { 'x-hub-signature-256': signBody(rawBody, APP_SECRET) },
+			headers: { 'x-hub-signature-256': metaSignature(rawBody, APP_SECRET) },
 		});
 		expect(staticBefore).toBeFalsy();
 		expect(delivery.result.workflowData?.[0].map((item) => item.json)).toEqual([
@@ -263,14 +263,14 @@ describe("the built trigger in n8n-core's contexts", () => {
 
 		const again = await callWebhook(h, 'default', {
 			rawBody,
-			headers: { 'x-hub-signature-256': signBody(rawBody, APP_SECRET) },
+			headers: { 'x-hub-signature-256': metaSignature(rawBody, APP_SECRET) },
 		});
 		expect(again.result).toEqual({ noWebhookResponse: true });
 		expect(again.response.sent.statusCode).toBe(200);
 
 		const forged = await callWebhook(h, 'default', {
 			rawBody,
-			headers: { 'x-hub-signature-256': signBody(rawBody, 'not-the-secret') },
+			headers: { 'x-hub-signature-256': metaSignature(rawBody, 'not-the-secret') },
 		});
 		expect(forged.result).toEqual({ noWebhookResponse: true });
 		expect(forged.response.sent.statusCode).toBe(401);
@@ -295,7 +295,7 @@ describe("the built trigger in n8n-core's contexts", () => {
 		};
 		const { result } = await callWebhook(h, 'default', {
 			rawBody,
-			headers: { 'x-hub-signature-256': signBody(rawBody, APP_SECRET) },
+			headers: { 'x-hub-signature-256': metaSignature(rawBody, APP_SECRET) },
 		});
 		if (result.noWebhookResponse === true) saveIfChanged();
 		if (result.workflowData !== undefined) {

@@ -6,10 +6,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
-import { signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
 import { parseDelivery } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
 import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
-import { createWebhookContext } from '../helpers/fakeContext';
+import { metaSignature } from '../support/meta';
+import { createWebhookContext } from '../support/n8n/fakeContext';
 import groupLifecycleUpdateCreateFail from '../fixtures/meta-doc-samples/group_lifecycle_update__create_fail.json';
 import groupLifecycleUpdateCreateSucceed from '../fixtures/meta-doc-samples/group_lifecycle_update__create_succeed.json';
 import groupLifecycleUpdateDeleteFail from '../fixtures/meta-doc-samples/group_lifecycle_update__delete_fail.json';
@@ -831,7 +831,7 @@ describe("Meta's documentation samples", () => {
 				},
 				webhookUrl: 'https://n8n.example.com/webhook/abc/webhook',
 				rawBody,
-				headers: { 'X-Hub-Signature-256': signBody(rawBody, APP_SECRET) },
+				headers: { 'X-Hub-Signature-256': metaSignature(rawBody, APP_SECRET) },
 			});
 			const result = await new WhatsAppGroupsTrigger().webhook.call(context);
 			expect(response.status).not.toHaveBeenCalled();

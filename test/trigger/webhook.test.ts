@@ -7,11 +7,12 @@ import {
 	dropRedeliveries,
 	SEEN_KEYS_PROPERTY,
 } from '../../nodes/WhatsAppGroupsTrigger/webhook/filters';
-import { checkSignature, signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
+import { checkSignature } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
+import { metaSignature } from '../support/meta';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
-import type { FakeWebhookOptions } from '../helpers/fakeContext';
-import { createWebhookContext, FAKE_NODE } from '../helpers/fakeContext';
-import { n8nBody } from '../hostile/support/webhook';
+import type { FakeWebhookOptions } from '../support/n8n/fakeContext';
+import { createWebhookContext, FAKE_NODE } from '../support/n8n/fakeContext';
+import { n8nBody } from '../support/webhook';
 import statusAggregated from '../fixtures/meta-doc-samples/messages__group_status_aggregated_multi_participant.json';
 import groupCreated from '../fixtures/meta-doc-samples/group_lifecycle_update__create_succeed.json';
 
@@ -40,7 +41,7 @@ async function post(
 		parameters: { verifySignatures: true, ...parameters },
 		webhookUrl: WEBHOOK_URL,
 		rawBody,
-		headers: { 'x-hub-signature-256': signBody(rawBody, APP_SECRET) },
+		headers: { 'x-hub-signature-256': metaSignature(rawBody, APP_SECRET) },
 		...extra,
 	});
 	const result = await trigger.webhook.call(fake.context);
@@ -91,7 +92,7 @@ describe('signature check on deliveries', () => {
 		['missing', {}, 'the X-Hub-Signature-256 header is missing'],
 		[
 			'signed with another secret',
-			{ 'x-hub-signature-256': signBody(body, 'other-secret') },
+			{ 'x-hub-signature-256': metaSignature(body, 'other-secret') },
 			'does not match the body',
 		],
 		['malformed', { 'x-hub-signature-256': 'sha1=abc' }, 'is not "sha256=<64 hex digits>"'],
@@ -121,7 +122,7 @@ describe('signature check on deliveries', () => {
 			tampered,
 			{},
 			{
-				headers: { 'x-hub-signature-256': signBody(body, APP_SECRET) },
+				headers: { 'x-hub-signature-256': metaSignature(body, APP_SECRET) },
 			},
 		);
 		expect(result).toEqual({ noWebhookResponse: true });
@@ -148,7 +149,7 @@ describe('signature check on deliveries', () => {
 			parameters: {},
 			webhookUrl: WEBHOOK_URL,
 			body: groupCreated as unknown as IDataObject,
-			headers: { 'x-hub-signature-256': signBody(body, APP_SECRET) },
+			headers: { 'x-hub-signature-256': metaSignature(body, APP_SECRET) },
 		});
 		const result = await trigger.webhook.call(fake.context);
 		expect(result).toEqual({ noWebhookResponse: true });
@@ -164,11 +165,13 @@ describe('signature check on deliveries', () => {
 
 	it('checks the exact bytes: the same JSON re-serialised with other spacing fails', () => {
 		const spaced = JSON.stringify(groupCreated, null, 2);
-		expect(checkSignature(Buffer.from(spaced), signBody(body, APP_SECRET), APP_SECRET)).toEqual({
+		expect(
+			checkSignature(Buffer.from(spaced), metaSignature(body, APP_SECRET), APP_SECRET),
+		).toEqual({
 			valid: false,
 			reason: expect.stringContaining('does not match'),
 		});
-		expect(checkSignature(Buffer.from(body), signBody(body, APP_SECRET), APP_SECRET)).toEqual({
+		expect(checkSignature(Buffer.from(body), metaSignature(body, APP_SECRET), APP_SECRET)).toEqual({
 			valid: true,
 		});
 	});
@@ -696,7 +699,7 @@ describe('which parse the items come from', () => {
 
 	async function postAs(bytes: Buffer, contentType: string | undefined, body?: unknown) {
 		const headers: Record<string, string> = {
-			'x-hub-signature-256': signBody(bytes, APP_SECRET),
+			'x-hub-signature-256': metaSignature(bytes, APP_SECRET),
 		};
 		if (contentType !== undefined) headers['content-type'] = contentType;
 		const fake = createWebhookContext({

@@ -3,8 +3,7 @@
 
 /**
  * Sends an HTTP/1.1 request byte for byte over a socket: header names keep their case, and a
- * header can appear several times (clients such as fetch would normalise or merge them). Plain
- * JavaScript because the package's lint rules keep `net` out of TypeScript files.
+ * header can appear several times (clients such as fetch would normalise or merge them).
  */
 const net = require('node:net');
 

@@ -1,3 +1,8 @@
+/**
+ * For the action node's suites (test/action, the hostile and engine suites): fake IDs and a fake
+ * credential, a nock scope that only answers requests carrying that credential's token, and
+ * `run()`, which runs the BUILT node in n8n's engine (./n8n/engine.js).
+ */
 import nock from 'nock';
 import type {
 	IDataObject,
@@ -6,8 +11,8 @@ import type {
 	INodeParameters,
 } from 'n8n-workflow';
 
-import { runNode } from '../helpers/engine';
-import type { RunNodeResult } from '../helpers/engine';
+import { runNode } from './n8n/engine';
+import type { RunNodeResult } from './n8n/engine';
 
 export const GRAPH = 'https://graph.facebook.com';
 export const VERSION = 'v26.0';

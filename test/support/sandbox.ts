@@ -1,4 +1,9 @@
-import { startSandbox } from '../../sandbox/index';
+/**
+ * The sandbox as the jest suites use it: its test helpers (sandbox/testing.js), its default
+ * credentials and IDs, and shortcuts for the Graph and control APIs.
+ */
+import { TRIGGER_WEBHOOK_FIELDS } from '../../nodes/shared/types/webhooks';
+import { Sandbox, startSandbox } from '../../sandbox/index';
 import {
 	startReceiver,
 	request,
@@ -25,12 +30,20 @@ export {
 export type RunningSandbox = Awaited<ReturnType<typeof startSandbox>>;
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
-export const TOKEN = 'sandbox-token';
-export const WABA = '100000000000001';
-export const PHONE = '100000000000002';
-export const PHONE2 = '100000000000003';
-export const APP = '100000000000009';
-export const SECRET = 'sandbox-app-secret';
+/**
+ * The defaults of a sandbox started without options (what its `.config` answers), read from the
+ * sandbox itself rather than copied; test/sandbox/control.test.ts checks them against the values
+ * the README documents.
+ */
+const defaults = new Sandbox();
+const [defaultPhone, secondPhone] = [...defaults.phones.keys()];
+export const TOKEN = defaults.token;
+export const WABA = defaults.wabaId;
+export const PHONE = defaultPhone;
+export const PHONE2 = secondPhone;
+export const APP = defaults.appId;
+export const SECRET = defaults.appSecret;
+/** An app access token as Meta forms it: "<app id>|<app secret>". */
 export const APP_TOKEN = `${APP}|${SECRET}`;
 
 export type ApiResponse = Awaited<ReturnType<typeof request>>;
@@ -99,13 +112,7 @@ export async function subscribeApp(
 			object: 'whatsapp_business_account',
 			callback_url: receiver.url,
 			verify_token: verifyToken,
-			fields: [
-				'group_lifecycle_update',
-				'group_participants_update',
-				'group_settings_update',
-				'group_status_update',
-				'messages',
-			],
+			fields: [...TRIGGER_WEBHOOK_FIELDS],
 		},
 		{ token: APP_TOKEN },
 	);
@@ -131,3 +138,51 @@ export async function addMembers(
 }
 
 export const FAST = { asyncDelayMs: 5, statusDelayMs: 5, deliveryRetryDelayMs: 20 };
+
+export interface SubscribedSandbox {
+	sandbox: RunningSandbox;
+	/** Subscribed (after the challenge) to every group field and messages; checks signatures. */
+	receiver: Receiver;
+	api: Api;
+	control: Api;
+	/** Waits until no outcome or delivery is pending, then forgets what the receiver got. */
+	settle: () => Promise<void>;
+}
+
+/**
+ * jest hooks for the sandbox suites' usual setup: a sandbox with FAST timings whose app is
+ * subscribed to a new receiver, started before the tests (then `use` gets it, for variables and
+ * more setup), stopped after them, and settled before each test so statuses and webhooks of one
+ * test do not leak into the next (`settleBeforeEach: false` leaves that to the suite).
+ */
+export function useSubscribedSandbox(
+	use: (fixture: SubscribedSandbox) => unknown,
+	options: { settleBeforeEach?: boolean } = {},
+): void {
+	let fixture: SubscribedSandbox | undefined;
+	beforeAll(async () => {
+		const sandbox = await startSandbox(FAST);
+		const receiver = await startReceiver({ appSecret: sandbox.state.appSecret });
+		await subscribeApp(sandbox, receiver);
+		fixture = {
+			sandbox,
+			receiver,
+			api: graphApi(sandbox),
+			control: controlApi(sandbox),
+			settle: async () => {
+				await sandbox.idle();
+				receiver.clear();
+			},
+		};
+		await use(fixture);
+	});
+	afterAll(async () => {
+		await fixture?.sandbox.stop();
+		await fixture?.receiver.stop();
+	});
+	if (options.settleBeforeEach !== false) {
+		beforeEach(async () => {
+			await fixture?.settle();
+		});
+	}
+}

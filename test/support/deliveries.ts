@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 
-import { TRIGGER_EVENTS } from '../../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
-import type { TriggerEventName } from '../../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
+import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
+import type { TriggerEventName } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

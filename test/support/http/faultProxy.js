@@ -8,7 +8,6 @@
  *   - "after": the request is forwarded and carried out, then the socket is destroyed instead of
  *     answering, so the client cannot know whether it worked (the dangerous case for creates and
  *     sends).
- * Plain JavaScript because the package's lint rules keep `http` out of TypeScript files.
  */
 const http = require('node:http');
 

@@ -1,13 +1,15 @@
 /**
- * End to end against the local Groups API sandbox: the trigger registers itself, the sandbox
- * verifies the callback with its GET challenge (answered by the trigger's webhook over real HTTP),
- * then delivers signed webhooks for real group activity, which come out as typed items.
+ * The trigger against the local Groups API sandbox, in process (jest; the real-n8n suite is
+ * test/e2e): the trigger registers itself, the sandbox verifies the callback with its GET
+ * challenge (answered by the trigger's webhook over real HTTP), then delivers signed webhooks for
+ * real group activity, which come out as typed items.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { TRIGGER_WEBHOOK_FIELDS } from '../../nodes/shared/types/webhooks';
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
-import { signBody } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
-import { createHookContext, createWebhookContext } from '../helpers/fakeContext';
+import { metaSignature } from '../support/meta';
+import { createHookContext, createWebhookContext } from '../support/n8n/fakeContext';
 import {
 	APP,
 	APP_TOKEN,
@@ -20,19 +22,12 @@ import {
 	startSandbox,
 	TOKEN,
 	WABA,
-} from '../sandbox/helpers';
-import type { Receiver, RunningSandbox } from '../sandbox/helpers';
-import { startTriggerServer } from './support/triggerServer';
+} from '../support/sandbox';
+import type { Receiver, RunningSandbox } from '../support/sandbox';
+import { startTriggerServer } from '../support/http/triggerServer';
 
 const trigger = new WhatsAppGroupsTrigger();
 const methods = trigger.webhookMethods.default;
-const ALL_FIELDS = [
-	'group_lifecycle_update',
-	'group_participants_update',
-	'group_settings_update',
-	'group_status_update',
-	'messages',
-];
 
 let sandbox: RunningSandbox;
 let server: Awaited<ReturnType<typeof startTriggerServer>>;
@@ -108,7 +103,7 @@ async function subscribeAppElsewhere(): Promise<Receiver> {
 			object: 'whatsapp_business_account',
 			callback_url: appReceiver.url,
 			verify_token: 'app-level-token',
-			fields: ALL_FIELDS,
+			fields: [...TRIGGER_WEBHOOK_FIELDS],
 		},
 		{ token: APP_TOKEN },
 	);
@@ -211,7 +206,7 @@ describe('trigger against the Groups API sandbox', () => {
 			method: 'POST',
 			headers: {
 				'content-type': 'application/json',
-				'x-hub-signature-256': signBody(body, 'wrong-secret'),
+				'x-hub-signature-256': metaSignature(body, 'wrong-secret'),
 			},
 			body,
 		});

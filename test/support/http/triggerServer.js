@@ -2,9 +2,9 @@
 'use strict';
 
 /**
- * A tiny HTTP front for the trigger in end-to-end tests: every request (Meta's GET challenge or a
- * POSTed delivery) is read whole, raw body kept, and handed to `handle`, whose answer is sent
- * back. Plain JavaScript because the package's lint rules keep `http` out of TypeScript files.
+ * A tiny HTTP front for the trigger in the in-process jest tests (the sandbox integration test,
+ * the signature matrix): every request (Meta's GET challenge or a POSTed delivery) is read whole,
+ * raw body kept, and handed to `handle`, whose answer is sent back.
  */
 const http = require('node:http');
 

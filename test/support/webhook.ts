@@ -4,10 +4,10 @@
  */
 import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
 
-import { WhatsAppGroupsTrigger } from '../../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
-import { signBody } from '../../../nodes/WhatsAppGroupsTrigger/webhook/signature';
-import type { FakeLogger, FakeResponse, FakeWebhookOptions } from '../../helpers/fakeContext';
-import { createWebhookContext } from '../../helpers/fakeContext';
+import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
+import { metaSignature } from './meta';
+import type { FakeLogger, FakeResponse, FakeWebhookOptions } from './n8n/fakeContext';
+import { createWebhookContext } from './n8n/fakeContext';
 import { ALL_EVENTS } from './deliveries';
 
 /** Fake credential values; named so the secret linter does not mistake them for real ones. */
@@ -92,7 +92,7 @@ export async function deliver(raw: string | Buffer, opts: DeliverOptions = {}): 
 	const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8');
 	const contentType = opts.contentType === undefined ? 'application/json' : opts.contentType;
 	const headers = {
-		...(opts.headers ?? { 'x-hub-signature-256': signBody(raw, FUZZ_APP_SIGNING) }),
+		...(opts.headers ?? { 'x-hub-signature-256': metaSignature(raw, FUZZ_APP_SIGNING) }),
 	};
 	if (contentType !== null) headers['content-type'] ??= contentType;
 	const fake = createWebhookContext({
