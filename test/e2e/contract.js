@@ -3,14 +3,14 @@
 
 /**
  * The typed event contract of the WhatsApp Groups Trigger (nodes/WhatsAppGroupsTrigger/webhook/
- * events.ts), checked on items that a real n8n produced. Returns a list of problems (empty = ok).
+ * eventTypes.ts), checked on items that a real n8n produced. Returns a list of problems (empty = ok).
  * The event names and their fields come from the built package; what each item must carry is
  * written out here.
  */
 
 const path = require('node:path');
 
-/** Where the build puts the trigger's event list (from nodes/WhatsAppGroupsTrigger/webhook/eventTypes.ts). */
+/** The built trigger's output contract (nodes/WhatsAppGroupsTrigger/webhook/eventTypes.ts). */
 const BUILT_EVENTS = path.join(
 	__dirname,
 	'..',
