@@ -1,5 +1,3 @@
-import nock from 'nock';
-
 import {
 	graph,
 	graphError,
@@ -10,13 +8,12 @@ import {
 	rows,
 	run,
 } from '../support/action';
+import { useNock } from '../support/nock';
 
 const approveBase = { resource: 'joinRequest', operation: 'approve', phoneNumberId: PHONE_ID };
 
 describe('Join Request', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+	useNock();
 
 	it('lists join requests across pages', async () => {
 		const scope = graph()
@@ -225,9 +222,7 @@ describe('Join Request', () => {
 });
 
 describe('Participant Remove', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+	useNock();
 
 	const removeBase = {
 		resource: 'participant',

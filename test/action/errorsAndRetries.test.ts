@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { sleep } from 'n8n-workflow';
 
 import { META_ERROR_EXPLANATIONS } from '../../nodes/shared/transport/errors';
@@ -15,6 +14,7 @@ import {
 	run,
 	FAKE_BEARER,
 } from '../support/action';
+import { useNock } from '../support/nock';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
@@ -62,9 +62,7 @@ const GROUPS_CODES: Array<[number, number]> = [
 ];
 
 describe('Meta errors become NodeApiErrors with code, plain message, hint and fbtrace_id', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+	useNock();
 
 	it('knows every Groups error code of the reference, plus 131201 and the throttling codes', () => {
 		for (const code of [...GROUPS_CODES.map(([c]) => c), 131201, 131208, 130429, 80007, 4, 613]) {
@@ -114,10 +112,8 @@ describe('Meta errors become NodeApiErrors with code, plain message, hint and fb
 });
 
 describe('Retries: backoff with jitter, Retry-After, caps, and no duplicate creates or sends', () => {
-	beforeAll(() => nock.disableNetConnect());
+	useNock();
 	beforeEach(() => sleepMock.mockClear());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
 
 	it('computes exponential backoff with equal jitter', () => {
 		expect(backoffDelay(1, 1000, () => 0)).toBe(500);
@@ -230,9 +226,7 @@ describe('Retries: backoff with jitter, Retry-After, caps, and no duplicate crea
 });
 
 describe('Secrets never leave the node', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+	useNock();
 
 	it('scrubs the token and app secret even when Meta echoes them', async () => {
 		const scope = graph()

@@ -1,5 +1,3 @@
-import nock from 'nock';
-
 import {
 	graph,
 	graphError,
@@ -10,6 +8,7 @@ import {
 	rows,
 	run,
 } from '../support/action';
+import { useNock } from '../support/nock';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
@@ -21,9 +20,7 @@ const ALL_FIELDS =
 	'subject,description,participants,join_approval_mode,suspended,creation_timestamp,total_participant_count';
 
 describe('Group', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+	useNock();
 
 	describe('Create', () => {
 		it('posts subject, description and approval mode and returns the request ID', async () => {

@@ -1,6 +1,5 @@
-import nock from 'nock';
-
 import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from '../support/action';
+import { useNock } from '../support/nock';
 
 const sendResponse = (id: string) => ({
 	messaging_product: 'whatsapp',
@@ -9,9 +8,7 @@ const sendResponse = (id: string) => ({
 });
 
 describe('Invite Link', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+	useNock();
 
 	it('gets the invite link', async () => {
 		const scope = graph()
@@ -106,9 +103,7 @@ describe('Invite Link', () => {
 });
 
 describe('Message', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+	useNock();
 
 	const base = {
 		resource: 'message',

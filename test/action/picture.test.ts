@@ -3,6 +3,7 @@ import nock from 'nock';
 import { readJpegSize } from '../../nodes/WhatsAppGroups/helpers/jpeg';
 import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from '../support/action';
 import { makeJpeg } from '../support/jpeg';
+import { useNock } from '../support/nock';
 
 function binaryItem(data: Buffer, mimeType = 'image/jpeg', fileName = 'logo.jpg') {
 	return { json: {}, binary: { data: { data: data.toString('base64'), mimeType, fileName } } };
@@ -29,9 +30,7 @@ describe('JPEG header reader', () => {
 });
 
 describe('Group > Update profile picture', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+	useNock();
 
 	it('uploads the JPEG as multipart/form-data with messaging_product and a file part', async () => {
 		const jpeg = makeJpeg(640, 640, 2048);

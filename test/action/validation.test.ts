@@ -2,6 +2,7 @@ import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { GRAPH, graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from '../support/action';
+import { useNock } from '../support/nock';
 
 const group = { phoneNumberId: PHONE_ID, groupId: groupLocator() };
 const send = { resource: 'message', operation: 'send', ...group };
@@ -235,9 +236,7 @@ function countRequests(): { count: () => number } {
 }
 
 describe('Validation: bad input is refused before anything is sent', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+	useNock();
 
 	it.each(invalid)('refuses %s', async (_label, parameters, message) => {
 		const requests = countRequests();

@@ -4,28 +4,17 @@
  */
 import { TRIGGER_WEBHOOK_FIELDS } from '../../nodes/shared/types/webhooks';
 import { Sandbox, startSandbox } from '../../sandbox/index';
-import {
-	startReceiver,
-	request,
-	multipart,
-	makeJpeg,
-	sign,
-	runCli,
-	spawnServer,
-	firstChange,
-} from '../../sandbox/testing';
+import { request, startReceiver } from '../../sandbox/testing';
 
+export { startSandbox, startReceiver, request };
 export {
-	startSandbox,
-	startReceiver,
-	request,
 	multipart,
 	makeJpeg,
 	sign,
 	runCli,
 	spawnServer,
 	firstChange as change,
-};
+} from '../../sandbox/testing';
 
 export type RunningSandbox = Awaited<ReturnType<typeof startSandbox>>;
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;

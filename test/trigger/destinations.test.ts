@@ -5,6 +5,7 @@ import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAp
 import { APP_RECORD_PROPERTY } from '../../nodes/WhatsAppGroupsTrigger/destinations/app';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
 import { createHookContext } from '../support/n8n/fakeContext';
+import { useNock } from '../support/nock';
 
 const BASE = 'https://graph.test';
 const V = '/v26.0';
@@ -89,13 +90,7 @@ const fullAppSubscription = (callbackUrl: string, fields = ALL_FIELDS) => ({
 	fields: fields.map((name) => ({ name, version: 'v26.0' })),
 });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useNock({ allUsed: true });
 
 describe('activation guards', () => {
 	it('refuses to activate without an app secret while signatures are verified', async () => {

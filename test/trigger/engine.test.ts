@@ -21,6 +21,7 @@ import { fakeResponse } from '../support/n8n/fakeContext';
 import { metaSignature } from '../support/meta';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
 import groupCreated from '../fixtures/meta-doc-samples/group_lifecycle_update__create_succeed.json';
+import { useNock } from '../support/nock';
 
 const BASE = 'https://graph.test';
 const APP_SECRET = 'engine-app-secret';
@@ -155,13 +156,7 @@ async function callWebhook(
 
 const userApi = () => nock(BASE, { reqheaders: { authorization: 'Bearer engine-user-token' } });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useNock({ allUsed: true });
 
 describe("the built trigger in n8n-core's contexts", () => {
 	it('activates the phone number destination with the production URL and n8n-authenticated calls', async () => {

@@ -15,17 +15,7 @@ import {
 } from '../../nodes/WhatsAppGroupsTrigger/webhook/filters';
 import { checkSignature } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
 import { metaSignature } from '../support/meta';
-
-const COMMON_KEYS = [
-	'event',
-	'field',
-	'groupId',
-	'businessAccountId',
-	'phoneNumberId',
-	'displayPhoneNumber',
-	'timestamp',
-	'timestampUnix',
-];
+import { COMMON_KEYS } from '../support/deliveries';
 
 const timestampArb = fc.oneof(
 	fc.integer({ min: 0, max: 4_000_000_000 }),
