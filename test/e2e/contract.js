@@ -64,6 +64,27 @@ function checkParticipant(p, where, problems) {
 }
 
 /**
+ * `item.participants`: an array (with at least one entry when `nonEmpty`) of valid participants.
+ * @param {any} item
+ * @param {string} at
+ * @param {string[]} problems
+ * @param {{ nonEmpty: boolean }} options
+ */
+function checkParticipants(item, at, problems, options) {
+	if (!Array.isArray(item.participants)) {
+		problems.push(
+			options.nonEmpty ? `${at} participants missing` : `${at} participants is not an array`,
+		);
+	} else if (options.nonEmpty && item.participants.length === 0) {
+		problems.push(`${at} participants missing`);
+	} else {
+		item.participants.forEach((/** @type {any} */ p, /** @type {number} */ i) =>
+			checkParticipant(p, `${at} participants[${i}]`, problems),
+		);
+	}
+}
+
+/**
  * @param {any} item the json of one trigger output item
  * @param {{businessAccountId: string, phoneNumberId: string}} expected
  * @returns {string[]}
@@ -119,32 +140,18 @@ function checkEvent(item, expected) {
 				problems.push(`${at} joinApprovalMode is ${item.joinApprovalMode}`);
 			break;
 		case 'participants_joined':
-			if (!Array.isArray(item.participants) || item.participants.length === 0)
-				problems.push(`${at} participants missing`);
-			else
-				item.participants.forEach((/** @type {any} */ p, /** @type {number} */ i) =>
-					checkParticipant(p, `${at} participants[${i}]`, problems),
-				);
+			checkParticipants(item, at, problems, { nonEmpty: true });
 			break;
 		case 'participants_removed':
 		case 'participants_remove_failed':
-			if (!Array.isArray(item.participants)) problems.push(`${at} participants is not an array`);
-			else
-				item.participants.forEach((/** @type {any} */ p, /** @type {number} */ i) =>
-					checkParticipant(p, `${at} participants[${i}]`, problems),
-				);
+			checkParticipants(item, at, problems, { nonEmpty: false });
 			if (!Array.isArray(item.failedParticipants))
 				problems.push(`${at} failedParticipants is not an array`);
 			break;
 		case 'participant_left':
 			if (item.initiatedBy !== 'participant')
 				problems.push(`${at} initiatedBy is ${item.initiatedBy}`);
-			if (!Array.isArray(item.participants) || item.participants.length === 0)
-				problems.push(`${at} participants missing`);
-			else
-				item.participants.forEach((/** @type {any} */ p, /** @type {number} */ i) =>
-					checkParticipant(p, `${at} participants[${i}]`, problems),
-				);
+			checkParticipants(item, at, problems, { nonEmpty: true });
 			break;
 		case 'join_request_created':
 		case 'join_request_revoked':
