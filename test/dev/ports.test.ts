@@ -1,6 +1,6 @@
 /* The ports `npm run dev` takes: the defaults when free, another one said out loud when not. */
 import { choosePort } from '../../dev/lib/n8n';
-import { occupyPort } from './support';
+import { occupyPort } from '../support/dev/processes';
 
 describe('choosePort (npm run dev)', () => {
 	it('takes the default port when it is free', async () => {

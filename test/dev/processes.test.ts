@@ -14,7 +14,7 @@ import {
 	startNode,
 	tempDir,
 	underShell,
-} from './support';
+} from '../support/dev/processes';
 
 describe('watchParents (npm run dev stops when whoever started it is gone)', () => {
 	let dir: string;

@@ -18,7 +18,7 @@ import {
 	startFakeDev,
 	tempDir,
 	writeText,
-} from './support';
+} from '../support/dev/processes';
 
 type RunningSandbox = Awaited<ReturnType<typeof startSandbox>>;
 

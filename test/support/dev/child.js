@@ -13,7 +13,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { watchParents } = require('../../dev/lib/processes');
+const { watchParents } = require('../../../dev/lib/processes');
 
 const [mode, dir] = process.argv.slice(2);
 if (mode === 'watch' || mode === 'watch-npm') {

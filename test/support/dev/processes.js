@@ -2,8 +2,7 @@
 'use strict';
 
 /**
- * Process and port helpers for the tests of the dev tooling (`test/dev/*.test.ts`): TypeScript
- * tests may not touch `process`, timers or Node built-ins (n8n-node lint), so they live here.
+ * Process and port helpers for the tests of the dev tooling (`test/dev/*.test.ts`).
  */
 
 const fs = require('node:fs');
@@ -12,8 +11,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFile, spawn } = require('node:child_process');
 
-const REPO = path.resolve(__dirname, '..', '..');
-/** test/dev/child.js, the child process of processes.test.ts. */
+const REPO = path.resolve(__dirname, '..', '..', '..');
+/** ./child.js, the child process of test/dev/processes.test.ts. */
 const CHILD = path.join(__dirname, 'child.js');
 
 /** A fresh temporary folder. */
