@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { metaCodeOf } from '../../shared/transport';
+import { DEFAULTS } from '../helpers/defaults';
 import { getOptions } from '../helpers/parameters';
 import { runWithConcurrency } from '../helpers/pool';
 import { groupOperations } from './group';
@@ -28,8 +29,6 @@ function findOperation(resource: string, operation: string): Operation | undefin
 	const byResource: Record<string, Record<string, Operation> | undefined> = operationsByResource;
 	return byResource[resource]?.[operation];
 }
-
-const DEFAULT_CONCURRENCY = 5;
 
 function errorToItemJson(error: Error): IDataObject {
 	const json: IDataObject = { error: error.message };
@@ -103,7 +102,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const concurrency = Math.max(
 				1,
 				Math.floor(
-					Number(getOptions(this, prepared[0].itemIndex).concurrency ?? DEFAULT_CONCURRENCY),
+					Number(getOptions(this, prepared[0].itemIndex).concurrency ?? DEFAULTS.concurrency),
 				),
 			);
 			const results = await runWithConcurrency(

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { GroupTargetPlan } from '../actions/types';
+import { DEFAULTS } from './defaults';
 import { invalidInput, validateGroupId, validatePhoneNumberId } from './validation';
 
 export function getOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -47,7 +48,7 @@ export async function prepareGroupTarget(
 export function getResultLimit(context: IExecuteFunctions, itemIndex: number): number {
 	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean)
 		return Number.POSITIVE_INFINITY;
-	const limit = Number(context.getNodeParameter('limit', itemIndex, 50));
+	const limit = Number(context.getNodeParameter('limit', itemIndex, DEFAULTS.limit));
 	if (!Number.isInteger(limit) || limit < 1) {
 		throw invalidInput(
 			context,

@@ -15,10 +15,14 @@ import {
 	phoneNumberIdField,
 	retryAmbiguousOption,
 } from '../../descriptions/common';
+import { DEFAULTS } from '../../helpers/defaults';
 import { compact, unixToIso, unixToNumber } from '../../helpers/output';
 import { getOptions, getPhoneNumberId, getRequestTimeoutMs } from '../../helpers/parameters';
 import { LIMITS, validateDescription, validateSubject } from '../../helpers/validation';
 import type { ItemOperation, RequestPlan } from '../types';
+
+// Plain names: n8n's linter reads `default: DEFAULTS.x` as a missing default.
+const { waitTimeout, pollInterval } = DEFAULTS;
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
@@ -80,7 +84,7 @@ const properties: INodeProperties[] = [
 			name: 'waitTimeout',
 			type: 'number',
 			typeOptions: { minValue: 5, maxValue: 300 },
-			default: 60,
+			default: waitTimeout,
 			description: 'How long to wait for the group to appear before failing with the request ID',
 			displayOptions: { show: { waitForGroup: [true] } },
 		},
@@ -89,7 +93,7 @@ const properties: INodeProperties[] = [
 			name: 'pollInterval',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 60 },
-			default: 3,
+			default: pollInterval,
 			description: 'How often to look for the new group among the active groups',
 			displayOptions: { show: { waitForGroup: [true] } },
 		},
@@ -160,8 +164,8 @@ export const create: ItemOperation<CreatePlan> = {
 			phoneNumberId,
 			body,
 			waitForGroup: options.waitForGroup === true,
-			waitTimeoutMs: Number(options.waitTimeout ?? 60) * 1000,
-			pollIntervalMs: Number(options.pollInterval ?? 3) * 1000,
+			waitTimeoutMs: Number(options.waitTimeout ?? DEFAULTS.waitTimeout) * 1000,
+			pollIntervalMs: Number(options.pollInterval ?? DEFAULTS.pollInterval) * 1000,
 			retryAmbiguous: options.retryAmbiguous === true,
 			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};

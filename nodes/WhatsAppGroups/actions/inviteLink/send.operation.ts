@@ -9,6 +9,7 @@ import {
 	phoneNumberIdField,
 	retryAmbiguousOption,
 } from '../../descriptions/common';
+import { DEFAULTS } from '../../helpers/defaults';
 import { compact } from '../../helpers/output';
 import {
 	getGroupId,
@@ -18,6 +19,9 @@ import {
 } from '../../helpers/parameters';
 import { invalidInput } from '../../helpers/validation';
 import type { ItemOperation, RequestPlan } from '../types';
+
+// Plain names: n8n's linter reads `default: DEFAULTS.x` as a missing default.
+const { inviteLinkPosition } = DEFAULTS;
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
@@ -79,7 +83,7 @@ const properties: INodeProperties[] = [
 		name: 'groupLinkPosition',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 1,
+		default: inviteLinkPosition,
 		description:
 			'Which body variable ({{1}}, {{2}}, …) of the template is the group invite link; the text parameters fill the others in order',
 	},
@@ -155,7 +159,9 @@ export const send: ItemOperation<SendInvitePlan> = {
 			parameter?: Array<{ text?: string }>;
 		};
 		const texts = (collection.parameter ?? []).map((entry) => String(entry.text ?? ''));
-		const position = Number(this.getNodeParameter('groupLinkPosition', itemIndex, 1));
+		const position = Number(
+			this.getNodeParameter('groupLinkPosition', itemIndex, DEFAULTS.inviteLinkPosition),
+		);
 		if (!Number.isInteger(position) || position < 1 || position > texts.length + 1) {
 			throw invalidInput(
 				this,

@@ -8,12 +8,14 @@ import {
 	phoneNumberIdField,
 } from '../../descriptions/common';
 import { errorToData, runGroupedBatches } from '../../helpers/batching';
+import { DEFAULTS } from '../../helpers/defaults';
 import { compact } from '../../helpers/output';
 import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
 import { invalidInput, splitList } from '../../helpers/validation';
 import type { BatchOperation, BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../types';
 
-export const DEFAULT_JOIN_REQUEST_BATCH_SIZE = 100;
+// Plain names: n8n's linter reads `default: DEFAULTS.x` as a missing default.
+const { joinRequestBatchSize } = DEFAULTS;
 
 export function joinRequestProperties(verb: 'approve' | 'reject'): INodeProperties[] {
 	return [
@@ -34,7 +36,7 @@ export function joinRequestProperties(verb: 'approve' | 'reject'): INodeProperti
 				name: 'batchSize',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 1000 },
-				default: DEFAULT_JOIN_REQUEST_BATCH_SIZE,
+				default: joinRequestBatchSize,
 				description:
 					'The most join request IDs sent in one request; IDs of all items for the same group are combined up to this size',
 			},
@@ -65,8 +67,8 @@ async function prepareJoinRequests(
 	return {
 		groupId,
 		keys: [...new Set(ids)],
-		batchSize: Number(options.batchSize ?? DEFAULT_JOIN_REQUEST_BATCH_SIZE),
-		concurrency: Number(options.concurrency ?? 5),
+		batchSize: Number(options.batchSize ?? DEFAULTS.joinRequestBatchSize),
+		concurrency: Number(options.concurrency ?? DEFAULTS.concurrency),
 		timeoutMs: getRequestTimeoutMs(this, itemIndex),
 	};
 }
@@ -142,8 +144,8 @@ export function joinRequestAction(
 			};
 			return runGroupedBatches(
 				items,
-				first?.batchSize ?? DEFAULT_JOIN_REQUEST_BATCH_SIZE,
-				first?.concurrency ?? 5,
+				first?.batchSize ?? DEFAULTS.joinRequestBatchSize,
+				first?.concurrency ?? DEFAULTS.concurrency,
 				send,
 				(groupId, key, error) => ({
 					groupId,

@@ -6,11 +6,15 @@ import {
 	optionsCollection,
 	phoneNumberIdField,
 } from '../../descriptions/common';
+import { DEFAULTS } from '../../helpers/defaults';
 import { getGroupId, getPhoneNumberId, getRequestTimeoutMs } from '../../helpers/parameters';
 import { invalidInput, LIMITS } from '../../helpers/validation';
 import type { ItemOperation } from '../types';
 import type { GroupMessagePlan } from './shared';
 import { sendGroupMessage } from './shared';
+
+// Plain names: n8n's linter reads `default: DEFAULTS.x` as a missing default.
+const { pinDays } = DEFAULTS;
 
 export const messageIdField: INodeProperties = {
 	displayName: 'Message ID',
@@ -31,7 +35,7 @@ const properties: INodeProperties[] = [
 		name: 'expirationDays',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 30 },
-		default: 7,
+		default: pinDays,
 		description:
 			'How long the message stays pinned, 1–30 days. A group has at most 3 pins; the oldest is unpinned automatically.',
 	},
@@ -56,7 +60,7 @@ export const pin: ItemOperation<GroupMessagePlan> = {
 		const phoneNumberId = getPhoneNumberId(this, itemIndex);
 		const groupId = getGroupId(this, itemIndex);
 		const messageId = getMessageId(this, itemIndex);
-		const days = Number(this.getNodeParameter('expirationDays', itemIndex, 7));
+		const days = Number(this.getNodeParameter('expirationDays', itemIndex, DEFAULTS.pinDays));
 		if (!Number.isInteger(days) || days < LIMITS.pinMinDays || days > LIMITS.pinMaxDays) {
 			throw invalidInput(
 				this,

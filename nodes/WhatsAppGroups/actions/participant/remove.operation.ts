@@ -13,6 +13,7 @@ import {
 	phoneNumberIdField,
 } from '../../descriptions/common';
 import { errorToData, runGroupedBatches } from '../../helpers/batching';
+import { DEFAULTS } from '../../helpers/defaults';
 import { compact } from '../../helpers/output';
 import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
 import { invalidInput, LIMITS, splitList } from '../../helpers/validation';
@@ -130,7 +131,7 @@ export const remove: BatchOperation<RemovePlan> = {
 		return {
 			groupId,
 			keys,
-			concurrency: Number(getOptions(this, itemIndex).concurrency ?? 5),
+			concurrency: Number(getOptions(this, itemIndex).concurrency ?? DEFAULTS.concurrency),
 			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
 	},
@@ -198,7 +199,7 @@ export const remove: BatchOperation<RemovePlan> = {
 		return runGroupedBatches(
 			items,
 			LIMITS.maxParticipantsPerGroup,
-			items[0]?.plan.concurrency ?? 5,
+			items[0]?.plan.concurrency ?? DEFAULTS.concurrency,
 			send,
 			(groupId, key, error) => ({
 				groupId,
