@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { NodeMap } from '../node.type';
 import type { Operation } from '../types';
 import { create } from './create.operation';
-import { deleteGroup } from './delete.operation';
+import { deleteGroup } from './deleteGroup.operation';
 import { get } from './get.operation';
 import { getMany } from './getMany.operation';
 import { update } from './update.operation';
