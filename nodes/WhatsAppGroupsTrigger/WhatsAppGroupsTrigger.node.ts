@@ -53,15 +53,15 @@ export class WhatsAppGroupsTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const { destination, setup } = await resolveDestination.call(this);
+				const { destination, setup } = await resolveDestination(this);
 				return await DESTINATIONS[destination].checkExists.call(this, setup);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const { destination, setup } = await resolveDestination.call(this);
+				const { destination, setup } = await resolveDestination(this);
 				return await DESTINATIONS[destination].create.call(this, setup);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				const { destination, setup } = await resolveDestination.call(this, { forDeletion: true });
+				const { destination, setup } = await resolveDestination(this, { forDeletion: true });
 				return await DESTINATIONS[destination].delete.call(this, setup);
 			},
 		},

@@ -11,9 +11,9 @@ import { EVENT_FIELD, TRIGGER_EVENTS } from './webhook/eventTypes';
 import { deriveVerifyToken } from './webhook/verifyToken';
 
 export async function readTriggerCredentials(
-	this: IHookFunctions | IWebhookFunctions,
+	context: IHookFunctions | IWebhookFunctions,
 ): Promise<TriggerCredentials> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 	return {
 		baseUrl: text(credentials.baseUrl) || 'https://graph.facebook.com',
@@ -78,13 +78,13 @@ export function verifyTokenFor(
 
 /** Resolves the destination and everything it needs; refuses to activate an unsafe setup. */
 export async function resolveDestination(
-	this: IHookFunctions,
+	context: IHookFunctions,
 	options: { forDeletion?: boolean } = {},
 ): Promise<{ destination: DestinationName; setup: DestinationSetup }> {
-	const node = this.getNode();
-	const destination = readDestinationName(this);
-	const credentials = await readTriggerCredentials.call(this);
-	const verifySignatures = this.getNodeParameter('verifySignatures', true) !== false;
+	const node = context.getNode();
+	const destination = readDestinationName(context);
+	const credentials = await readTriggerCredentials(context);
+	const verifySignatures = context.getNodeParameter('verifySignatures', true) !== false;
 	// Deactivation must still clean up, whatever the credential looks like now.
 	if (!options.forDeletion && verifySignatures && !credentials.appSecret) {
 		throw activationError(
@@ -93,7 +93,7 @@ export async function resolveDestination(
 			'Meta signs every webhook with the app secret; without it anyone who learns the URL could start this workflow. Add the App Secret (App Dashboard > App settings > Basic) to the credential, or turn off "Verify Signatures" on the node if you accept that risk.',
 		);
 	}
-	const webhookUrl = this.getNodeWebhookUrl('default');
+	const webhookUrl = context.getNodeWebhookUrl('default');
 	if (!webhookUrl) {
 		throw activationError(
 			node,
@@ -102,17 +102,21 @@ export async function resolveDestination(
 		);
 	}
 	const manualToken =
-		destination === 'manual' ? String(this.getNodeParameter('manualVerifyToken', '')).trim() : '';
+		destination === 'manual'
+			? String(context.getNodeParameter('manualVerifyToken', '')).trim()
+			: '';
 	const phoneNumberId =
-		destination === 'phoneNumber' ? String(this.getNodeParameter('phoneNumberId', '')).trim() : '';
+		destination === 'phoneNumber'
+			? String(context.getNodeParameter('phoneNumberId', '')).trim()
+			: '';
 	return {
 		destination,
 		setup: {
 			webhookUrl,
 			verifyToken: verifyTokenFor(destination, credentials, manualToken, webhookUrl),
 			replaceExisting:
-				destination !== 'manual' && this.getNodeParameter('replaceExisting', false) === true,
-			fields: fieldsForEvents(readSelectedEvents(this)),
+				destination !== 'manual' && context.getNodeParameter('replaceExisting', false) === true,
+			fields: fieldsForEvents(readSelectedEvents(context)),
 			businessAccountId: credentials.businessAccountId,
 			appId: credentials.appId,
 			appSecret: credentials.appSecret,

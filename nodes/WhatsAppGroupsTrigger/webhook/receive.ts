@@ -40,7 +40,7 @@ export async function receiveChallenge(this: IWebhookFunctions): Promise<IWebhoo
 	const mode = query['hub.mode'];
 	const challenge = query['hub.challenge'];
 	const destination = readDestinationName(this);
-	const credentials = await readTriggerCredentials.call(this);
+	const credentials = await readTriggerCredentials(this);
 	const manualToken =
 		destination === 'manual' ? String(this.getNodeParameter('manualVerifyToken', '')).trim() : '';
 	const expected = verifyTokenFor(destination, credentials, manualToken, servedWebhookUrl(this));
@@ -126,7 +126,7 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	const verifySignatures = this.getNodeParameter('verifySignatures', true) !== false;
 	const rawBody = await readRawBody(this);
 	if (verifySignatures) {
-		const { appSecret } = await readTriggerCredentials.call(this);
+		const { appSecret } = await readTriggerCredentials(this);
 		if (!appSecret) {
 			this.logger.warn(
 				`${LOG_PREFIX} refused a delivery (401): the credential has no App Secret to verify its signature.`,

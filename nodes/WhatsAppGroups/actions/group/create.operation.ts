@@ -119,13 +119,13 @@ interface CreatePlan extends RequestPlan {
 const CLOCK_SKEW_SECONDS = 30;
 
 async function findCreatedGroup(
-	this: IExecuteFunctions,
+	context: IExecuteFunctions,
 	plan: CreatePlan,
 	requestedAtUnix: number,
 	itemIndex: number,
 ): Promise<ActiveGroupSummary[]> {
 	const groups = await paginateGraph<ActiveGroupsResponse, ActiveGroupSummary>(
-		this,
+		context,
 		{
 			method: 'GET',
 			path: `/${plan.phoneNumberId}/groups`,
@@ -197,7 +197,7 @@ export const create: ItemOperation<CreatePlan> = {
 		// Meta announces the group by webhook only; polling the active groups finds it without one.
 		const deadline = Date.now() + plan.waitTimeoutMs;
 		for (;;) {
-			const matches = await findCreatedGroup.call(this, plan, requestedAtUnix, itemIndex);
+			const matches = await findCreatedGroup(this, plan, requestedAtUnix, itemIndex);
 			if (matches.length > 1) {
 				throw new NodeOperationError(
 					this.getNode(),

@@ -74,19 +74,24 @@ interface UpdatePlan extends RequestPlan {
 }
 
 async function readPicture(
-	this: IExecuteFunctions,
+	context: IExecuteFunctions,
 	itemIndex: number,
 	propertyName: string,
 ): Promise<PicturePlan> {
 	const field = 'Profile Picture (Binary Property)';
-	const binary = this.getInputData()[itemIndex]?.binary?.[propertyName];
+	const binary = context.getInputData()[itemIndex]?.binary?.[propertyName];
 	if (!binary) {
-		throw invalidInput(this, itemIndex, field, `the item has no binary property "${propertyName}"`);
+		throw invalidInput(
+			context,
+			itemIndex,
+			field,
+			`the item has no binary property "${propertyName}"`,
+		);
 	}
-	const data = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+	const data = await context.helpers.getBinaryDataBuffer(itemIndex, propertyName);
 	if (data.length > LIMITS.pictureMaxBytes) {
 		throw invalidInput(
-			this,
+			context,
 			itemIndex,
 			field,
 			`the picture is ${(data.length / 1024 / 1024).toFixed(1)} MB; at most 5 MB is allowed`,
@@ -95,7 +100,7 @@ async function readPicture(
 	const size = readJpegSize(data);
 	if (!size) {
 		throw invalidInput(
-			this,
+			context,
 			itemIndex,
 			field,
 			`"${propertyName}" is not a JPEG image (mime type ${binary.mimeType || 'unknown'}); only JPEG is accepted`,
@@ -103,7 +108,7 @@ async function readPicture(
 	}
 	if (size.width !== size.height) {
 		throw invalidInput(
-			this,
+			context,
 			itemIndex,
 			field,
 			`the picture must be square (it is ${size.width}×${size.height})`,
@@ -111,7 +116,7 @@ async function readPicture(
 	}
 	if (size.width < LIMITS.pictureMinSide) {
 		throw invalidInput(
-			this,
+			context,
 			itemIndex,
 			field,
 			`the picture must be at least ${LIMITS.pictureMinSide}×${LIMITS.pictureMinSide} pixels (it is ${size.width}×${size.height})`,
@@ -145,7 +150,7 @@ export const update: ItemOperation<UpdatePlan> = {
 					'name the binary property that holds the picture',
 				);
 			}
-			plan.picture = await readPicture.call(this, itemIndex, propertyName);
+			plan.picture = await readPicture(this, itemIndex, propertyName);
 		}
 		if (!plan.settings && !plan.picture) {
 			throw invalidInput(
