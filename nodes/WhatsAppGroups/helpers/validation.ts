@@ -64,13 +64,18 @@ export function validateGroupId(
 	return groupId;
 }
 
+/** Meta's phone number IDs are digits only: not the phone number itself with + or spaces. */
+export function isPhoneNumberId(value: string): boolean {
+	return /^\d+$/.test(value);
+}
+
 export function validatePhoneNumberId(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	value: unknown,
 ): string {
 	const id = String(value ?? '').trim();
-	if (!/^\d+$/.test(id)) {
+	if (!isPhoneNumberId(id)) {
 		throw invalidInput(
 			context,
 			itemIndex,
@@ -81,6 +86,42 @@ export function validatePhoneNumberId(
 		);
 	}
 	return id;
+}
+
+/** A template's name as Meta stores it: lowercase letters, digits and underscores. */
+export function validateTemplateName(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
+	const name = String(value).trim();
+	if (!/^[a-z0-9_]{1,512}$/.test(name)) {
+		throw invalidInput(
+			context,
+			itemIndex,
+			'Template Name',
+			`"${name}" is not a template name (lowercase letters, digits and underscores)`,
+		);
+	}
+	return name;
+}
+
+/** The language a template was approved in: en, en_US, pt_BR, … */
+export function validateLanguageCode(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
+	const code = String(value).trim();
+	if (!/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(code)) {
+		throw invalidInput(
+			context,
+			itemIndex,
+			'Language Code',
+			`"${code}" is not a language code such as en or en_US`,
+		);
+	}
+	return code;
 }
 
 export function validateSubject(
@@ -115,10 +156,4 @@ export function validateDescription(
 		);
 	}
 	return description;
-}
-
-/** Accepts an array, or a string of IDs separated by commas, semicolons or new lines. */
-export function splitList(value: unknown): string[] {
-	const parts = Array.isArray(value) ? value : String(value ?? '').split(/[,;\n]/);
-	return parts.map((part) => String(part ?? '').trim()).filter((part) => part.length > 0);
 }

@@ -2,6 +2,7 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import { callGraph } from '../../shared/transport';
 import type { ActiveGroupsResponse } from '../../shared/types';
+import { isPhoneNumberId, LIMITS } from '../helpers/validation';
 
 /** The "From List" mode of the group locator: the phone number's active groups, one page at a time. */
 export async function searchGroups(
@@ -10,10 +11,10 @@ export async function searchGroups(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const phoneNumberId = String(this.getCurrentNodeParameter('phoneNumberId') ?? '').trim();
-	if (!/^\d+$/.test(phoneNumberId)) {
+	if (!isPhoneNumberId(phoneNumberId)) {
 		return { results: [] };
 	}
-	const qs: Record<string, string | number> = { limit: 1024 };
+	const qs: Record<string, string | number> = { limit: LIMITS.activeGroupsMaxPageSize };
 	if (paginationToken) qs.after = paginationToken;
 	const page = await callGraph<ActiveGroupsResponse>(this, {
 		method: 'GET',

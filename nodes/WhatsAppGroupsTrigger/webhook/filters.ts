@@ -1,6 +1,7 @@
 import * as crypto from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
+import { splitList } from '../../shared/helpers/lists';
 import type { ParsedEvent, TriggerEventName } from './eventTypes';
 
 export interface DeliveryFilters {
@@ -18,16 +19,9 @@ export interface FilterResult {
 	skipped: Record<string, number>;
 }
 
-/** Splits "a, b\nc" into a set of IDs. */
+/** Splits "a, b\nc" into a set of IDs. IDs hold no spaces, so any whitespace separates too. */
 export function parseIdList(value: unknown): Set<string> {
-	const text = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : '';
-	if (text === '') return new Set();
-	return new Set(
-		text
-			.split(/[\s,;]+/)
-			.map((id) => id.trim())
-			.filter((id) => id.length > 0),
-	);
+	return new Set(splitList(value, /[\s,;]+/));
 }
 
 /**

@@ -1,13 +1,13 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { paginateGraph } from '../transport';
+import { CREDENTIAL_TYPE, paginateGraph } from '../transport';
 import type { PhoneNumber, PhoneNumbersResponse } from '../types';
 
 /** Lists the account's business phone numbers for the phone number dropdown of both nodes. */
 export async function getPhoneNumbers(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
-	const credentials = await this.getCredentials('whatsAppGroupsApi');
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const accountId = String(credentials.businessAccountId ?? '').trim();
 	const numbers = await paginateGraph<PhoneNumbersResponse, PhoneNumber>(
 		this,

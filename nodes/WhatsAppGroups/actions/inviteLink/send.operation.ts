@@ -17,7 +17,7 @@ import {
 	getPhoneNumberId,
 	getRequestTimeoutMs,
 } from '../../helpers/parameters';
-import { invalidInput } from '../../helpers/validation';
+import { invalidInput, validateLanguageCode, validateTemplateName } from '../../helpers/validation';
 import type { ItemOperation, RequestPlan } from '../types';
 
 // Plain names: n8n's linter reads `default: DEFAULTS.x` as a missing default.
@@ -137,24 +137,16 @@ export const send: ItemOperation<SendInvitePlan> = {
 			'Recipient Phone Number',
 			this.getNodeParameter('recipientPhoneNumber', itemIndex),
 		);
-		const templateName = String(this.getNodeParameter('templateName', itemIndex, '')).trim();
-		if (!/^[a-z0-9_]{1,512}$/.test(templateName)) {
-			throw invalidInput(
-				this,
-				itemIndex,
-				'Template Name',
-				`"${templateName}" is not a template name (lowercase letters, digits and underscores)`,
-			);
-		}
-		const languageCode = String(this.getNodeParameter('languageCode', itemIndex, '')).trim();
-		if (!/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(languageCode)) {
-			throw invalidInput(
-				this,
-				itemIndex,
-				'Language Code',
-				`"${languageCode}" is not a language code such as en or en_US`,
-			);
-		}
+		const templateName = validateTemplateName(
+			this,
+			itemIndex,
+			this.getNodeParameter('templateName', itemIndex, ''),
+		);
+		const languageCode = validateLanguageCode(
+			this,
+			itemIndex,
+			this.getNodeParameter('languageCode', itemIndex, ''),
+		);
 		const collection = this.getNodeParameter('bodyParameters', itemIndex, {}) as {
 			parameter?: Array<{ text?: string }>;
 		};

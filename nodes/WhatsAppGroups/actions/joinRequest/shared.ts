@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { splitList } from '../../../shared/helpers/lists';
 import { callGraph, describeMetaError } from '../../../shared/transport';
 import type { JoinRequestsActionResponse, JoinRequestsBody } from '../../../shared/types';
 import {
@@ -11,7 +12,7 @@ import { errorToData, runGroupedBatches } from '../../helpers/batching';
 import { DEFAULTS } from '../../helpers/defaults';
 import { compact } from '../../helpers/output';
 import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
-import { invalidInput, splitList } from '../../helpers/validation';
+import { invalidInput } from '../../helpers/validation';
 import type { BatchOperation, BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../types';
 
 // Plain names: n8n's linter reads `default: DEFAULTS.x` as a missing default.

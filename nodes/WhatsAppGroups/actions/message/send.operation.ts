@@ -14,7 +14,12 @@ import {
 	getPhoneNumberId,
 	getRequestTimeoutMs,
 } from '../../helpers/parameters';
-import { invalidInput, LIMITS } from '../../helpers/validation';
+import {
+	invalidInput,
+	LIMITS,
+	validateLanguageCode,
+	validateTemplateName,
+} from '../../helpers/validation';
 import type { ItemOperation } from '../types';
 import type { GroupMessagePlan } from './shared';
 import { sendGroupMessage } from './shared';
@@ -264,24 +269,16 @@ export const send: ItemOperation<SendPlan> = {
 				preview_url: this.getNodeParameter('previewUrl', itemIndex, false) as boolean,
 			};
 		} else if (type === 'template') {
-			const name = String(this.getNodeParameter('templateName', itemIndex, '')).trim();
-			if (!/^[a-z0-9_]{1,512}$/.test(name)) {
-				throw invalidInput(
-					this,
-					itemIndex,
-					'Template Name',
-					`"${name}" is not a template name (lowercase letters, digits and underscores)`,
-				);
-			}
-			const code = String(this.getNodeParameter('languageCode', itemIndex, '')).trim();
-			if (!/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(code)) {
-				throw invalidInput(
-					this,
-					itemIndex,
-					'Language Code',
-					`"${code}" is not a language code such as en or en_US`,
-				);
-			}
+			const name = validateTemplateName(
+				this,
+				itemIndex,
+				this.getNodeParameter('templateName', itemIndex, ''),
+			);
+			const code = validateLanguageCode(
+				this,
+				itemIndex,
+				this.getNodeParameter('languageCode', itemIndex, ''),
+			);
 			const raw = this.getNodeParameter('components', itemIndex, '[]') as unknown;
 			let components: unknown;
 			try {

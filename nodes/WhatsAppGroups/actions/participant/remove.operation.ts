@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { splitList } from '../../../shared/helpers/lists';
 import { callGraph, describeMetaError } from '../../../shared/transport';
 import type {
 	ParticipantRef,
@@ -16,7 +17,7 @@ import { errorToData, runGroupedBatches } from '../../helpers/batching';
 import { DEFAULTS } from '../../helpers/defaults';
 import { compact } from '../../helpers/output';
 import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
-import { invalidInput, LIMITS, splitList } from '../../helpers/validation';
+import { invalidInput, LIMITS } from '../../helpers/validation';
 import type { BatchOperation, BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../types';
 
 const properties: INodeProperties[] = [
