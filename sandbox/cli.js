@@ -29,7 +29,10 @@ The sandbox: --url, else SANDBOX_URL, else the one \`npm run dev\` runs in this 
   send-image <groupId> <phone> [caption] send an image in the group
   suspend <groupId>                      WhatsApp suspends the group
   clear <groupId>                        WhatsApp lifts the suspension
-  groups                                 list groups (id, subject, participants)
+  groups                                 list groups (id, subject, owning business number,
+                                         participants, invite link)
+  messages <groupId> [--json]            the group's messages: time, sender, type, text,
+                                         caption or template, and their statuses
   state                                  dump the whole state as JSON
   seed <count> [--seed s] [--phone id]   replace the number's groups with <count> seeded ones
   fault <json>                           add a fault rule, e.g. '{"kind":"rate_limit","count":2}'
@@ -54,7 +57,7 @@ function parseArgs(argv) {
 		const arg = argv[i];
 		if (arg.startsWith('--')) {
 			const name = arg.slice(2);
-			if (name === 'hide-phone' || name === 'help') options[name] = true;
+			if (name === 'hide-phone' || name === 'help' || name === 'json') options[name] = true;
 			else options[name] = argv[++i] ?? '';
 		} else {
 			positional.push(arg);
@@ -82,6 +85,69 @@ function sandboxUrl(option) {
 	return { url: DEFAULT_URL, from: 'the default' };
 }
 
+/** @typedef {import('./types').MessageRecord} MessageRecord */
+
+/**
+ * A group's messages, one line each (time, ID, sender, type, what it says) and a line with their
+ * statuses.
+ * @param {{ group_id: string, phone_number_id: string, deleted: boolean, messages: MessageRecord[] }} log
+ */
+function formatMessages(log) {
+	const lines = [
+		`Group ${log.group_id} of number ${log.phone_number_id}${log.deleted ? ' (deleted)' : ''}: ${log.messages.length} message${log.messages.length === 1 ? '' : 's'}`,
+	];
+	for (const m of log.messages) {
+		const time = new Date(m.timestamp * 1000).toISOString().replace('.000Z', 'Z');
+		const sender = m.from.business
+			? `business +${m.from.display_phone_number}`
+			: `${m.from.username ? `@${m.from.username} ` : ''}${m.from.name}${m.from.wa_id ? ` (${m.from.wa_id})` : ''}${m.from.user_id ? ` [${m.from.user_id}]` : ''}`;
+		lines.push(`${time}  ${m.id}  ${sender}  ${m.type}${describe(m) ? `  ${describe(m)}` : ''}`);
+		const statuses = statusSummary(m);
+		if (statuses) lines.push(`    ${statuses}`);
+	}
+	return `${lines.join('\n')}\n`;
+}
+
+/** @param {MessageRecord} m */
+function describe(m) {
+	if (m.text !== undefined) return JSON.stringify(m.text);
+	if (m.template)
+		return `${m.template.name}${m.template.language ? ` (${m.template.language})` : ''}`;
+	if (m.pin)
+		return `${m.pin.type === 'unpin' ? 'unpin ' : ''}${m.pin.message_id}${m.pin.expiration_days ? ` for ${m.pin.expiration_days} days` : ''}`;
+	const parts = [];
+	if (m.caption !== undefined) parts.push(`caption ${JSON.stringify(m.caption)}`);
+	if (m.filename) parts.push(`file ${JSON.stringify(m.filename)}`);
+	if (m.mime_type) parts.push(m.mime_type);
+	if (m.media?.link) parts.push(m.media.link);
+	else if (m.media?.id) parts.push(`media ${m.media.id}`);
+	return parts.join(', ');
+}
+
+/**
+ * "sent · delivered 2/3 · read 1/3 · failed 1 (131000 …)": per-participant statuses counted
+ * against the participants the message went to.
+ * @param {MessageRecord} m
+ */
+function statusSummary(m) {
+	if (m.statuses.length === 0) return m.from.business ? 'no status yet' : '';
+	/** @type {string[]} */
+	const parts = [];
+	for (const status of ['sent', 'delivered', 'read', 'failed']) {
+		const of = m.statuses.filter((s) => s.status === status);
+		if (of.length === 0) continue;
+		const who = new Set(of.map((s) => s.participant ?? s.participant_user_id).filter(Boolean));
+		let text = status;
+		if (who.size > 0 && m.recipients) text += ` ${who.size}/${m.recipients}`;
+		else if (of.length > 1) text += ` ×${of.length}`;
+		const errors = of.flatMap((s) => s.errors ?? []);
+		if (errors.length > 0)
+			text += ` (${errors.map((e) => [e.code, e.message, e.details].filter(Boolean).join(' ')).join('; ')})`;
+		parts.push(text);
+	}
+	return parts.join(' · ');
+}
+
 async function main() {
 	const { positional, options } = parseArgs(process.argv.slice(2));
 	const [command, ...args] = positional;
@@ -98,7 +164,7 @@ async function main() {
 	const call = async (method, path, json) => {
 		const response = await request(`${base}/_sandbox${path}`, { method, json }).catch((error) => {
 			throw new Error(
-				`Nothing answers at ${base} (${from}): ${error instanceof Error ? error.message : error}. Start \`npm run dev\` (or \`npm run sandbox\`) in this repository, or pass --url.`,
+				`No answer from the sandbox at ${base} (${from}): ${error instanceof Error ? error.message : error}. Start \`npm run dev\` (or \`npm run sandbox\`) in this repository, or pass --url.`,
 			);
 		});
 		if (response.status >= 400) {
@@ -163,13 +229,25 @@ async function main() {
 			result = await call('POST', `/groups/${encodeURIComponent(need(args[0]))}/clear-suspension`);
 			break;
 		case 'groups': {
-			/** @type {{ groups: { id: string, subject: string, participants: unknown[], join_approval_mode: string, suspended: boolean, invite_link: string }[] }} */
+			/** @type {{ phone_numbers: { id: string, display_phone_number: string }[], groups: { id: string, phone_number_id: string, subject: string, participants: unknown[], join_approval_mode: string, suspended: boolean, invite_link: string }[] }} */
 			const state = await call('GET', '/state');
+			const numbers = new Map(state.phone_numbers.map((p) => [p.id, p.display_phone_number]));
 			for (const g of state.groups) {
+				const display = numbers.get(g.phone_number_id);
 				process.stdout.write(
-					`${g.id}  ${g.subject}  (${g.participants.length} participants, ${g.join_approval_mode}${g.suspended ? ', SUSPENDED' : ''})  ${g.invite_link}\n`,
+					`${g.id}  ${g.subject}  (number ${g.phone_number_id}${display ? ` +${display}` : ''}, ${g.participants.length} participants, ${g.join_approval_mode}${g.suspended ? ', SUSPENDED' : ''})  ${g.invite_link}\n`,
 				);
 			}
+			return;
+		}
+		case 'messages': {
+			/** @type {{ group_id: string, phone_number_id: string, deleted: boolean, messages: MessageRecord[] }} */
+			const log = await call('GET', `/groups/${encodeURIComponent(need(args[0]))}/messages`);
+			if (options.json) {
+				result = log;
+				break;
+			}
+			process.stdout.write(formatMessages(log));
 			return;
 		}
 		case 'state':

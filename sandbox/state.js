@@ -108,8 +108,8 @@ class Sandbox {
 		this.cursorEpoch = 0;
 		/** Bumped by reset(), so timers of an earlier life do nothing. */
 		this.generation = 0;
-		/** @type {Map<string, { group_id: string | null, from_business: boolean, to?: string }>} */
-		this.messageIndex = new Map();
+		/** Every message seen, by ID, in order (model/messages.js). @type {Map<string, import('./types').MessageRecord>} */
+		this.messages = new Map();
 		/** @type {Set<Promise<unknown>>} */
 		this.pending = new Set();
 		/** @type {Promise<unknown>} */
@@ -327,6 +327,7 @@ class Sandbox {
 				profile_picture: g.profile_picture,
 				service_window_until: g.service_window_until,
 			})),
+			messages: [...this.messages.values()],
 			requests: [...this.requests.values()],
 			faults: this.faults,
 			deliveries: {

@@ -97,6 +97,44 @@
  */
 
 /**
+ * Who wrote a message: the business number, or a participant.
+ * @typedef {{ business: true, phone_number_id: string, display_phone_number: string } |
+ *   { business: false, wa_id?: string, user_id?: string, username?: string, name: string }} MessageSender
+ */
+
+/**
+ * A status WhatsApp reported for a message, as the messages webhook carried it.
+ * @typedef {object} MessageStatusRecord
+ * @property {string} status  sent, delivered, read or failed
+ * @property {number} timestamp  unix seconds
+ * @property {string} [participant]  the participant's wa_id (group messages, per-participant statuses)
+ * @property {string} [participant_user_id]
+ * @property {string} [recipient]  the user of a 1:1 message
+ * @property {Array<{ code: number, title?: string, message?: string, details?: string }>} [errors]
+ */
+
+/**
+ * A message the sandbox saw: sent by the business (to a group, or 1:1) or written by a participant.
+ * @typedef {object} MessageRecord
+ * @property {string} id  wamid
+ * @property {string | null} group_id  null for 1:1 messages
+ * @property {string} phone_number_id  the business number
+ * @property {MessageSender} from
+ * @property {string} [to]  the user of a 1:1 message
+ * @property {string} type  text, image, video, audio, document, sticker, template, pin, unsupported, …
+ * @property {string} [text]  text body
+ * @property {string} [caption]  media caption
+ * @property {string} [filename]  document file name
+ * @property {string} [mime_type]  media received from a participant
+ * @property {{ id?: string, link?: string }} [media]  media sent by the business
+ * @property {{ name: string, language?: string }} [template]
+ * @property {{ type: string, message_id: string, expiration_days?: number }} [pin]
+ * @property {number} [recipients]  participants when the business sent it to a group
+ * @property {number} timestamp  unix seconds
+ * @property {MessageStatusRecord[]} statuses  in the order they were reported
+ */
+
+/**
  * What insertGroup() needs; the rest of a Group starts empty.
  * @typedef {object} GroupBase
  * @property {string} id

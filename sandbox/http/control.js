@@ -9,6 +9,7 @@
  */
 const { ControlError } = require('./errors');
 const users = require('../sim/users');
+const { groupMessages } = require('../model/messages');
 const { normalizeFault } = require('../sim/faults');
 const delivery = require('../webhooks/delivery');
 
@@ -105,6 +106,19 @@ const CONTROL_ROUTES = {
 	'POST /users/withdraw': (sb, { input }) => ({ body: users.simWithdraw(sb, input) }),
 	'POST /users/leave': (sb, { input }) => ({ body: users.simLeave(sb, input) }),
 	'POST /users/message': (sb, { input }) => ({ body: users.simMessage(sb, input) }),
+	'GET /groups/:id/messages': (sb, { path }) => {
+		const group = sb.groups.get(path.id);
+		const messages = groupMessages(sb, path.id);
+		if (!group && messages.length === 0) throw new ControlError(404, `No group ${path.id}`);
+		return {
+			body: {
+				group_id: path.id,
+				phone_number_id: group?.phone_number_id ?? messages[0].phone_number_id,
+				deleted: !group,
+				messages,
+			},
+		};
+	},
 	'POST /groups/:id/suspend': (sb, { path }) => ({ body: users.simSuspend(sb, path.id, true) }),
 	'POST /groups/:id/clear-suspension': (sb, { path }) => ({
 		body: users.simSuspend(sb, path.id, false),
@@ -197,6 +211,7 @@ function config(sb) {
 			'POST /_sandbox/cursors/expire',
 			'GET /_sandbox/requests/<request_id>',
 			'POST /_sandbox/users/join|request|withdraw|leave|message',
+			'GET /_sandbox/groups/<group_id>/messages',
 			'POST /_sandbox/groups/<group_id>/suspend|clear-suspension',
 			'POST /_sandbox/phone_numbers/<id> {groups_eligible?, group_creation_disabled?}',
 		],

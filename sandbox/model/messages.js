@@ -4,6 +4,8 @@
 /**
  * Messages: group messages (with sent, delivered and read statuses per participant and the
  * pricing of the service window), pins, and the 1:1 messages the invite-link template goes out as.
+ * Every message is kept (sb.messages: type, text or caption, template, sender, time and the
+ * statuses reported for it), for GET /_sandbox/groups/<id>/messages and `cli.js messages`.
  */
 const { nowSeconds, digitsOnly } = require('../util');
 const { waError, itemError } = require('../http/errors');
@@ -16,6 +18,99 @@ const delivery = require('../webhooks/delivery');
 /** @typedef {import('../types').Group} Group */
 /** @typedef {import('../types').PhoneState} PhoneState */
 /** @typedef {import('../../nodes/shared/types').WebhookStatus} WebhookStatus */
+/** @typedef {import('../types').MessageRecord} MessageRecord */
+
+/**
+ * Keeps a message (its statuses follow as they are reported).
+ * @param {Sandbox} sb
+ * @param {Omit<MessageRecord, 'statuses' | 'timestamp'> & { timestamp?: number }} message
+ * @returns {MessageRecord}
+ */
+function keep(sb, message) {
+	/** @type {MessageRecord} */
+	const record = { ...message, timestamp: message.timestamp ?? nowSeconds(), statuses: [] };
+	sb.messages.set(record.id, record);
+	return record;
+}
+
+/**
+ * What a message sent by the business says, from its type object (already validated).
+ * @param {string} type
+ * @param {unknown} content
+ * @returns {Partial<MessageRecord>}
+ */
+function summary(type, content) {
+	const c = /** @type {Record<string, any>} */ (
+		content && typeof content === 'object' ? content : {}
+	);
+	if (type === 'text') return { text: String(c.body) };
+	if (type === 'template') {
+		const language = optString(c.language?.code);
+		return { template: language ? { name: String(c.name), language } : { name: String(c.name) } };
+	}
+	/** @type {Partial<MessageRecord>} */
+	const out = {};
+	const id = optString(c.id);
+	const link = optString(c.link);
+	if (id || link) out.media = id ? { id } : { link };
+	const caption = optString(c.caption);
+	if (caption) out.caption = caption;
+	const filename = optString(c.filename);
+	if (filename) out.filename = filename;
+	return out;
+}
+
+/**
+ * The business number as a message's sender.
+ * @param {PhoneState} phone
+ * @returns {import('../types').MessageSender}
+ */
+const businessSender = (phone) => ({
+	business: true,
+	phone_number_id: phone.id,
+	display_phone_number: phone.display_phone_number,
+});
+
+/**
+ * Reports statuses: kept with their messages, then sent as a messages webhook.
+ * @param {Sandbox} sb
+ * @param {string} phoneId
+ * @param {WebhookStatus[]} statuses
+ */
+function emitStatuses(sb, phoneId, statuses) {
+	for (const s of statuses) {
+		const message = s.id ? sb.messages.get(s.id) : undefined;
+		if (!message) continue;
+		/** @type {import('../types').MessageStatusRecord} */
+		const entry = { status: String(s.status), timestamp: Number(s.timestamp) };
+		if (s.recipient_participant_id) entry.participant = s.recipient_participant_id;
+		if (s.recipient_participant_user_id)
+			entry.participant_user_id = s.recipient_participant_user_id;
+		if (s.recipient_type !== 'group' && s.recipient_id) entry.recipient = s.recipient_id;
+		if (s.errors?.length)
+			entry.errors = s.errors.map((e) => {
+				/** @type {{ code: number, title?: string, message?: string, details?: string }} */
+				const error = { code: Number(e.code) };
+				if (e.title) error.title = e.title;
+				if (e.message) error.message = e.message;
+				const details = typeof e.error_data === 'string' ? e.error_data : e.error_data?.details;
+				if (details) error.details = details;
+				return error;
+			});
+		message.statuses.push(entry);
+	}
+	delivery.emitMessages(sb, phoneId, { statuses });
+}
+
+/**
+ * The messages of a group (also after it was deleted), oldest first.
+ * @param {Sandbox} sb
+ * @param {string} groupId
+ * @returns {MessageRecord[]}
+ */
+function groupMessages(sb, groupId) {
+	return [...sb.messages.values()].filter((m) => m.group_id === groupId);
+}
 
 /**
  * POST /<PHONE_NUMBER_ID>/messages
@@ -60,7 +155,15 @@ function sendMessage(sb, phoneId, body, ctx = {}) {
 	}
 	const id = sb.newMessageId();
 	group.messages.push(id);
-	sb.messageIndex.set(id, { group_id: group.id, from_business: true });
+	keep(sb, {
+		id,
+		group_id: group.id,
+		phone_number_id: phone.id,
+		from: businessSender(phone),
+		type,
+		...summary(type, body[type]),
+		recipients: group.participants.length,
+	});
 	const now = nowSeconds();
 	const inWindow = group.service_window_until > now;
 	/** @type {import('../../nodes/shared/types').WebhookPricing} */
@@ -110,16 +213,23 @@ function sendIndividual(sb, phone, to, type, body) {
 	const waId = digitsOnly(to);
 	if (!waId) throw waError(100, 'to must be a phone number for individual messages');
 	const id = sb.newMessageId();
-	sb.messageIndex.set(id, { group_id: null, from_business: true, to: waId });
+	keep(sb, {
+		id,
+		group_id: null,
+		phone_number_id: phone.id,
+		from: businessSender(phone),
+		to: waId,
+		type,
+		...summary(type, body[type]),
+	});
 	const category = type === 'template' ? 'utility' : 'service';
-	sb.later(sb.statusDelayMs, () =>
-		delivery.emitMessages(sb, phone.id, {
-			statuses: [{ id, status: 'sent', timestamp: String(nowSeconds()), recipient_id: waId }],
-		}),
-	);
-	sb.later(sb.statusDelayMs * 2, () =>
-		delivery.emitMessages(sb, phone.id, {
-			statuses: [
+	inSteps(sb, [
+		() =>
+			emitStatuses(sb, phone.id, [
+				{ id, status: 'sent', timestamp: String(nowSeconds()), recipient_id: waId },
+			]),
+		() =>
+			emitStatuses(sb, phone.id, [
 				{
 					id,
 					status: 'delivered',
@@ -127,9 +237,8 @@ function sendIndividual(sb, phone, to, type, body) {
 					recipient_id: waId,
 					pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category },
 				},
-			],
-		}),
-	);
+			]),
+	]);
 	return {
 		messaging_product: 'whatsapp',
 		contacts: [{ input: to, wa_id: waId }],
@@ -138,30 +247,42 @@ function sendIndividual(sb, phone, to, type, body) {
 }
 
 /**
- * The group-wide "sent" status of a message, a moment after it was accepted.
+ * Runs each step statusDelayMs after the one before, so that statuses are reported in their
+ * order (sent, then delivered, then read) even when the event loop is late.
+ * @param {Sandbox} sb
+ * @param {Array<() => void>} steps
+ */
+function inSteps(sb, steps) {
+	const [first, ...rest] = steps;
+	if (!first) return;
+	sb.later(sb.statusDelayMs, () => {
+		first();
+		inSteps(sb, rest);
+	});
+}
+
+/**
+ * The group-wide "sent" status of a message.
  * @param {Sandbox} sb
  * @param {string} phoneId
  * @param {string} id
  * @param {Group} group
  */
-function scheduleSent(sb, phoneId, id, group) {
-	sb.later(sb.statusDelayMs, () =>
-		delivery.emitMessages(sb, phoneId, {
-			statuses: [
-				{
-					id,
-					status: 'sent',
-					timestamp: String(nowSeconds()),
-					recipient_id: group.id,
-					recipient_type: 'group',
-				},
-			],
-		}),
-	);
+function sentStatus(sb, phoneId, id, group) {
+	emitStatuses(sb, phoneId, [
+		{
+			id,
+			status: 'sent',
+			timestamp: String(nowSeconds()),
+			recipient_id: group.id,
+			recipient_type: 'group',
+		},
+	]);
 }
 
 /**
- * sent (whole group), then delivered and read (one status per participant, aggregated).
+ * sent (whole group), then delivered and read (one status per participant, aggregated), a
+ * moment apart.
  * @param {Sandbox} sb
  * @param {string} phoneId
  * @param {string} id
@@ -173,53 +294,53 @@ function scheduleStatuses(sb, phoneId, id, group, pricing, partial = false) {
 	const all = group.participants.map((p) => ({ ...p }));
 	// An injected partial failure: the last participant never gets the message.
 	const recipients = partial ? all.slice(0, -1) : all;
-	scheduleSent(sb, phoneId, id, group);
-	for (const [step, status] of /** @type {const} */ ([
-		[2, 'delivered'],
-		[3, 'read'],
-	])) {
-		if (recipients.length === 0) break;
-		sb.later(sb.statusDelayMs * step, () =>
-			delivery.emitMessages(sb, phoneId, {
-				statuses: recipients.map((p) => {
-					/** @type {WebhookStatus} */
-					const s = {
-						id,
-						status,
-						timestamp: String(nowSeconds()),
-						recipient_id: group.id,
-						recipient_type: 'group',
-					};
-					if (p.wa_id) s.recipient_participant_id = p.wa_id;
-					if (p.user_id) s.recipient_participant_user_id = p.user_id;
-					s.pricing = { ...pricing };
-					return s;
-				}),
+	/** @param {'delivered' | 'read'} status */
+	const perParticipant = (status) => {
+		if (recipients.length === 0) return;
+		emitStatuses(
+			sb,
+			phoneId,
+			recipients.map((p) => {
+				/** @type {WebhookStatus} */
+				const s = {
+					id,
+					status,
+					timestamp: String(nowSeconds()),
+					recipient_id: group.id,
+					recipient_type: 'group',
+				};
+				if (p.wa_id) s.recipient_participant_id = p.wa_id;
+				if (p.user_id) s.recipient_participant_user_id = p.user_id;
+				s.pricing = { ...pricing };
+				return s;
 			}),
 		);
-	}
-	if (partial) {
-		const missed = all[all.length - 1];
-		sb.later(sb.statusDelayMs * 2, () =>
-			delivery.emitMessages(sb, phoneId, {
-				statuses: [
-					{
-						id,
-						recipient_id: group.id,
-						recipient_type: 'group',
-						status: 'failed',
-						timestamp: String(nowSeconds()),
-						errors: [
-							itemError(
-								131000,
-								`Message not delivered to ${missed?.wa_id ?? missed?.user_id ?? 'a participant'} (fault injected by the sandbox)`,
-							),
-						],
-					},
+	};
+	const missed = all[all.length - 1];
+	const failed = () =>
+		emitStatuses(sb, phoneId, [
+			{
+				id,
+				recipient_id: group.id,
+				recipient_type: 'group',
+				status: 'failed',
+				timestamp: String(nowSeconds()),
+				errors: [
+					itemError(
+						131000,
+						`Message not delivered to ${missed?.wa_id ?? missed?.user_id ?? 'a participant'} (fault injected by the sandbox)`,
+					),
 				],
-			}),
-		);
-	}
+			},
+		]);
+	inSteps(sb, [
+		() => sentStatus(sb, phoneId, id, group),
+		() => {
+			perParticipant('delivered');
+			if (partial) failed();
+		},
+		() => perParticipant('read'),
+	]);
 }
 
 /**
@@ -262,8 +383,18 @@ function pin(sb, phone, group, pinInput) {
 		group.pins = group.pins.filter((p) => p.message_id !== messageId);
 	}
 	const id = sb.newMessageId();
-	sb.messageIndex.set(id, { group_id: group.id, from_business: true });
-	scheduleSent(sb, phone.id, id, group);
+	/** @type {{ type: string, message_id: string, expiration_days?: number }} */
+	const pinned = { type: action, message_id: messageId };
+	if (action === 'pin') pinned.expiration_days = Number(pin.expiration_days);
+	keep(sb, {
+		id,
+		group_id: group.id,
+		phone_number_id: phone.id,
+		from: businessSender(phone),
+		type: 'pin',
+		pin: pinned,
+	});
+	inSteps(sb, [() => sentStatus(sb, phone.id, id, group)]);
 	return {
 		messaging_product: 'whatsapp',
 		contacts: [{ input: group.id, wa_id: group.id }],
@@ -276,4 +407,7 @@ module.exports = {
 	sendIndividual,
 	scheduleStatuses,
 	pin,
+	keep,
+	emitStatuses,
+	groupMessages,
 };

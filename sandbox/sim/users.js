@@ -18,6 +18,7 @@ const {
 	defaultMime,
 } = require('../model/validate');
 const { isSameUser, participantRef } = require('../model/lookups');
+const { keep } = require('../model/messages');
 const delivery = require('../webhooks/delivery');
 
 /** @typedef {import('../state').Sandbox} Sandbox */
@@ -252,7 +253,25 @@ function simMessage(sb, input) {
 	}
 	message.type = type;
 	group.messages.push(id);
-	sb.messageIndex.set(id, { group_id: group.id, from_business: false });
+	/** @type {import('../types').MessageSender} */
+	const from = { business: false, name: participant.name };
+	if (participant.wa_id) from.wa_id = participant.wa_id;
+	if (participant.user_id) from.user_id = participant.user_id;
+	if (participant.username) from.username = participant.username;
+	const media = /** @type {import('../../nodes/shared/types').WebhookMedia | undefined} */ (
+		/** @type {Record<string, unknown>} */ (message)[type]
+	);
+	keep(sb, {
+		id,
+		group_id: group.id,
+		phone_number_id: group.phone_number_id,
+		from,
+		type,
+		...(message.text ? { text: message.text.body } : {}),
+		...(media?.caption ? { caption: media.caption } : {}),
+		...(media?.mime_type ? { mime_type: media.mime_type } : {}),
+		timestamp: now,
+	});
 	group.service_window_until = now + SERVICE_WINDOW_SECONDS;
 	/** @type {WebhookContact} */
 	const contact = { profile: { name: participant.name } };

@@ -123,12 +123,14 @@ describe('node sandbox/cli.js finds the sandbox by itself', () => {
 		expect(viaEnv.code).toBe(1);
 		expect(viaEnv.stderr).toMatch(
 			new RegExp(
-				`^Nothing answers at ${dead} \\(SANDBOX_URL\\): .*ECONNREFUSED.*\\. Start \`npm run dev\` \\(or \`npm run sandbox\`\\) in this repository, or pass --url\\.\\n$`,
+				`^No answer from the sandbox at ${dead} \\(SANDBOX_URL\\): .*ECONNREFUSED.*\\. Start \`npm run dev\` \\(or \`npm run sandbox\`\\) in this repository, or pass --url\\.\\n$`,
 			),
 		);
 		const viaOption = await runCli(['groups', '--url', `${dead}/`], {
 			N8N_DEV_USER_FOLDER: folder,
 		});
-		expect(viaOption.stderr).toMatch(new RegExp(`^Nothing answers at ${dead} \\(--url\\)`));
+		expect(viaOption.stderr).toMatch(
+			new RegExp(`^No answer from the sandbox at ${dead} \\(--url\\)`),
+		);
 	});
 });

@@ -444,7 +444,7 @@ test('invite link resource: get; reset invalidates the old link; send the invite
 	);
 	const [sent] = out('Send link');
 	assert.equal(
-		ctx.sandbox.state.messageIndex.get(sent.messageId)?.to,
+		ctx.sandbox.state.messages.get(sent.messageId)?.to,
 		'15550600001',
 		`invite template sent: ${JSON.stringify(sent)}`,
 	);
@@ -809,6 +809,11 @@ test('example "welcome new participants" greets people who join', async () => {
 	assert.ok(
 		g.messages.includes(sent.messageId),
 		`the sandbox group got the welcome message ${JSON.stringify(sent)}`,
+	);
+	// The sandbox kept what was sent (what `node sandbox/cli.js messages <group>` shows).
+	assert.equal(
+		ctx.sandbox.state.messages.get(sent.messageId)?.text,
+		'Welcome to the group, margaret! Please read the pinned message before you post.',
 	);
 	// Statuses of the welcome message reach the same trigger but start no further executions.
 	assert.equal((await ctx.rest.executions(workflowId)).length, before + 1);

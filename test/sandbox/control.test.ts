@@ -426,7 +426,9 @@ describe('sandbox: seeding, state and simulation', () => {
 			const leave = await runCli(['leave', groupId, '15554000001'], s.url);
 			expect(leave.code).toBe(0);
 			const groups = await runCli(['groups'], s.url);
-			expect(groups.stdout).toContain(`${groupId}  CLI group  (0 participants, auto_approve)`);
+			expect(groups.stdout).toContain(
+				`${groupId}  CLI group  (number ${PHONE} +15550001001, 0 participants, auto_approve)`,
+			);
 			const bad = await runCli(['leave', groupId, '15554000001'], s.url);
 			expect(bad.code).toBe(1);
 			expect(bad.stderr).toContain('404');
