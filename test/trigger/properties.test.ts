@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseDelivery, parseTimestamp } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import { parseDelivery } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
+import { parseTimestamp } from '../../nodes/WhatsAppGroupsTrigger/webhook/readers';
 import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
 import type { ParsedEvent } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
 import {

@@ -1,9 +1,5 @@
 /** The webhook parser: one typed event per group item, message and status of a delivery. */
-import { createHash } from 'crypto';
-
 import type {
-	GraphErrorDetail,
-	GraphParticipant,
 	WebhookChange,
 	WebhookChangeValue,
 	WebhookContact,
@@ -11,18 +7,10 @@ import type {
 	WebhookGroupItem,
 	WebhookMedia,
 	WebhookMessage,
-	WebhookPricing,
-	WebhookProfilePicturePart,
-	WebhookSettingPart,
 	WebhookStatus,
-	WebhookTimestamp,
 } from '../../shared/types';
 import type {
 	EventCommon,
-	EventError,
-	EventMedia,
-	EventParticipant,
-	EventPricing,
 	GroupCreatedEvent,
 	GroupCreateFailedEvent,
 	GroupDeletedEvent,
@@ -36,321 +24,28 @@ import type {
 	ParticipantsJoinedEvent,
 	ParticipantsRemovedEvent,
 	SettingPartName,
-	SettingPicturePart,
 	SettingsEvent,
-	SettingTextPart,
 	TriggerEvent,
 	TriggerEventName,
 	UnknownEvent,
 } from './eventTypes';
-
-// ---------------------------------------------------------------------------------------------
-// Small readers that tolerate Meta's inconsistencies
-//
-// Items are built once, in their final shape: the common keys in one object literal, then each
-// key Meta sent, in the documented order, by a plain assignment (a generic "set if defined"
-// helper is measurably slower: its one store sees every key name).
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function asArray<T>(value: unknown): T[] {
-	return Array.isArray(value) ? (value as T[]) : [];
-}
-
-function asString(value: unknown): string | undefined {
-	if (typeof value === 'string') return value;
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return undefined;
-}
-
-/** Own keys only: a type or status named "constructor" or "__proto__" must not reach the prototype. */
-function hasOwn(target: object, key: string): boolean {
-	return Object.prototype.hasOwnProperty.call(target, key);
-}
-
-/** Sets an own key, also one named "__proto__" (a plain assignment would set the prototype). */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-	if (key === '__proto__') {
-		Object.defineProperty(target, key, {
-			value,
-			enumerable: true,
-			writable: true,
-			configurable: true,
-		});
-	} else {
-		target[key] = value;
-	}
-}
-
-const UNIX_TEXT = /^\s*\d+(\.\d+)?\s*$/;
-
-/** Whether a string is only ASCII digits (Meta's times), the common case of UNIX_TEXT. */
-function isDigits(value: string): boolean {
-	if (value.length === 0 || value.length > 15) return false;
-	for (let index = 0; index < value.length; index++) {
-		const code = value.charCodeAt(index);
-		if (code < 48 || code > 57) return false;
-	}
-	return true;
-}
-
-/** Unix seconds as Meta sends them (a number, or a string of digits); undefined for anything else. */
-function unixSeconds(value: unknown): number | undefined {
-	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	if (typeof value !== 'string') return undefined;
-	return isDigits(value) || UNIX_TEXT.test(value) ? Number(value) : undefined;
-}
-
-/**
- * Unix seconds from a string or a number. Anything else (Meta's doc samples carry placeholders
- * such as "TIMESTAMP") gives null rather than a made-up date.
- */
-export function parseTimestamp(value: WebhookTimestamp | undefined): {
-	timestamp: string | null;
-	timestampUnix: number | null;
-} {
-	const seconds = unixSeconds(value);
-	if (seconds === undefined) return { timestamp: null, timestampUnix: null };
-	const date = new Date(seconds * 1000);
-	if (Number.isNaN(date.getTime())) return { timestamp: null, timestampUnix: null };
-	return { timestamp: date.toISOString(), timestampUnix: seconds };
-}
-
-const SECONDS_PER_DAY = 86_400;
-/** The last second a Date can hold (8.64e15 ms after 1970). */
-const LAST_DATE_SECOND = 8.64e12;
-const twoDigits = (value: number) => String(value).padStart(2, '0');
-/** "hh:mm:" for every minute of a day, and "ss.000Z" for every second of a minute. */
-const MINUTE_TEXT = Array.from(
-	{ length: 1440 },
-	(_, minute) => `${twoDigits(Math.floor(minute / 60))}:${twoDigits(minute % 60)}:`,
-);
-const SECOND_TEXT = Array.from({ length: 60 }, (_, second) => `${twoDigits(second)}.000Z`);
-/**
- * The "YYYY-MM-DDT" text of the last day written: events mostly share a day. A cache of a pure
- * function, the same in every process, whatever it held before.
- */
-const lastDay = { day: NaN, date: '' };
-
-/**
- * ISO 8601 text of a unix time, exactly as `Date.prototype.toISOString` writes it; null for a time
- * no Date can hold. Whole seconds from 1970 on (what Meta sends) are written from the day's date,
- * which is formatted once per day; any other time goes through Date.
- */
-function isoTime(seconds: number): string | null {
-	if (Number.isInteger(seconds) && seconds >= 0 && seconds <= LAST_DATE_SECOND) {
-		const day = Math.floor(seconds / SECONDS_PER_DAY);
-		if (day !== lastDay.day) {
-			const text = new Date(day * SECONDS_PER_DAY * 1000).toISOString();
-			lastDay.date = text.slice(0, text.indexOf('T') + 1);
-			lastDay.day = day;
-		}
-		const time = seconds - day * SECONDS_PER_DAY;
-		return lastDay.date + MINUTE_TEXT[Math.floor(time / 60)] + SECOND_TEXT[time % 60];
-	}
-	const date = new Date(seconds * 1000);
-	return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
-export function mapError(error: GraphErrorDetail | unknown): EventError {
-	const detail = isObject(error) ? (error as GraphErrorDetail) : {};
-	let code: number | string | null = null;
-	if (typeof detail.code === 'number') code = detail.code;
-	else if (typeof detail.code === 'string') {
-		code = /^\d+$/.test(detail.code) ? Number(detail.code) : detail.code;
-	}
-	const data = detail.error_data;
-	const details =
-		typeof data === 'string' ? data : asString(isObject(data) ? data.details : undefined);
-	return {
-		code,
-		title: asString(detail.title) ?? null,
-		message: asString(detail.message) ?? null,
-		details: details ?? null,
-	};
-}
-
-function mapErrors(errors: unknown): EventError[] | undefined {
-	if (!Array.isArray(errors)) return undefined;
-	return errors.map(mapError);
-}
-
-function mapParticipant(participant: GraphParticipant & { errors?: unknown }): EventParticipant {
-	const mapped: EventParticipant = {};
-	const waId = asString(participant.wa_id);
-	if (waId !== undefined) mapped.waId = waId;
-	const userId = asString(participant.user_id);
-	if (userId !== undefined) mapped.userId = userId;
-	const parentUserId = asString(participant.parent_user_id);
-	if (parentUserId !== undefined) mapped.parentUserId = parentUserId;
-	const username = asString(participant.username);
-	if (username !== undefined) mapped.username = username;
-	const input = asString(participant.input);
-	if (input !== undefined) mapped.input = input;
-	const errors = mapErrors(participant.errors);
-	if (errors !== undefined) mapped.errors = errors;
-	return mapped;
-}
-
-function mapParticipants(list: unknown): EventParticipant[] {
-	const mapped: EventParticipant[] = [];
-	for (const participant of asArray<GraphParticipant>(list)) {
-		if (isObject(participant)) mapped.push(mapParticipant(participant));
-	}
-	return mapped;
-}
-
-function asBoolean(value: unknown): boolean | undefined {
-	return typeof value === 'boolean' ? value : undefined;
-}
-
-function mapTextPart(part: WebhookSettingPart): SettingTextPart {
-	const mapped: SettingTextPart = {};
-	const text = asString(part.text);
-	if (text !== undefined) mapped.text = text;
-	const updateSuccessful = asBoolean(part.update_successful);
-	if (updateSuccessful !== undefined) mapped.updateSuccessful = updateSuccessful;
-	const errors = mapErrors(part.errors);
-	if (errors !== undefined) mapped.errors = errors;
-	return mapped;
-}
-
-function mapPicturePart(part: WebhookProfilePicturePart): SettingPicturePart {
-	const mapped: SettingPicturePart = {};
-	const mimeType = asString(part.mime_type);
-	if (mimeType !== undefined) mapped.mimeType = mimeType;
-	const sha256 = asString(part.sha256);
-	if (sha256 !== undefined) mapped.sha256 = sha256;
-	const updateSuccessful = asBoolean(part.update_successful);
-	if (updateSuccessful !== undefined) mapped.updateSuccessful = updateSuccessful;
-	const errors = mapErrors(part.errors);
-	if (errors !== undefined) mapped.errors = errors;
-	return mapped;
-}
-
-function mapMedia(source: WebhookMedia): EventMedia {
-	const media: EventMedia = {};
-	const id = asString(source.id);
-	if (id !== undefined) media.id = id;
-	const mimeType = asString(source.mime_type);
-	if (mimeType !== undefined) media.mimeType = mimeType;
-	const sha256 = asString(source.sha256);
-	if (sha256 !== undefined) media.sha256 = sha256;
-	const caption = asString(source.caption);
-	if (caption !== undefined) media.caption = caption;
-	const filename = asString(source.filename);
-	if (filename !== undefined) media.filename = filename;
-	const url = asString(source.url);
-	if (url !== undefined) media.url = url;
-	return media;
-}
-
-function mapPricing(value: unknown): EventPricing | undefined {
-	if (!isObject(value)) return undefined;
-	const pricing = value as WebhookPricing;
-	const mapped: EventPricing = {};
-	if (typeof pricing.billable === 'boolean') mapped.billable = pricing.billable;
-	else if (pricing.billable === 'true' || pricing.billable === 'false')
-		mapped.billable = pricing.billable === 'true';
-	const category = asString(pricing.category);
-	if (category !== undefined) mapped.category = category;
-	const type = asString(pricing.type);
-	if (type !== undefined) mapped.type = type;
-	const model = asString(pricing.pricing_model);
-	if (model !== undefined) mapped.model = model;
-	return mapped;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Redelivery keys
-
-/**
- * JSON text of a parsed body, also for values too deeply nested for JSON.stringify's recursion
- * (a body of a few thousand nested arrays parses fine but overflows the stack when serialised):
- * those are walked with an explicit stack, giving the same text.
- */
-function stableText(value: unknown): string {
-	try {
-		return JSON.stringify(value) ?? 'undefined';
-	} catch {
-		const parts: string[] = [];
-		const stack: Array<{ text: string } | { value: unknown }> = [{ value }];
-		for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-			if ('text' in next) {
-				parts.push(next.text);
-				continue;
-			}
-			const current = next.value;
-			if (Array.isArray(current)) {
-				parts.push('[');
-				stack.push({ text: ']' });
-				for (let index = current.length - 1; index >= 0; index--) {
-					stack.push({ value: current[index] });
-					if (index > 0) stack.push({ text: ',' });
-				}
-			} else if (isObject(current)) {
-				parts.push('{');
-				stack.push({ text: '}' });
-				const keys = Object.keys(current);
-				for (let index = keys.length - 1; index >= 0; index--) {
-					stack.push({ value: current[keys[index]] }, { text: `${JSON.stringify(keys[index])}:` });
-					if (index > 0) stack.push({ text: ',' });
-				}
-			} else {
-				parts.push(JSON.stringify(current) ?? 'null');
-			}
-		}
-		return parts.join('');
-	}
-}
-
-/** The fallback key of an element Meta gave nothing unique to: a hash of its content. */
-function hashOf(value: unknown): string {
-	return createHash('sha256').update(stableText(value)).digest('hex').slice(0, 32);
-}
-
-/** Between the parts of a key: Meta's IDs and times never contain it. */
-const SEP = '\u0000';
-
-/** Who a group event concerns, for its key: each participant's IDs, in Meta's order. */
-function peopleOf(participants: EventParticipant[] | undefined): string {
-	let text = '';
-	for (const person of participants ?? []) {
-		text += `${person.waId ?? ''}${SEP}${person.userId ?? ''}${SEP}${person.input ?? ''}${SEP}`;
-	}
-	return text;
-}
-
-/**
- * A group event's redelivery key, from what Meta already makes unique: the request ID of an
- * operation the business started; for one it did not (a join, a leave, a join request, a
- * suspension), the group, the time and the people concerned. Both with the event and the business
- * number. An element with neither a request ID nor a group and a time gets a hash of its content.
- */
-function groupKey(context: ChangeContext, event: TriggerEvent, item: WebhookGroupItem): string {
-	const phone = context.phoneNumberId ?? '';
-	const requestId = asString(item.request_id);
-	const groupId = asString(item.group_id);
-	if (requestId !== undefined) {
-		return `group${SEP}${phone}${SEP}${event.event}${SEP}${groupId ?? ''}${SEP}${requestId}`;
-	}
-	const time = asString(item.timestamp);
-	if (groupId === undefined || time === undefined) {
-		return `${event.event}:${phone}:${hashOf(item)}`;
-	}
-	const concerned = event as {
-		participant?: EventParticipant;
-		participants?: EventParticipant[];
-		failedParticipants?: EventParticipant[];
-	};
-	const people =
-		concerned.participant !== undefined
-			? peopleOf([concerned.participant])
-			: `${peopleOf(concerned.participants)}${SEP}${peopleOf(concerned.failedParticipants)}`;
-	return `group${SEP}${phone}${SEP}${event.event}${SEP}${groupId}${SEP}${SEP}${time}${SEP}${asString(item.join_request_id) ?? ''}${SEP}${people}`;
-}
+import { groupKey, hashOf } from './eventKeys';
+import {
+	asArray,
+	asString,
+	hasOwn,
+	isObject,
+	isoTime,
+	mapErrors,
+	mapMedia,
+	mapParticipant,
+	mapParticipants,
+	mapPicturePart,
+	mapPricing,
+	mapTextPart,
+	setOwn,
+	unixSeconds,
+} from './readers';
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
