@@ -107,17 +107,48 @@ const SECOND_TEXT = Array.from({ length: 60 }, (_, second) => `${twoDigits(secon
  */
 const lastDay = { day: NaN, date: '' };
 
+/** Day 2,932,896 after 1970-01-01 is 9999-12-31, the last date written with four year digits. */
+const LAST_FOUR_DIGIT_DAY = 2_932_896;
+
+/**
+ * "YYYY-MM-DDT" of a day counted from 1970-01-01, by the civil calendar's arithmetic (days to
+ * year, month and day in 400-year eras, March-based years), for the days of four-digit years;
+ * later ones go through Date, which writes their year with a sign and six digits.
+ */
+function dateText(day: number): string {
+	if (day > LAST_FOUR_DIGIT_DAY) {
+		const text = new Date(day * SECONDS_PER_DAY * 1000).toISOString();
+		return text.slice(0, text.indexOf('T') + 1);
+	}
+	const shifted = day + 719_468; // days from 0000-03-01
+	const era = Math.floor(shifted / 146_097);
+	const dayOfEra = shifted - era * 146_097;
+	const yearOfEra = Math.floor(
+		(dayOfEra -
+			Math.floor(dayOfEra / 1460) +
+			Math.floor(dayOfEra / 36_524) -
+			Math.floor(dayOfEra / 146_096)) /
+			365,
+	);
+	const dayOfYear =
+		dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+	const monthIndex = Math.floor((5 * dayOfYear + 2) / 153); // 0 = March
+	const dayOfMonth = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+	const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+	const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+	return `${String(year).padStart(4, '0')}-${twoDigits(month)}-${twoDigits(dayOfMonth)}T`;
+}
+
 /**
  * ISO 8601 text of a unix time, exactly as `Date.prototype.toISOString` writes it; null for a time
- * no Date can hold. Whole seconds from 1970 on (what Meta sends) are written from the day's date,
- * which is formatted once per day; any other time goes through Date.
+ * no Date can hold. Whole seconds from 1970 on (what Meta sends) are written from the day's date
+ * and tables of minutes and seconds, without a Date; any other time goes through Date.
  */
 export function isoTime(seconds: number): string | null {
 	if (Number.isInteger(seconds) && seconds >= 0 && seconds <= LAST_DATE_SECOND) {
 		const day = Math.floor(seconds / SECONDS_PER_DAY);
 		if (day !== lastDay.day) {
-			const text = new Date(day * SECONDS_PER_DAY * 1000).toISOString();
-			lastDay.date = text.slice(0, text.indexOf('T') + 1);
+			lastDay.date = dateText(day);
 			lastDay.day = day;
 		}
 		const time = seconds - day * SECONDS_PER_DAY;
