@@ -76,7 +76,7 @@ function removeParticipants(sb, groupId, participants, ctx = {}) {
 		if (ctx.partial && index === refs.length - 1) {
 			failed.push({
 				input,
-				errors: [itemError(131000, 'Removal failed (fault injected by the sandbox)')],
+				errors: [itemError(131000, `Removal of ${input} failed (fault injected by the sandbox)`)],
 			});
 			return;
 		}
@@ -120,13 +120,14 @@ function removeParticipants(sb, groupId, participants, ctx = {}) {
 	if (failed.length === 0) return { status: 200, body: { success: true } };
 	if (removed.length === 0) {
 		const code = Number(failed[0].errors[0].code);
+		// Each failure's details already name its participant: joined, not prefixed again.
 		throw waError(
 			code,
 			failed
-				.map(
-					(f) =>
-						`${f.input}: ${f.errors[0].error_data && typeof f.errors[0].error_data === 'object' ? f.errors[0].error_data.details : ''}`,
-				)
+				.map((f) => {
+					const data = f.errors[0].error_data;
+					return (data && typeof data === 'object' ? data.details : undefined) ?? f.input;
+				})
 				.join('; '),
 		);
 	}

@@ -83,7 +83,7 @@ describe('Meta errors become NodeApiErrors with code, plain message, hint and fb
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.message).toBe(`${known.message} (code ${code})`);
 		expect(result.error?.description).toBe(
-			`Meta says: Meta says ${code} Details: details for ${code} ${known.hint} Meta error code ${code}. fbtrace_id: AbCdEfGh123`,
+			`Meta says: Meta says ${code}. Details: details for ${code}. ${known.hint} Meta error code ${code}. fbtrace_id: AbCdEfGh123`,
 		);
 		expect(result.error?.httpCode).toBe(String(status));
 		scope.done();

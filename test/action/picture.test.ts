@@ -1,6 +1,6 @@
 import nock from 'nock';
 
-import { readJpegSize } from '../../nodes/WhatsAppGroups/helpers/jpeg';
+import { detectImageFormat, readJpegSize } from '../../nodes/WhatsAppGroups/helpers/jpeg';
 import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from '../support/action';
 import { makeJpeg } from '../support/jpeg';
 import { useNock } from '../support/nock';
@@ -26,6 +26,36 @@ describe('JPEG header reader', () => {
 		expect(readJpegSize(Buffer.from('\x89PNG\r\n\x1a\n0000', 'binary'))).toBeUndefined();
 		expect(readJpegSize(makeJpeg(200, 200).subarray(0, 24))).toBeUndefined();
 		expect(readJpegSize(Buffer.alloc(0))).toBeUndefined();
+	});
+});
+
+const bytes = (text: string, length = 64) =>
+	Buffer.concat([Buffer.from(text, 'binary'), Buffer.alloc(Math.max(0, length - text.length))]);
+const PNG = bytes('\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR');
+const GIF = bytes('GIF89a\x01\x00\x01\x00');
+const WEBP = bytes('RIFF\x24\x00\x00\x00WEBPVP8 ');
+
+describe('picture format from the bytes', () => {
+	it.each([
+		['JPEG', makeJpeg(200, 200)],
+		['PNG', PNG],
+		['GIF', bytes('GIF87a')],
+		['GIF', GIF],
+		['WebP', WEBP],
+		['BMP', bytes('BM')],
+		['TIFF', bytes('II*\x00')],
+		['TIFF', bytes('MM\x00*')],
+		['HEIC', bytes('\x00\x00\x00\x18ftypheic')],
+		['AVIF', bytes('\x00\x00\x00\x1cftypavif')],
+		['PDF', bytes('%PDF-1.7')],
+		['SVG', Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>')],
+	])('recognizes %s', (format, data) => {
+		expect(detectImageFormat(data)).toBe(format);
+	});
+	it('names nothing for other bytes', () => {
+		expect(detectImageFormat(Buffer.from('hello, not a picture'))).toBeUndefined();
+		expect(detectImageFormat(Buffer.alloc(0))).toBeUndefined();
+		expect(detectImageFormat(bytes('RIFF\x24\x00\x00\x00WAVEfmt '))).toBeUndefined();
 	});
 });
 
@@ -71,10 +101,40 @@ describe('Group > Update profile picture', () => {
 
 	it.each([
 		[
-			'not a JPEG',
-			Buffer.from('\x89PNG\r\n\x1a\n' + 'x'.repeat(100), 'binary'),
+			'a PNG',
+			PNG,
 			'image/png',
-			'"data" is not a JPEG image (mime type image/png); only JPEG is accepted',
+			'"data" is a PNG file; only JPEG is accepted, so convert it to JPEG first',
+		],
+		[
+			'a PNG served as image/jpeg',
+			PNG,
+			'image/jpeg',
+			'"data" is a PNG file, although its mime type says image/jpeg; only JPEG is accepted, so convert it to JPEG first',
+		],
+		[
+			'a GIF served as image/jpeg',
+			GIF,
+			'image/jpeg; charset=binary',
+			'"data" is a GIF file, although its mime type says image/jpeg; only JPEG is accepted, so convert it to JPEG first',
+		],
+		[
+			'a WebP',
+			WEBP,
+			'image/webp',
+			'"data" is a WebP file; only JPEG is accepted, so convert it to JPEG first',
+		],
+		[
+			'a JPEG cut short',
+			makeJpeg(200, 200).subarray(0, 24),
+			'image/jpeg',
+			'"data" starts like a JPEG but has no readable frame header (damaged or cut short); use an intact JPEG',
+		],
+		[
+			'no picture at all',
+			Buffer.from('hello, not a picture'),
+			'image/jpeg',
+			'"data" is not a JPEG image: its bytes are not a picture format the node knows (its mime type says image/jpeg); only JPEG is accepted',
 		],
 		['not square', makeJpeg(640, 480), 'image/jpeg', 'the picture must be square (it is 640×480)'],
 		[

@@ -358,6 +358,17 @@ describe('sandbox: joining, leaving and removing participants', () => {
 		});
 		expect(none.status).toBe(400);
 		expect(none.body.error.code).toBe(131212);
+		// Each failure names its participant once.
+		expect(none.body.error.error_data.details).toBe(
+			'15551269999 is not a participant of the group',
+		);
+		const two = await api('DELETE', `/${groupId}/participants`, {
+			messaging_product: 'whatsapp',
+			participants: [{ user: '15551269998' }, { user: '15551269999' }],
+		});
+		expect(two.body.error.error_data.details).toBe(
+			'15551269998 is not a participant of the group; 15551269999 is not a participant of the group',
+		);
 		const empty = await api('DELETE', `/${groupId}/participants`, {
 			messaging_product: 'whatsapp',
 			participants: [],

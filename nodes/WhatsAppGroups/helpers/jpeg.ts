@@ -36,3 +36,29 @@ export function readJpegSize(data: Buffer): JpegSize | undefined {
 	}
 	return undefined;
 }
+
+const ascii = (data: Buffer, start: number, end: number): string =>
+	data.length >= end ? data.toString('latin1', start, end) : '';
+
+/**
+ * What an image file is, from its first bytes (not from its declared mime type, which can be
+ * wrong): "JPEG", "PNG", "GIF", "WebP", "BMP", "TIFF", "HEIC", "AVIF", "PDF", "SVG", or undefined
+ * when the bytes are none of these.
+ */
+export function detectImageFormat(data: Buffer): string | undefined {
+	if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'JPEG';
+	if (ascii(data, 0, 8) === '\x89PNG\r\n\x1a\n') return 'PNG';
+	if (['GIF87a', 'GIF89a'].includes(ascii(data, 0, 6))) return 'GIF';
+	if (ascii(data, 0, 4) === 'RIFF' && ascii(data, 8, 12) === 'WEBP') return 'WebP';
+	if (ascii(data, 0, 2) === 'BM' && data.length >= 26) return 'BMP';
+	if (['II*\x00', 'MM\x00*'].includes(ascii(data, 0, 4))) return 'TIFF';
+	if (ascii(data, 4, 8) === 'ftyp') {
+		const brand = ascii(data, 8, 12);
+		if (['avif', 'avis'].includes(brand)) return 'AVIF';
+		if (['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1'].includes(brand)) return 'HEIC';
+	}
+	if (ascii(data, 0, 5) === '%PDF-') return 'PDF';
+	const head = data.toString('utf8', 0, Math.min(data.length, 256)).trimStart();
+	if (/^(<\?xml[^>]*>\s*)?<svg[\s>]/i.test(head)) return 'SVG';
+	return undefined;
+}

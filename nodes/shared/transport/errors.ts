@@ -176,6 +176,53 @@ export function describeMetaError(
 	return result;
 }
 
+/** A text as a sentence: trimmed, ending with a full stop unless it already ends a sentence. */
+function asSentence(text: string): string {
+	const trimmed = text.trim();
+	return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/** For comparing texts: without Meta's "(#131212) " prefix, case, spacing and the final stop. */
+function comparable(text: string): string {
+	return text
+		.replace(/^\(#\d+\)\s*/, '')
+		.replace(/[.!?]+$/, '')
+		.replace(/\s+/g, ' ')
+		.trim()
+		.toLowerCase();
+}
+
+/**
+ * Meta's details without a repeated subject: "15550000001: 15550000001 is not a participant"
+ * (one entry per participant, joined with "; ") reads "15550000001 is not a participant".
+ */
+export function withoutRepeatedIds(details: string): string {
+	return details.replace(/(^|;\s*)([^\s:;]+):\s+(?=\2(?![^\s:;]))/g, '$1');
+}
+
+/**
+ * The description of a NodeApiError from Meta's error: Meta's own message when it says more than
+ * ours, its details, our hint, the code and fbtrace_id, each a sentence of its own, nothing twice.
+ */
+export function describeForUser(described: JsonObject): string {
+	const message = String(described.message);
+	const seen = [comparable(message)];
+	const parts: string[] = [];
+	const metaMessage = described.metaMessage
+		? String(described.metaMessage).replace(/^\(#\d+\)\s*/, '')
+		: '';
+	if (metaMessage && !seen.includes(comparable(metaMessage))) {
+		parts.push(`Meta says: ${asSentence(metaMessage)}`);
+		seen.push(comparable(metaMessage));
+	}
+	const details = described.details ? withoutRepeatedIds(String(described.details)) : '';
+	if (details && !seen.includes(comparable(details))) parts.push(`Details: ${asSentence(details)}`);
+	if (described.hint) parts.push(asSentence(String(described.hint)));
+	if (described.code !== undefined) parts.push(`Meta error code ${String(described.code)}.`);
+	if (described.fbtraceId) parts.push(`fbtrace_id: ${String(described.fbtraceId)}`);
+	return parts.join(' ');
+}
+
 /**
  * Turns Meta's error into a NodeApiError carrying the Meta code, a plain-language message, the hint
  * and fbtrace_id. Built from a clean object so that nothing from the request (headers, token) can
@@ -188,17 +235,9 @@ export function metaApiError(
 ): NodeApiError {
 	const described = describeMetaError(detail, context);
 	const code = described.code as number | undefined;
-	const parts: string[] = [];
-	if (described.metaMessage && described.metaMessage !== described.message) {
-		parts.push(`Meta says: ${described.metaMessage as string}`);
-	}
-	if (described.details) parts.push(`Details: ${described.details as string}`);
-	if (described.hint) parts.push(described.hint as string);
-	if (code !== undefined) parts.push(`Meta error code ${code}.`);
-	if (described.fbtraceId) parts.push(`fbtrace_id: ${described.fbtraceId as string}`);
 	const error = new NodeApiError(node, described, {
 		message: `${described.message as string}${code !== undefined ? ` (code ${code})` : ''}`,
-		description: parts.join(' '),
+		description: describeForUser(described),
 		httpCode: context.statusCode !== undefined ? String(context.statusCode) : undefined,
 		itemIndex: context.itemIndex,
 	});

@@ -8,7 +8,7 @@ import {
 	optionsCollection,
 	phoneNumberIdField,
 } from '../../descriptions/common';
-import { readJpegSize } from '../../helpers/jpeg';
+import { detectImageFormat, readJpegSize } from '../../helpers/jpeg';
 import { buildMultipartBody } from '../../helpers/multipart';
 import { getGroupId, getRequestTimeoutMs } from '../../helpers/parameters';
 import {
@@ -73,6 +73,36 @@ interface UpdatePlan extends RequestPlan {
 	picture?: PicturePlan;
 }
 
+/** Mime types that honestly describe each format detectImageFormat() names. */
+const FORMAT_MIME_TYPES: Record<string, string[]> = {
+	PNG: ['image/png'],
+	GIF: ['image/gif'],
+	WebP: ['image/webp'],
+	BMP: ['image/bmp', 'image/x-ms-bmp', 'image/x-bmp'],
+	TIFF: ['image/tiff'],
+	HEIC: ['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence'],
+	AVIF: ['image/avif'],
+	PDF: ['application/pdf'],
+	SVG: ['image/svg+xml'],
+};
+
+/**
+ * Why a picture is not a JPEG the node can read, from its bytes. The declared mime type is named
+ * only where it says something else than the bytes.
+ */
+function notJpegProblem(propertyName: string, data: Buffer, mimeType: string | undefined): string {
+	const format = detectImageFormat(data);
+	const declared = (mimeType ?? '').split(';')[0].trim().toLowerCase();
+	if (format === 'JPEG') {
+		return `"${propertyName}" starts like a JPEG but has no readable frame header (damaged or cut short); use an intact JPEG`;
+	}
+	if (format) {
+		const honest = !declared || (FORMAT_MIME_TYPES[format] ?? []).includes(declared);
+		return `"${propertyName}" is a ${format} file${honest ? '' : `, although its mime type says ${declared}`}; only JPEG is accepted, so convert it to JPEG first`;
+	}
+	return `"${propertyName}" is not a JPEG image: its bytes are not a picture format the node knows${declared ? ` (its mime type says ${declared})` : ''}; only JPEG is accepted`;
+}
+
 async function readPicture(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -103,7 +133,7 @@ async function readPicture(
 			context,
 			itemIndex,
 			field,
-			`"${propertyName}" is not a JPEG image (mime type ${binary.mimeType || 'unknown'}); only JPEG is accepted`,
+			notJpegProblem(propertyName, data, binary.mimeType),
 		);
 	}
 	if (size.width !== size.height) {
