@@ -6,11 +6,14 @@ import { searchGroups } from '../../nodes/WhatsAppGroups/methods/listSearch';
 import { FAKE_NODE, performRequest } from '../support/n8n/fakeContext';
 import { credentials, FAKE_BEARER, graph, PHONE_ID, WABA_ID } from '../support/action';
 
+const CHOSEN_CREDENTIAL = { whatsAppGroupsApi: { id: 'cred-1', name: 'WhatsApp Groups' } };
+
 function loadOptionsContext(
 	currentParameters: Record<string, unknown> = {},
+	nodeCredentials: Record<string, unknown> | null = CHOSEN_CREDENTIAL,
 ): ILoadOptionsFunctions {
 	return {
-		getNode: () => FAKE_NODE,
+		getNode: () => ({ ...FAKE_NODE, credentials: nodeCredentials }),
 		getCurrentNodeParameter: (name: string) => currentParameters[name],
 		getCredentials: async () => credentials.whatsAppGroupsApi,
 		helpers: {
@@ -39,6 +42,15 @@ describe('Phone number dropdown', () => {
 			{ name: '222', value: '222', description: 'ID 222' },
 		]);
 		scope.done();
+	});
+
+	it('says how to get the list when n8n asked before a credential was chosen, and asks Meta nothing', async () => {
+		const error = await getPhoneNumbers.call(loadOptionsContext({}, null)).catch((e) => e);
+		expect(error.name).toBe('NodeOperationError');
+		expect(error.message).toBe(
+			"No WhatsApp Groups API credential was chosen when n8n asked for the business phone numbers: choose one in Credential to connect with, then Refresh List in this field's menu (or close and reopen the node)",
+		);
+		expect(nock.pendingMocks()).toEqual([]);
 	});
 });
 
@@ -84,10 +96,27 @@ describe('Group list search', () => {
 		scope.done();
 	});
 
-	it('asks nothing while no phone number is chosen', async () => {
-		await expect(searchGroups.call(loadOptionsContext({ phoneNumberId: '' }))).resolves.toEqual({
-			results: [],
-		});
+	it('says "Choose a Business Phone Number first" while none is chosen, and asks Meta nothing', async () => {
+		for (const phoneNumberId of ['', '  ', undefined]) {
+			const error = await searchGroups.call(loadOptionsContext({ phoneNumberId })).catch((e) => e);
+			expect(error.name).toBe('NodeOperationError');
+			expect(error.message).toBe('Choose a Business Phone Number first');
+			expect(error.description).toBe(
+				'The list shows the active groups of the Business Phone Number chosen above.',
+			);
+		}
+		const expression = await searchGroups
+			.call(loadOptionsContext({ phoneNumberId: '={{ $json.phoneNumberId }}' }))
+			.catch((e) => e);
+		expect(expression.message).toBe(
+			'Choose a Business Phone Number from its list or enter its numeric ID first; for a number from an expression, enter the group By ID',
+		);
+		const noCredential = await searchGroups
+			.call(loadOptionsContext({ phoneNumberId: PHONE_ID }, null))
+			.catch((e) => e);
+		expect(noCredential.message).toBe(
+			"No WhatsApp Groups API credential was chosen when n8n asked for the groups: choose one in Credential to connect with, then Refresh List in this field's menu (or close and reopen the node)",
+		);
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 });

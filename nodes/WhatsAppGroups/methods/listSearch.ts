@@ -1,5 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { assertCredentialChosen } from '../../shared/methods/credential';
 import { callGraph } from '../../shared/transport';
 import type { ActiveGroupsResponse } from '../../shared/types';
 import { isPhoneNumberId, LIMITS } from '../helpers/validation';
@@ -11,9 +13,24 @@ export async function searchGroups(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const phoneNumberId = String(this.getCurrentNodeParameter('phoneNumberId') ?? '').trim();
-	if (!isPhoneNumberId(phoneNumberId)) {
-		return { results: [] };
+	// The list is the groups of one number: say what is missing instead of an empty "No results".
+	if (!phoneNumberId) {
+		throw new NodeOperationError(this.getNode(), 'Choose a Business Phone Number first', {
+			description: 'The list shows the active groups of the Business Phone Number chosen above.',
+			level: 'warning',
+		});
 	}
+	if (!isPhoneNumberId(phoneNumberId)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'Choose a Business Phone Number from its list or enter its numeric ID first; for a number from an expression, enter the group By ID',
+			{
+				description: 'The list shows the active groups of the Business Phone Number chosen above.',
+				level: 'warning',
+			},
+		);
+	}
+	assertCredentialChosen(this, 'groups');
 	const qs: Record<string, string | number> = { limit: LIMITS.activeGroupsMaxPageSize };
 	if (paginationToken) qs.after = paginationToken;
 	const page = await callGraph<ActiveGroupsResponse>(this, {

@@ -2,11 +2,13 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, paginateGraph } from '../transport';
 import type { PhoneNumber, PhoneNumbersResponse } from '../types';
+import { assertCredentialChosen } from './credential';
 
 /** Lists the account's business phone numbers for the phone number dropdown of both nodes. */
 export async function getPhoneNumbers(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
+	assertCredentialChosen(this, 'business phone numbers');
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const accountId = String(credentials.businessAccountId ?? '').trim();
 	const numbers = await paginateGraph<PhoneNumbersResponse, PhoneNumber>(
