@@ -98,7 +98,7 @@ export async function resolveDestination(
 		throw activationError(
 			node,
 			'n8n gave this trigger no webhook URL',
-			"Check n8n's WEBHOOK_URL setting.",
+			"Check n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions).",
 		);
 	}
 	const manualToken =
