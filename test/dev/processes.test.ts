@@ -16,7 +16,7 @@ import {
 	underShell,
 } from '../support/dev/processes';
 
-describe('watchParents (npm run dev stops when whoever started it is gone)', () => {
+describe('children go when their parent goes', () => {
 	let dir: string;
 	let pids: number[] = [];
 	beforeEach(() => {
@@ -28,63 +28,54 @@ describe('watchParents (npm run dev stops when whoever started it is gone)', () 
 		removeDir(dir);
 	});
 
-	it('notices that its parent is gone (npm stopped by PID: its shell dies, we are orphaned)', async () => {
-		const run = await underShell([CHILD, 'watch', dir], { dir });
-		pids.push(run.nodePid);
-		expect(isAlive(run.nodePid)).toBe(true);
-		run.killShell();
-		expect(await eventually(() => !isAlive(run.nodePid), 5_000)).toBe(true);
-		expect(readText(`${dir}/gone`)).toBe(String(run.shellPid));
-	});
-
-	it('as an npm script, notices that npm is gone while npm’s shell still waits', async () => {
-		const run = await underShell([CHILD, 'watch-npm', dir], { dir, nested: true });
-		pids.push(run.nodePid);
-		run.killShell(); // the outer shell plays npm; the inner one stays, waiting for node
-		expect(await eventually(() => !isAlive(run.nodePid), 5_000)).toBe(true);
-		expect(readText(`${dir}/gone`)).toBe(String(run.shellPid));
-	});
-
-	it('does not watch the grandparent of a process that is not an npm script', async () => {
-		const run = await underShell([CHILD, 'watch', dir], { dir, nested: true });
-		pids.push(run.nodePid);
-		run.killShell();
-		expect(await eventually(() => !isAlive(run.nodePid), 1_000)).toBe(false);
-		expect(readText(`${dir}/gone`)).toBe('');
-	});
-});
-
-describe('exit-with-parent.js (preloaded into n8n)', () => {
-	let dir: string;
-	let pids: number[] = [];
-	beforeEach(() => {
-		dir = tempDir();
-		pids = [];
-	});
-	afterEach(() => {
-		pids.forEach(kill);
-		removeDir(dir);
-	});
-
-	it('shuts the process down with SIGTERM when its parent is killed with SIGKILL', async () => {
-		const run = await underShell(['--require', EXIT_WITH_PARENT, CHILD, 'wait', dir], {
-			dir,
-			parentPidEnv: PARENT_PID_ENV,
+	describe('watchParents (npm run dev stops when whoever started it is gone)', () => {
+		it('notices that its parent is gone (npm stopped by PID: its shell dies, we are orphaned)', async () => {
+			const run = await underShell([CHILD, 'watch', dir], { dir });
+			pids.push(run.nodePid);
+			expect(isAlive(run.nodePid)).toBe(true);
+			run.killShell();
+			expect(await eventually(() => !isAlive(run.nodePid), 5_000)).toBe(true);
+			expect(readText(`${dir}/gone`)).toBe(String(run.shellPid));
 		});
-		pids.push(run.nodePid);
-		expect(isAlive(run.nodePid)).toBe(true);
-		run.killShell();
-		expect(await eventually(() => !isAlive(run.nodePid), 5_000)).toBe(true);
-		expect(readText(`${dir}/sigterm`)).toBe('1');
+
+		it('as an npm script, notices that npm is gone while npm’s shell still waits', async () => {
+			const run = await underShell([CHILD, 'watch-npm', dir], { dir, nested: true });
+			pids.push(run.nodePid);
+			run.killShell(); // the outer shell plays npm; the inner one stays, waiting for node
+			expect(await eventually(() => !isAlive(run.nodePid), 5_000)).toBe(true);
+			expect(readText(`${dir}/gone`)).toBe(String(run.shellPid));
+		});
+
+		it('does not watch the grandparent of a process that is not an npm script', async () => {
+			const run = await underShell([CHILD, 'watch', dir], { dir, nested: true });
+			pids.push(run.nodePid);
+			run.killShell();
+			expect(await eventually(() => !isAlive(run.nodePid), 1_000)).toBe(false);
+			expect(readText(`${dir}/gone`)).toBe('');
+		});
 	});
 
-	it('shuts down at once when the parent it was given is already gone', async () => {
-		const started = await startNode(['--require', EXIT_WITH_PARENT, CHILD, 'wait', dir], {
-			dir,
-			env: { [PARENT_PID_ENV]: String(await deadPid()) },
+	describe('exit-with-parent.js (preloaded into n8n)', () => {
+		it('shuts the process down with SIGTERM when its parent is killed with SIGKILL', async () => {
+			const run = await underShell(['--require', EXIT_WITH_PARENT, CHILD, 'wait', dir], {
+				dir,
+				parentPidEnv: PARENT_PID_ENV,
+			});
+			pids.push(run.nodePid);
+			expect(isAlive(run.nodePid)).toBe(true);
+			run.killShell();
+			expect(await eventually(() => !isAlive(run.nodePid), 5_000)).toBe(true);
+			expect(readText(`${dir}/sigterm`)).toBe('1');
 		});
-		pids.push(started.pid);
-		await expect(started.exited).resolves.toEqual({ code: 0, signal: null });
-		expect(readText(`${dir}/sigterm`)).toBe('1');
+
+		it('shuts down at once when the parent it was given is already gone', async () => {
+			const started = await startNode(['--require', EXIT_WITH_PARENT, CHILD, 'wait', dir], {
+				dir,
+				env: { [PARENT_PID_ENV]: String(await deadPid()) },
+			});
+			pids.push(started.pid);
+			await expect(started.exited).resolves.toEqual({ code: 0, signal: null });
+			expect(readText(`${dir}/sigterm`)).toBe('1');
+		});
 	});
 });

@@ -11,6 +11,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFile, spawn } = require('node:child_process');
 
+const { isAlive } = require('../../../dev/lib/processes');
+
 const REPO = path.resolve(__dirname, '..', '..', '..');
 /** ./child.js, the child process of test/dev/processes.test.ts. */
 const CHILD = path.join(__dirname, 'child.js');
@@ -29,16 +31,6 @@ async function occupyPort() {
 		port,
 		close: () => new Promise((resolve) => server.close(() => resolve(undefined))),
 	};
-}
-
-/** @param {number} pid */
-function isAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (err) {
-		return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
-	}
 }
 
 /**
