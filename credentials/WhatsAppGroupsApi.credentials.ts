@@ -63,10 +63,10 @@ export class WhatsAppGroupsApi implements ICredentialType {
 			displayName: 'Graph API Version',
 			name: 'graphApiVersion',
 			type: 'string',
-			default: 'v26.0',
+			default: 'v27.0',
 			required: true,
-			placeholder: 'v26.0',
-			description: 'The Graph API version to call, for example v26.0',
+			placeholder: 'v27.0',
+			description: 'The Graph API version to call, for example v27.0',
 		},
 		{
 			displayName: 'Base URL',
@@ -125,7 +125,7 @@ export class WhatsAppGroupsApi implements ICredentialType {
 				properties: {
 					value: 404,
 					message:
-						'Nothing answered at this Base URL and Graph API version: check both (default https://graph.facebook.com and v26.0).',
+						'Nothing answered at this Base URL and Graph API version: check both (default https://graph.facebook.com and v27.0).',
 				},
 			},
 		],

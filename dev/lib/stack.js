@@ -45,7 +45,7 @@ function sandboxCredential(sandbox, o = {}) {
 			businessAccountId: sandbox.config.waba_id,
 			appId: sandbox.config.app_id,
 			appSecret: sandbox.config.app_secret,
-			graphApiVersion: 'v26.0',
+			graphApiVersion: 'v27.0',
 			baseUrl: sandbox.url,
 		},
 	};

@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getPhoneNumbers } from '../shared/methods/phoneNumbers';
 import { router } from './actions/router';
-import { searchGroups } from './methods/listSearch';
+import { searchApprovedTemplates, searchGroups } from './methods/listSearch';
 
 import { groupDescription } from './actions/group';
 import { inviteLinkDescription } from './actions/inviteLink';
@@ -49,7 +49,11 @@ export class WhatsAppGroups implements INodeType {
 						value: 'joinRequest',
 						description: 'List, approve or reject requests to join',
 					},
-					{ name: 'Message', value: 'message', description: 'Send, pin and unpin group messages' },
+					{
+						name: 'Message',
+						value: 'message',
+						description: 'Send, pin, unpin and mark group messages as read',
+					},
 					{ name: 'Participant', value: 'participant', description: 'Remove people from a group' },
 				],
 				default: 'group',
@@ -63,7 +67,7 @@ export class WhatsAppGroups implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchGroups },
+		listSearch: { searchApprovedTemplates, searchGroups },
 		loadOptions: { getPhoneNumbers },
 	};
 

@@ -18,6 +18,7 @@ describe('Join Request', () => {
 	it('lists join requests across pages', async () => {
 		const scope = graph()
 			.get(`/v26.0/${GROUP_ID}/join_requests`)
+			.query({ limit: 25 })
 			.reply(200, {
 				data: [
 					{ join_request_id: 'JR1', wa_id: '4915100000001', creation_timestamp: '1700000000' },
@@ -25,7 +26,7 @@ describe('Join Request', () => {
 				paging: { cursors: { after: 'C1' }, next: 'https://graph.facebook.com/next' },
 			})
 			.get(`/v26.0/${GROUP_ID}/join_requests`)
-			.query({ after: 'C1' })
+			.query({ limit: 25, after: 'C1' })
 			.reply(200, {
 				data: [
 					{
@@ -67,6 +68,69 @@ describe('Join Request', () => {
 				item: 0,
 			},
 		]);
+		scope.done();
+	});
+
+	it("follows the after cursor while pages are full, as Meta's answer documents no next link", async () => {
+		const page = (from: number, count: number) =>
+			Array.from({ length: count }, (_, index) => ({
+				join_request_id: `JR${from + index}`,
+				wa_id: `49151${String(from + index).padStart(8, '0')}`,
+				creation_timestamp: '1700000000',
+			}));
+		const scope = graph()
+			.get(`/v26.0/${GROUP_ID}/join_requests`)
+			.query({ limit: 25 })
+			.reply(200, { data: page(0, 25), paging: { cursors: { before: 'B1', after: 'A1' } } })
+			.get(`/v26.0/${GROUP_ID}/join_requests`)
+			.query({ limit: 25, after: 'A1' })
+			.reply(200, { data: page(25, 25), paging: { cursors: { before: 'B2', after: 'A2' } } })
+			.get(`/v26.0/${GROUP_ID}/join_requests`)
+			.query({ limit: 25, after: 'A2' })
+			// A page that is not full is the last one: no further request.
+			.reply(200, { data: page(50, 3), paging: { cursors: { before: 'B3', after: 'A3' } } });
+		const result = await run({
+			resource: 'joinRequest',
+			operation: 'getMany',
+			phoneNumberId: PHONE_ID,
+			groupId: groupLocator(),
+			returnAll: true,
+		});
+		expect(result.items.map((item) => item.json.joinRequestId)).toEqual(
+			page(0, 53).map((request) => request.join_request_id),
+		);
+		scope.done();
+	});
+
+	it('asks only for what the limit leaves, and stops at the limit even on a full page', async () => {
+		const scope = graph()
+			.get(`/v26.0/${GROUP_ID}/join_requests`)
+			.query({ limit: 25 })
+			.reply(200, {
+				data: Array.from({ length: 25 }, (_, index) => ({
+					join_request_id: `JR${index}`,
+					creation_timestamp: 1,
+				})),
+				paging: { cursors: { after: 'A1' } },
+			})
+			.get(`/v26.0/${GROUP_ID}/join_requests`)
+			.query({ limit: 5, after: 'A1' })
+			.reply(200, {
+				data: Array.from({ length: 5 }, (_, index) => ({
+					join_request_id: `JR${25 + index}`,
+					creation_timestamp: 1,
+				})),
+				paging: { cursors: { after: 'A2' } },
+			});
+		const result = await run({
+			resource: 'joinRequest',
+			operation: 'getMany',
+			phoneNumberId: PHONE_ID,
+			groupId: groupLocator(),
+			returnAll: false,
+			limit: 30,
+		});
+		expect(result.items).toHaveLength(30);
 		scope.done();
 	});
 
@@ -242,10 +306,11 @@ describe('Participant Remove', () => {
 			...removeBase,
 			participants: '+49 151 12345678, US.13491208655302741918',
 		});
+		// A 200 proves only that Meta took the request: the outcome comes by webhook.
 		expect(rows(result)).toEqual([
-			{ json: { groupId: GROUP_ID, participant: '4915112345678', status: 'removed' }, item: 0 },
+			{ json: { groupId: GROUP_ID, participant: '4915112345678', status: 'requested' }, item: 0 },
 			{
-				json: { groupId: GROUP_ID, userId: 'US.13491208655302741918', status: 'removed' },
+				json: { groupId: GROUP_ID, userId: 'US.13491208655302741918', status: 'requested' },
 				item: 0,
 			},
 		]);
@@ -273,18 +338,19 @@ describe('Participant Remove', () => {
 		expect(result.error).toBeUndefined();
 		expect(rows(result)).toEqual(
 			numbers.map((phone, index) => ({
-				json: { groupId: GROUP_ID, participant: phone, status: 'removed' },
+				json: { groupId: GROUP_ID, participant: phone, status: 'requested' },
 				item: index,
 			})),
 		);
 		scope.done();
 	});
 
-	it('surfaces HTTP 206 / 131201 per participant', async () => {
+	it('surfaces HTTP 206 / 131201 per participant: named failures fail, named removals are removed, the rest stay requested', async () => {
 		const scope = graph()
 			.delete(`/v26.0/${GROUP_ID}/participants`)
 			.reply(206, {
 				messaging_product: 'whatsapp',
+				removed_participants: [{ input: '4915100000003' }],
 				failed_participants: [
 					{
 						input: '4915100000002',
@@ -301,9 +367,12 @@ describe('Participant Remove', () => {
 					{ code: 131201, message: 'Request partially succeeded', title: 'Partial success' },
 				],
 			});
-		const result = await run({ ...removeBase, participants: '4915100000001,4915100000002' });
+		const result = await run({
+			...removeBase,
+			participants: '4915100000001,4915100000002,+4915100000003',
+		});
 		expect(rows(result)).toEqual([
-			{ json: { groupId: GROUP_ID, participant: '4915100000001', status: 'removed' }, item: 0 },
+			{ json: { groupId: GROUP_ID, participant: '4915100000001', status: 'requested' }, item: 0 },
 			{
 				json: {
 					groupId: GROUP_ID,
@@ -321,11 +390,12 @@ describe('Participant Remove', () => {
 				},
 				item: 0,
 			},
+			{ json: { groupId: GROUP_ID, participant: '4915100000003', status: 'removed' }, item: 0 },
 		]);
 		scope.done();
 	});
 
-	it('marks every participant unconfirmed when a 206 does not name the failures', async () => {
+	it('gives every participant the 131201 error when a 206 names nobody, without guessing', async () => {
 		const scope = graph()
 			.delete(`/v26.0/${GROUP_ID}/participants`)
 			.reply(206, {
@@ -341,7 +411,7 @@ describe('Participant Remove', () => {
 				json: {
 					groupId: GROUP_ID,
 					participant: '4915100000001',
-					status: 'unconfirmed',
+					status: 'requested',
 					errors: [
 						{
 							code: 131201,

@@ -59,6 +59,22 @@ describe('Group', () => {
 			scope.done();
 		});
 
+		it('takes a subject of 128 emoji: the limit counts characters (code points), not UTF-16 units', async () => {
+			const subject = '👍'.repeat(128);
+			const scope = graph()
+				.post(`/v26.0/${PHONE_ID}/groups`, { messaging_product: 'whatsapp', subject })
+				.reply(200, { messaging_product: 'whatsapp', request_id: 'REQ-EMOJI' });
+			const result = await run({
+				resource: 'group',
+				operation: 'create',
+				phoneNumberId: PHONE_ID,
+				subject,
+			});
+			expect(result.error).toBeUndefined();
+			expect(rows(result)[0].json.requestId).toBe('REQ-EMOJI');
+			scope.done();
+		});
+
 		it('waits for the group, matching subject and creation time, and returns ID and invite link', async () => {
 			const now = Math.floor(Date.now() / 1000);
 			const scope = graph()
@@ -186,7 +202,8 @@ describe('Group', () => {
 				phoneNumberId: PHONE_ID,
 				groupId: groupLocator(),
 			});
-			expect(rows(result)).toEqual([{ json: { groupId: GROUP_ID, deleted: true }, item: 0 }]);
+			// {success: true} proves only that Meta took the request; a webhook tells the outcome.
+			expect(rows(result)).toEqual([{ json: { groupId: GROUP_ID, status: 'requested' }, item: 0 }]);
 			scope.done();
 		});
 	});
@@ -405,9 +422,10 @@ describe('Group', () => {
 				{
 					json: {
 						groupId: GROUP_ID,
-						updated: ['subject', 'description'],
+						status: 'requested',
 						subject: 'New name',
 						description: 'New text',
+						settings: { subject: 'requested', description: 'requested' },
 					},
 					item: 0,
 				},

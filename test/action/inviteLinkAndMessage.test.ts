@@ -1,5 +1,11 @@
-import { graph, GROUP_ID, groupLocator, PHONE_ID, rows, run } from '../support/action';
+import { graph, graphError, GROUP_ID, groupLocator, PHONE_ID, rows, run } from '../support/action';
 import { useNock } from '../support/nock';
+
+jest.mock('n8n-workflow', () => ({
+	...jest.requireActual('n8n-workflow'),
+	// Retries back off with n8n's sleep: no real waiting in tests.
+	sleep: jest.fn(async () => undefined),
+}));
 
 const sendResponse = (id: string) => ({
 	messaging_product: 'whatsapp',
@@ -80,8 +86,8 @@ describe('Invite Link', () => {
 			operation: 'send',
 			phoneNumberId: PHONE_ID,
 			groupId: groupLocator(),
-			recipientPhoneNumber: '+49 151 1234-5678',
-			templateName: 'group_invite_link',
+			recipient: '+49 151 1234-5678',
+			templateName: { __rl: true, mode: 'name', value: 'group_invite_link' },
 			languageCode: 'en_US',
 			bodyParameters: { parameter: [{ text: 'Ana' }] },
 			groupLinkPosition: 2,
@@ -98,6 +104,122 @@ describe('Invite Link', () => {
 				item: 0,
 			},
 		]);
+		scope.done();
+	});
+});
+
+describe('Invite Link > Send to a business-scoped user ID, with a template from the list', () => {
+	useNock();
+
+	const invite = (recipient: string) => ({
+		resource: 'inviteLink',
+		operation: 'send',
+		phoneNumberId: PHONE_ID,
+		groupId: groupLocator(),
+		recipient,
+		templateName: { __rl: true, mode: 'list', value: 'group_invite_link' },
+		languageCode: 'en',
+	});
+
+	it('sends a BSUID as recipient (never to) and outputs the user ID Meta answers', async () => {
+		const scope = graph()
+			.post(`/v26.0/${PHONE_ID}/messages`, {
+				messaging_product: 'whatsapp',
+				recipient_type: 'individual',
+				recipient: 'US.ENT.11815799212886844830',
+				type: 'template',
+				template: {
+					name: 'group_invite_link',
+					language: { code: 'en' },
+					components: [{ type: 'body', parameters: [{ type: 'group_id', group_id: GROUP_ID }] }],
+				},
+			})
+			.reply(200, {
+				messaging_product: 'whatsapp',
+				contacts: [
+					{ input: 'US.ENT.11815799212886844830', user_id: 'US.ENT.11815799212886844830' },
+				],
+				messages: [{ id: 'wamid.BSU' }],
+			});
+		expect(rows(await run(invite('US.ENT.11815799212886844830')))).toEqual([
+			{
+				json: {
+					groupId: GROUP_ID,
+					recipient: 'US.ENT.11815799212886844830',
+					userId: 'US.ENT.11815799212886844830',
+					messageId: 'wamid.BSU',
+					templateName: 'group_invite_link',
+				},
+				item: 0,
+			},
+		]);
+		scope.done();
+	});
+
+	it('explains 131062 (a message a BSUID cannot receive)', async () => {
+		const scope = graph()
+			.post(`/v26.0/${PHONE_ID}/messages`)
+			.reply(
+				400,
+				graphError(
+					131062,
+					'Business-scoped User ID (BSUID) recipients are not supported for this message.',
+				),
+			);
+		const result = await run(invite('US.13491208655302741918'));
+		expect(result.error?.message).toBe(
+			'This message cannot be sent to a business-scoped user ID (code 131062)',
+		);
+		expect(result.error?.description).toContain("Send it to the person's phone number instead.");
+		scope.done();
+	});
+});
+
+describe('Message > Mark as Read', () => {
+	useNock();
+
+	const markAsRead = (messageId: string) => ({
+		resource: 'message',
+		operation: 'markAsRead',
+		phoneNumberId: PHONE_ID,
+		messageId,
+	});
+
+	it('posts status read with the message ID to the number and says it is marked', async () => {
+		const scope = graph()
+			.post(`/v26.0/${PHONE_ID}/messages`, {
+				messaging_product: 'whatsapp',
+				status: 'read',
+				message_id: 'wamid.IN1',
+			})
+			.matchHeader('content-type', /application\/json/)
+			.reply(200, { success: true });
+		expect(rows(await run(markAsRead(' wamid.IN1 ')))).toEqual([
+			{
+				json: { phoneNumberId: PHONE_ID, messageId: 'wamid.IN1', markedAsRead: true },
+				item: 0,
+			},
+		]);
+		scope.done();
+	});
+
+	it('is retried after a 5xx, as marking twice changes nothing', async () => {
+		const scope = graph()
+			.post(`/v26.0/${PHONE_ID}/messages`)
+			.reply(503, graphError(2, 'Service temporarily unavailable'))
+			.post(`/v26.0/${PHONE_ID}/messages`)
+			.reply(200, { success: true });
+		expect(rows(await run(markAsRead('wamid.IN2')))[0].json.markedAsRead).toBe(true);
+		scope.done();
+	});
+
+	it('explains 131009 (not a message this number received)', async () => {
+		const scope = graph()
+			.post(`/v26.0/${PHONE_ID}/messages`)
+			.reply(400, graphError(131009, '(#131009) Parameter value is not valid'));
+		const result = await run(markAsRead('wamid.OWN'));
+		expect(result.error?.message).toBe('A parameter value is not valid (code 131009)');
+		expect(result.error?.description).toContain('Mark as Read, use the ID (wamid) of a message');
 		scope.done();
 	});
 });

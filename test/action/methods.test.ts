@@ -2,7 +2,10 @@ import nock from 'nock';
 import type { IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { getPhoneNumbers } from '../../nodes/shared/methods/phoneNumbers';
-import { searchGroups } from '../../nodes/WhatsAppGroups/methods/listSearch';
+import {
+	searchApprovedTemplates,
+	searchGroups,
+} from '../../nodes/WhatsAppGroups/methods/listSearch';
 import { FAKE_NODE, performRequest } from '../support/n8n/fakeContext';
 import { credentials, FAKE_BEARER, graph, PHONE_ID, WABA_ID } from '../support/action';
 
@@ -118,5 +121,47 @@ describe('Group list search', () => {
 			"No WhatsApp Groups API credential was chosen when n8n asked for the groups: choose one in Credential to connect with, then Refresh List in this field's menu (or close and reopen the node)",
 		);
 		expect(nock.pendingMocks()).toEqual([]);
+	});
+});
+
+describe('Invite template list search', () => {
+	afterEach(() => nock.cleanAll());
+
+	it("lists the account's approved templates by name with their languages, without authentication templates", async () => {
+		const scope = graph()
+			.get(`/v26.0/${WABA_ID}/message_templates`)
+			.query({ status: 'APPROVED', fields: 'name,language,category', limit: 100 })
+			.reply(200, {
+				data: [
+					{ id: '1', name: 'group_invite_link', language: 'en', category: 'UTILITY' },
+					{ id: '2', name: 'group_invite_link', language: 'es', category: 'UTILITY' },
+					{ id: '3', name: 'verification_code', language: 'en_US', category: 'AUTHENTICATION' },
+					{ id: '4', name: 'club_invite', language: 'pt_BR', category: 'UTILITY' },
+				],
+				paging: { cursors: { before: 'B', after: 'T2' }, next: 'https://graph.facebook.com/next' },
+			});
+		await expect(searchApprovedTemplates.call(loadOptionsContext(), 'INVITE')).resolves.toEqual({
+			results: [
+				{ name: 'group_invite_link (en, es) · utility', value: 'group_invite_link' },
+				{ name: 'club_invite (pt_BR) · utility', value: 'club_invite' },
+			],
+			paginationToken: 'T2',
+		});
+		scope.done();
+	});
+
+	it('asks for the next page with the token and ends when Meta has no next page', async () => {
+		const scope = graph()
+			.get(`/v26.0/${WABA_ID}/message_templates`)
+			.query({ status: 'APPROVED', fields: 'name,language,category', limit: 100, after: 'T2' })
+			.reply(200, {
+				data: [{ id: '5', name: 'welcome', language: 'en' }],
+				paging: { cursors: {} },
+			});
+		await expect(searchApprovedTemplates.call(loadOptionsContext(), '', 'T2')).resolves.toEqual({
+			results: [{ name: 'welcome (en)', value: 'welcome' }],
+			paginationToken: undefined,
+		});
+		scope.done();
 	});
 });

@@ -82,7 +82,14 @@ describe('Group > Update profile picture', () => {
 		const result = await run(updatePicture, [binaryItem(jpeg)]);
 		expect(result.error).toBeUndefined();
 		expect(rows(result)).toEqual([
-			{ json: { groupId: GROUP_ID, updated: ['profilePicture'] }, item: 0 },
+			{
+				json: {
+					groupId: GROUP_ID,
+					status: 'requested',
+					settings: { profilePicture: 'requested' },
+				},
+				item: 0,
+			},
 		]);
 		const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(contentType)?.[1];
 		expect(boundary).toBeDefined();

@@ -2,7 +2,7 @@
  * The Request Timeout option reaches every request of every operation. Each operation reads it in
  * `prepare` and passes it as `timeoutMs`; the transport reads no node parameter, so an operation
  * that forgot it would silently fall back to the default. Checked on the options n8n's HTTP helper
- * receives, for all 15 operations.
+ * receives, for all 16 operations.
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
@@ -92,7 +92,7 @@ const OPERATIONS: Array<[string, string, IDataObject, number]> = [
 		'send',
 		{
 			...target,
-			recipientPhoneNumber: '+4915112345678',
+			recipient: '+4915112345678',
 			templateName: 'group_invite_link',
 			languageCode: 'en',
 		},
@@ -101,15 +101,33 @@ const OPERATIONS: Array<[string, string, IDataObject, number]> = [
 	['joinRequest', 'approve', { ...target, joinRequestIds: 'jr-1' }, 1],
 	['joinRequest', 'getMany', { ...target, returnAll: true }, 1],
 	['joinRequest', 'reject', { ...target, joinRequestIds: 'jr-1' }, 1],
+	['message', 'markAsRead', { phoneNumberId: PHONE_ID, messageId: 'wamid.1' }, 1],
 	['message', 'pin', { ...target, messageId: 'wamid.1' }, 1],
 	['message', 'send', { ...target, messageType: 'text', text: 'Hello' }, 1],
 	['message', 'unpin', { ...target, messageId: 'wamid.1' }, 1],
 	['participant', 'remove', { ...target, participants: '+4915112345678' }, 1],
+	// Wait for Confirmation's read-backs carry the timeout too.
+	[
+		'group',
+		'update',
+		{
+			...target,
+			updateFields: { subject: SUBJECT, pictureBinaryProperty: 'data' },
+			options: { waitForConfirmation: true },
+		},
+		3,
+	],
+	[
+		'participant',
+		'remove',
+		{ ...target, participants: '+4915112345678', options: { waitForConfirmation: true } },
+		2,
+	],
 ];
 
 describe('Request Timeout reaches every request', () => {
 	it.each(OPERATIONS)('%s > %s', async (resource, operation, parameters, requestCount) => {
-		const options: IDataObject = { requestTimeout: 7 };
+		const options: IDataObject = { ...(parameters.options as IDataObject), requestTimeout: 7 };
 		// Create also waits for the group, which reads the active groups and the invite link.
 		if (operation === 'create') Object.assign(options, { waitForGroup: true, pollInterval: 1 });
 		const { context, requests } = executeContext([{ resource, operation, ...parameters, options }]);

@@ -372,7 +372,11 @@ describe('WhatsApp Groups action node in n8n WorkflowExecute', () => {
 
 		expect(result.items).toEqual([
 			{
-				json: { groupId: GROUPS[0].groupId, updated: ['profilePicture'] },
+				json: {
+					groupId: GROUPS[0].groupId,
+					status: 'requested',
+					settings: { profilePicture: 'requested' },
+				},
 				pairedItem: { item: 0 },
 			},
 			{

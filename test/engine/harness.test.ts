@@ -159,7 +159,7 @@ describe('engine harness', () => {
 		const scope = nock('https://graph.facebook.com', {
 			reqheaders: { authorization: 'Bearer only-a-token' },
 		})
-			.get('/v26.0/me')
+			.get('/v27.0/me')
 			.reply(200, { id: 'me' });
 
 		const result = await probe({

@@ -170,7 +170,7 @@ const OPERATIONS: Array<[string, INodeParameters]> = [
 			operation: 'send',
 			phoneNumberId: PHONE,
 			groupId: groupLocator,
-			recipientPhoneNumber: '4915112345678',
+			recipient: '4915112345678',
 			templateName: 'group_invite',
 			languageCode: 'en',
 		},
@@ -204,6 +204,10 @@ const OPERATIONS: Array<[string, INodeParameters]> = [
 			groupId: groupLocator,
 			joinRequestIds: 'JR1',
 		},
+	],
+	[
+		'Message > Mark as Read',
+		{ resource: 'message', operation: 'markAsRead', phoneNumberId: PHONE, messageId: 'wamid.IN' },
 	],
 	[
 		'Message > Pin',

@@ -9,7 +9,7 @@ export type NodeMap = {
 	group: 'create' | 'delete' | 'get' | 'getMany' | 'update';
 	inviteLink: 'get' | 'reset' | 'send';
 	joinRequest: 'approve' | 'getMany' | 'reject';
-	message: 'pin' | 'send' | 'unpin';
+	message: 'markAsRead' | 'pin' | 'send' | 'unpin';
 	participant: 'remove';
 };
 

@@ -9,9 +9,9 @@ export const DEFAULTS = {
 	concurrency: 5,
 	/** Options > Request Timeout, in seconds: the transport's own default. */
 	requestTimeout: DEFAULT_TIMEOUT_MS / 1000,
-	/** Group > Create, Options > Wait Timeout, in seconds. */
+	/** Options > Wait Timeout (Create's Wait for Group, and Wait for Confirmation), in seconds. */
 	waitTimeout: 60,
-	/** Group > Create, Options > Poll Interval, in seconds. */
+	/** Options > Poll Interval of the same waits, in seconds. */
 	pollInterval: 3,
 	/** Join Request > Approve / Reject, Options > Batch Size: IDs per request. */
 	joinRequestBatchSize: 100,

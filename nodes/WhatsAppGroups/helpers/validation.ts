@@ -29,6 +29,17 @@ export const LIMITS = {
 	activeGroupsMaxPageSize: 1024,
 } as const;
 
+/**
+ * A business-scoped user ID (BSUID): an ISO 3166 two-letter country code, a period, and up to 128
+ * letters and digits (US.13491208655302741918); a parent BSUID has ENT between the two
+ * (US.ENT.11815799212886844830).
+ */
+export const BSUID_PATTERN = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
+
+export function isBusinessScopedUserId(value: string): boolean {
+	return BSUID_PATTERN.test(value);
+}
+
 /** Group IDs are opaque strings; WhatsApp Web JIDs and phone numbers are a common mix-up. */
 export function validateGroupId(
 	context: IExecuteFunctions,
@@ -93,13 +104,14 @@ export function validateTemplateName(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	value: unknown,
+	field = 'Template Name',
 ): string {
 	const name = String(value).trim();
 	if (!/^[a-z0-9_]{1,512}$/.test(name)) {
 		throw invalidInput(
 			context,
 			itemIndex,
-			'Template Name',
+			field,
 			`"${name}" is not a template name (lowercase letters, digits and underscores)`,
 		);
 	}
@@ -124,18 +136,28 @@ export function validateLanguageCode(
 	return code;
 }
 
+/**
+ * How many characters a text has, counted as Unicode code points: an emoji such as 👍 is one, a
+ * letter with a combining accent is two. Meta does not say how it counts its limits; the sandbox
+ * counts the same way, so the node and the sandbox agree.
+ */
+export function characterCount(text: string): number {
+	return Array.from(text).length;
+}
+
 export function validateSubject(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	value: unknown,
 ): string {
 	const subject = String(value ?? '').trim();
-	if (subject.length < 1 || subject.length > LIMITS.subjectMaxLength) {
+	const length = characterCount(subject);
+	if (length < 1 || length > LIMITS.subjectMaxLength) {
 		throw invalidInput(
 			context,
 			itemIndex,
 			'Subject',
-			`must be 1–${LIMITS.subjectMaxLength} characters after trimming (got ${subject.length})`,
+			`must be 1–${LIMITS.subjectMaxLength} characters after trimming (got ${length})`,
 		);
 	}
 	return subject;
@@ -147,12 +169,13 @@ export function validateDescription(
 	value: unknown,
 ): string {
 	const description = String(value ?? '');
-	if (description.length > LIMITS.descriptionMaxLength) {
+	const length = characterCount(description);
+	if (length > LIMITS.descriptionMaxLength) {
 		throw invalidInput(
 			context,
 			itemIndex,
 			'Description',
-			`must be at most ${LIMITS.descriptionMaxLength} characters (got ${description.length})`,
+			`must be at most ${LIMITS.descriptionMaxLength} characters (got ${length})`,
 		);
 	}
 	return description;

@@ -2,8 +2,8 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 import { NodeOperationError } from 'n8n-workflow';
 
 import { assertCredentialChosen } from '../../shared/methods/credential';
-import { callGraph } from '../../shared/transport';
-import type { ActiveGroupsResponse } from '../../shared/types';
+import { callGraph, CREDENTIAL_TYPE } from '../../shared/transport';
+import type { ActiveGroupsResponse, MessageTemplatesResponse } from '../../shared/types';
 import { isPhoneNumberId, LIMITS } from '../helpers/validation';
 
 /** The "From List" mode of the group locator: the phone number's active groups, one page at a time. */
@@ -51,6 +51,51 @@ export async function searchGroups(
 		results: groups.map((group) => ({
 			name: `${group.subject || '(no subject)'} · ${group.id}`,
 			value: group.id,
+		})),
+		paginationToken: page.paging?.next ? page.paging.cursors?.after : undefined,
+	};
+}
+
+/**
+ * The "From List" mode of Invite Link > Send's template: the business account's approved
+ * templates (GET /<WABA_ID>/message_templates?status=APPROVED), one entry per name with its
+ * languages and category, one page at a time. Authentication templates are left out: they cannot
+ * carry a group invite.
+ */
+export async function searchApprovedTemplates(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	assertCredentialChosen(this, 'templates');
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const businessAccountId = String(credentials.businessAccountId ?? '').trim();
+	if (!/^\d+$/.test(businessAccountId)) return { results: [] };
+	const qs: Record<string, string | number> = {
+		status: 'APPROVED',
+		fields: 'name,language,category',
+		limit: 100,
+	};
+	if (paginationToken) qs.after = paginationToken;
+	const page = await callGraph<MessageTemplatesResponse>(this, {
+		method: 'GET',
+		path: `/${businessAccountId}/message_templates`,
+		qs,
+	});
+	const needle = (filter ?? '').trim().toLowerCase();
+	const byName = new Map<string, { languages: string[]; category?: string }>();
+	for (const template of page.data ?? []) {
+		if (typeof template.name !== 'string' || template.category === 'AUTHENTICATION') continue;
+		if (needle && !template.name.toLowerCase().includes(needle)) continue;
+		const entry = byName.get(template.name) ?? { languages: [], category: template.category };
+		if (template.language && !entry.languages.includes(template.language))
+			entry.languages.push(template.language);
+		byName.set(template.name, entry);
+	}
+	return {
+		results: [...byName].map(([name, { languages, category }]) => ({
+			name: `${name}${languages.length ? ` (${languages.join(', ')})` : ''}${category ? ` · ${category.toLowerCase()}` : ''}`,
+			value: name,
 		})),
 		paginationToken: page.paging?.next ? page.paging.cursors?.after : undefined,
 	};

@@ -29,6 +29,10 @@ export const META_ERROR_EXPLANATIONS: Record<number, ErrorExplanation> = {
 		message: 'Cloud API throughput limit reached for this phone number',
 		hint: 'The number sends more messages per second than its throughput allows. Lower the Concurrency option or add a Wait node between batches.',
 	},
+	131009: {
+		message: 'A parameter value is not valid',
+		hint: "For Message > Mark as Read, use the ID (wamid) of a message this business number received (the trigger's message_received messageId), within 30 days; messages the business sent cannot be marked. For pin and unpin, the message must be one of that group.",
+	},
 	131020: {
 		message: 'Cannot send messages to a group with a single member',
 		hint: 'A group needs at least one participant besides the business before it can receive messages. Share the invite link and wait until someone joins.',
@@ -40,6 +44,10 @@ export const META_ERROR_EXPLANATIONS: Record<number, ErrorExplanation> = {
 	131059: {
 		message: 'Invalid or expired pagination cursor',
 		hint: 'Cursors expire after a while. Start again from the first page.',
+	},
+	131062: {
+		message: 'This message cannot be sent to a business-scoped user ID',
+		hint: "Meta does not deliver this message type (for example an authentication template) to a business-scoped user ID. Send it to the person's phone number instead.",
 	},
 	131201: {
 		message: 'The request only partially succeeded',

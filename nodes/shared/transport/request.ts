@@ -37,7 +37,7 @@ interface GraphConnection {
 export async function getGraphConnection(context: N8nContext): Promise<GraphConnection> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const base = String(credentials.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
-	const version = String(credentials.graphApiVersion || 'v26.0').replace(/^\/+|\/+$/g, '');
+	const version = String(credentials.graphApiVersion || 'v27.0').replace(/^\/+|\/+$/g, '');
 	return {
 		baseUrl: `${base}/${version}`,
 		secrets: [credentials.accessToken, credentials.appSecret].filter(
@@ -254,8 +254,8 @@ export { describeMetaError };
 const EXPIRED_CURSOR_CODE = 131059;
 
 /**
- * Follows `paging.cursors.after` while Meta announces a `next` page, until `limit` items are
- * collected. `extract` pulls the items out of a page (active groups nest them in `data.groups`).
+ * Follows `paging.cursors.after` while Meta announces a `next` page (or, with
+ * `followCursorWhenFull`, while a page comes back full), until `limit` items are collected. `extract` pulls the items out of a page (active groups nest them in `data.groups`).
  */
 export async function paginateGraph<TPage, TItem>(
 	context: N8nContext,
@@ -301,7 +301,14 @@ export async function paginateGraph<TPage, TItem>(
 			collected.push(item);
 		}
 		const nextCursor = paging?.cursors?.after;
-		if (collected.length >= limit || !paging?.next || !nextCursor || items.length === 0) break;
+		// Meta announces a next page with `next`; some edges (join requests) document only cursors,
+		// so there a full page with an `after` cursor means there may be more.
+		const full =
+			options.followCursorWhenFull === true &&
+			qs.limit !== undefined &&
+			items.length >= Number(qs.limit);
+		const more = paging?.next !== undefined || full;
+		if (collected.length >= limit || !more || !nextCursor || items.length === 0) break;
 		after = nextCursor;
 	}
 	return collected;

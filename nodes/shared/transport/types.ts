@@ -78,4 +78,9 @@ export interface PaginateOptions<TItem> {
 	 * items already collected, recognised by this key. Without it the error is thrown.
 	 */
 	restartKey?: (item: TItem) => string;
+	/**
+	 * Also follow the `after` cursor when the page has no `next` link but holds as many items as
+	 * asked for (`pageSize`): for edges whose documented answer carries cursors only.
+	 */
+	followCursorWhenFull?: boolean;
 }

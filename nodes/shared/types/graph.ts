@@ -54,8 +54,10 @@ export interface CreateGroupResponse {
 	request_id: string;
 }
 
+/** `{success: true}`: Meta accepted the request. Some answers may also carry a request ID. */
 export interface SuccessResponse {
 	success: boolean;
+	request_id?: string;
 }
 
 /** A participant as the API and the webhooks describe one (BSUID rollout: wa_id may be missing). */
@@ -145,10 +147,14 @@ export interface FailedParticipant {
 	errors?: GraphErrorDetail[];
 }
 
-/** Remove answers `{success}` or, with HTTP 206 / code 131201, the per-participant outcome. */
+/**
+ * Meta documents no body for a removal's answer (only "request processed"); its outcome comes by
+ * webhook. HTTP 206 / code 131201 is a documented partial success, which may name the outcomes.
+ */
 export interface RemoveParticipantsResponse {
 	messaging_product?: 'whatsapp';
 	success?: boolean;
+	request_id?: string;
 	removed_participants?: GraphParticipant[];
 	failed_participants?: FailedParticipant[];
 	errors?: GraphErrorDetail[];
@@ -191,11 +197,15 @@ export interface PinObject {
 	expiration_days?: number;
 }
 
-/** POST /<PHONE_NUMBER_ID>/messages */
+/**
+ * POST /<PHONE_NUMBER_ID>/messages. A user is reached by phone number (`to`) or business-scoped
+ * user ID (`recipient`); `to` wins when both are set. A group is always `to`.
+ */
 export interface SendMessageRequest {
 	messaging_product: 'whatsapp';
 	recipient_type: 'group' | 'individual';
-	to: string;
+	to?: string;
+	recipient?: string;
 	type: GroupMessageType;
 	text?: { body: string; preview_url?: boolean };
 	image?: MediaObject;
@@ -209,8 +219,33 @@ export interface SendMessageRequest {
 
 export interface SendMessageResponse {
 	messaging_product: 'whatsapp';
-	contacts?: Array<{ input: string; wa_id?: string }>;
+	/** `wa_id` when sent to a phone number, `user_id` when sent to a BSUID, the group ID for groups. */
+	contacts?: Array<{ input: string; wa_id?: string; user_id?: string }>;
 	messages: Array<{ id: string; message_status?: string }>;
+}
+
+/** POST /<PHONE_NUMBER_ID>/messages marking a received message as read (answers `{success}`). */
+export interface MarkReadRequest {
+	messaging_product: 'whatsapp';
+	status: 'read';
+	message_id: string;
+}
+
+/** GET /<WABA_ID>/message_templates: the business account's templates. */
+export interface MessageTemplate {
+	id: string;
+	name: string;
+	language?: string;
+	status?: 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED' | string;
+	category?: 'UTILITY' | 'MARKETING' | 'AUTHENTICATION' | string;
+	parameter_format?: 'POSITIONAL' | 'NAMED' | string;
+	components?: Array<Record<string, unknown>>;
+	library_template_name?: string;
+}
+
+export interface MessageTemplatesResponse {
+	data: MessageTemplate[];
+	paging?: GraphPaging;
 }
 
 /** GET /<WABA_ID>/phone_numbers */

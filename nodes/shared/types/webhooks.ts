@@ -97,6 +97,16 @@ export interface WebhookMessage {
 	document?: WebhookMedia;
 	sticker?: WebhookMedia;
 	context?: { from?: string; id?: string };
+	/** `type: system`: a user's phone number or business-scoped user ID changed. */
+	system?: {
+		body?: string;
+		type?: 'user_changed_number' | 'user_changed_user_id' | string;
+		wa_id?: string;
+		user_id?: string;
+		parent_user_id?: string;
+		previous_user_id?: string;
+		previous_parent_user_id?: string;
+	};
 	errors?: GraphErrorDetail[];
 	/** Anything else Meta sends (reaction, location, button, …) stays reachable. */
 	[key: string]: unknown;
@@ -119,10 +129,23 @@ export interface WebhookStatus {
 	/** Meta's single delivered/read samples spell it this way. */
 	participant_recipient_id?: string;
 	recipient_participant_user_id?: string;
+	recipient_participant_parent_user_id?: string;
+	/** 1:1 statuses: the user's BSUID (and parent BSUID). */
+	recipient_user_id?: string;
+	recipient_parent_user_id?: string;
 	pricing?: WebhookPricing;
 	/** Aggregated samples nest `pricing` here; the others put it beside `conversation`. */
 	conversation?: { id?: string; origin?: { type?: string }; pricing?: WebhookPricing };
 	errors?: GraphErrorDetail[];
+}
+
+/** One entry of a `user_id_update` change: a user's business-scoped user ID changed. */
+export interface WebhookUserIdUpdate {
+	wa_id?: string;
+	detail?: string;
+	user_id?: { previous?: string; current?: string };
+	parent_user_id?: { previous?: string; current?: string };
+	timestamp?: WebhookTimestamp;
 }
 
 export interface WebhookChangeValue {
@@ -134,6 +157,7 @@ export interface WebhookChangeValue {
 	contacts?: WebhookContact[];
 	messages?: WebhookMessage[];
 	statuses?: WebhookStatus[];
+	user_id_update?: WebhookUserIdUpdate[];
 	[key: string]: unknown;
 }
 

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callGraph, paginateGraph } from '../../../shared/transport';
 import type {
@@ -15,14 +15,12 @@ import {
 	phoneNumberIdField,
 	retryAmbiguousOption,
 } from '../../descriptions/common';
-import { DEFAULTS } from '../../helpers/defaults';
 import { compact, unixToIso, unixToNumber } from '../../helpers/output';
 import { getOptions, getPhoneNumberId, getRequestTimeoutMs } from '../../helpers/parameters';
 import { LIMITS, validateDescription, validateSubject } from '../../helpers/validation';
+import { pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
+import type { WaitPlan } from '../../helpers/waiting';
 import type { ItemOperation, RequestPlan } from '../types';
-
-// Plain names: n8n's linter reads `default: DEFAULTS.x` as a missing default.
-const { waitTimeout, pollInterval } = DEFAULTS;
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
@@ -71,32 +69,18 @@ const properties: INodeProperties[] = [
 		],
 	},
 	optionsCollection([
-		{
-			displayName: 'Wait for Group',
-			name: 'waitForGroup',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to wait until the new group is active and return its ID and invite link. Meta creates groups asynchronously; without this the node returns only the request ID.',
-		},
-		{
-			displayName: 'Wait Timeout (Seconds)',
-			name: 'waitTimeout',
-			type: 'number',
-			typeOptions: { minValue: 5, maxValue: 300 },
-			default: waitTimeout,
-			description: 'How long to wait for the group to appear before failing with the request ID',
-			displayOptions: { show: { waitForGroup: [true] } },
-		},
-		{
-			displayName: 'Poll Interval (Seconds)',
-			name: 'pollInterval',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 60 },
-			default: pollInterval,
-			description: 'How often to look for the new group among the active groups',
-			displayOptions: { show: { waitForGroup: [true] } },
-		},
+		...waitOptions(
+			{
+				name: 'waitForGroup',
+				displayName: 'Wait for Group',
+				description:
+					'Whether to wait until the new group is active and return its ID and invite link. Meta creates groups asynchronously; without this the node returns only the request ID.',
+			},
+			{
+				timeout: 'How long to wait for the group to appear before failing with the request ID',
+				pollInterval: 'How often to look for the new group among the active groups',
+			},
+		),
 		retryAmbiguousOption,
 	]),
 ];
@@ -109,9 +93,8 @@ export const description = updateDisplayOptions(
 interface CreatePlan extends RequestPlan {
 	phoneNumberId: string;
 	body: CreateGroupRequest;
-	waitForGroup: boolean;
-	waitTimeoutMs: number;
-	pollIntervalMs: number;
+	/** Set when the item waits for the group. */
+	wait?: WaitPlan;
 	retryAmbiguous: boolean;
 }
 
@@ -163,9 +146,7 @@ export const create: ItemOperation<CreatePlan> = {
 		return {
 			phoneNumberId,
 			body,
-			waitForGroup: options.waitForGroup === true,
-			waitTimeoutMs: Number(options.waitTimeout ?? DEFAULTS.waitTimeout) * 1000,
-			pollIntervalMs: Number(options.pollInterval ?? DEFAULTS.pollInterval) * 1000,
+			wait: readWaitPlan(this, itemIndex, options, 'waitForGroup'),
 			retryAmbiguous: options.retryAmbiguous === true,
 			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
@@ -192,51 +173,49 @@ export const create: ItemOperation<CreatePlan> = {
 			description: plan.body.description,
 			joinApprovalMode: plan.body.join_approval_mode ?? 'auto_approve',
 		});
-		if (!plan.waitForGroup) return [result];
+		const wait = plan.wait;
+		if (!wait) return [result];
 
 		// Meta announces the group by webhook only; polling the active groups finds it without one.
-		const deadline = Date.now() + plan.waitTimeoutMs;
-		for (;;) {
-			const matches = await findCreatedGroup(this, plan, requestedAtUnix, itemIndex);
-			if (matches.length > 1) {
+		const { value: matches, timedOut } = await pollUntil(wait, async () => {
+			const found = await findCreatedGroup(this, plan, requestedAtUnix, itemIndex);
+			if (found.length > 1) {
 				throw new NodeOperationError(
 					this.getNode(),
 					`Several groups named "${plan.body.subject}" were created just now; cannot tell which one request ${response.request_id} created`,
 					{
 						itemIndex,
-						description: `Matching group IDs: ${matches.map((group) => group.id).join(', ')}. Use distinct subjects, or take the group ID from the WhatsApp Groups Trigger's group_created event (it carries the request ID).`,
+						description: `Matching group IDs: ${found.map((group) => group.id).join(', ')}. Use distinct subjects, or take the group ID from the WhatsApp Groups Trigger's group_created event (it carries the request ID).`,
 					},
 				);
 			}
-			if (matches.length === 1) {
-				const group = matches[0];
-				const link = await callGraph<InviteLinkResponse>(this, {
-					method: 'GET',
-					path: `/${encodeURIComponent(group.id)}/invite_link`,
+			return { done: found.length === 1, value: found };
+		});
+		if (timedOut) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The group "${plan.body.subject}" did not appear within ${Math.round(wait.timeoutMs / 1000)} s`,
+				{
 					itemIndex,
-					timeoutMs: plan.timeoutMs,
-				});
-				return [
-					compact({
-						...result,
-						groupId: group.id,
-						inviteLink: link.invite_link,
-						createdAt: unixToIso(group.created_at),
-						createdAtUnix: unixToNumber(group.created_at),
-					}),
-				];
-			}
-			if (Date.now() + plan.pollIntervalMs > deadline) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`The group "${plan.body.subject}" did not appear within ${Math.round(plan.waitTimeoutMs / 1000)} s`,
-					{
-						itemIndex,
-						description: `Meta accepted the request (request ID ${response.request_id}) but the group is not active yet, or creation failed. Do not create it again blindly: check Group > Get Many, or listen for group_created / group_create_failed with the WhatsApp Groups Trigger.`,
-					},
-				);
-			}
-			await sleep(plan.pollIntervalMs);
+					description: `Meta accepted the request (request ID ${response.request_id}) but the group is not active yet, or creation failed. Do not create it again blindly: check Group > Get Many, or listen for group_created / group_create_failed with the WhatsApp Groups Trigger.`,
+				},
+			);
 		}
+		const group = matches[0];
+		const link = await callGraph<InviteLinkResponse>(this, {
+			method: 'GET',
+			path: `/${encodeURIComponent(group.id)}/invite_link`,
+			itemIndex,
+			timeoutMs: plan.timeoutMs,
+		});
+		return [
+			compact({
+				...result,
+				groupId: group.id,
+				inviteLink: link.invite_link,
+				createdAt: unixToIso(group.created_at),
+				createdAtUnix: unixToNumber(group.created_at),
+			}),
+		];
 	},
 };

@@ -3,32 +3,98 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { callGraph } from '../../../shared/transport';
 import type { SuccessResponse } from '../../../shared/types';
-import { groupTargetProperties } from '../../descriptions/common';
-import { prepareGroupTarget } from '../../helpers/parameters';
+import {
+	groupLocatorField,
+	optionsCollection,
+	phoneNumberIdField,
+} from '../../descriptions/common';
+import { readGroupBack, triggerHint } from '../../helpers/confirmation';
+import { compact } from '../../helpers/output';
+import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
+import { pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
+import type { WaitPlan } from '../../helpers/waiting';
 import type { GroupTargetPlan, ItemOperation } from '../types';
 
-const properties: INodeProperties[] = groupTargetProperties();
+const properties: INodeProperties[] = [
+	phoneNumberIdField,
+	groupLocatorField,
+	optionsCollection(
+		waitOptions(
+			{
+				name: 'waitForConfirmation',
+				displayName: 'Wait for Confirmation',
+				description:
+					"Whether to read the group back until Meta no longer knows it. Meta deletes the group after it answers and reports the outcome only by webhook; without this the status is 'requested'.",
+			},
+			{
+				timeout: "How long to read the group back before reporting 'unconfirmed'",
+				pollInterval: 'How often to look the group up',
+			},
+		),
+	),
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['group'], operation: ['delete'] } },
 	properties,
 );
 
-export const deleteGroup: ItemOperation<GroupTargetPlan> = {
+interface DeletePlan extends GroupTargetPlan {
+	/** Set when the item waits for confirmation. */
+	wait?: WaitPlan;
+}
+
+export const deleteGroup: ItemOperation<DeletePlan> = {
 	mode: 'item',
 	description,
-	prepare: prepareGroupTarget,
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<DeletePlan> {
+		return {
+			groupId: getGroupId(this, itemIndex),
+			timeoutMs: getRequestTimeoutMs(this, itemIndex),
+			wait: readWaitPlan(this, itemIndex, getOptions(this, itemIndex), 'waitForConfirmation'),
+		};
+	},
 	async execute(
 		this: IExecuteFunctions,
-		plan: GroupTargetPlan,
+		plan: DeletePlan,
 		itemIndex: number,
 	): Promise<IDataObject[]> {
+		// Meta answers {success: true} at once and deletes the group later; only a webhook (the
+		// trigger's group_deleted / group_delete_failed) tells the outcome.
 		const response = await callGraph<SuccessResponse>(this, {
 			method: 'DELETE',
 			path: `/${encodeURIComponent(plan.groupId)}`,
 			itemIndex,
 			timeoutMs: plan.timeoutMs,
 		});
-		return [{ groupId: plan.groupId, deleted: response.success === true }];
+		const result: IDataObject = compact({
+			groupId: plan.groupId,
+			status: 'requested',
+			requestId: response.request_id,
+		});
+		if (!plan.wait) return [result];
+		try {
+			const { timedOut } = await pollUntil(plan.wait, async () => ({
+				done:
+					(await readGroupBack(this, plan.groupId, [], itemIndex, plan.timeoutMs)) === undefined,
+				value: undefined,
+			}));
+			if (!timedOut) return [{ ...result, status: 'confirmed' }];
+			return [
+				{
+					...result,
+					status: 'unconfirmed',
+					note: `Meta still knows the group after ${Math.round(plan.wait.timeoutMs / 1000)} s: it may delete it later, or the deletion failed; ${triggerHint('group_deleted / group_delete_failed')}.`,
+				},
+			];
+		} catch (error) {
+			return [
+				{
+					...result,
+					status: 'unconfirmed',
+					note: `Could not read the group back (${error instanceof Error ? error.message : String(error)}); ${triggerHint('group_deleted / group_delete_failed')}.`,
+				},
+			];
+		}
 	},
 };

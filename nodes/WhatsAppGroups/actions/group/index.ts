@@ -35,7 +35,7 @@ export const groupOperationField: INodeProperties = {
 			value: 'delete',
 			action: 'Delete a group',
 			description:
-				'Destructive: permanently delete the group and remove everyone from it. Cannot be undone.',
+				'Destructive: ask Meta to permanently delete the group and remove everyone from it. Cannot be undone. Meta deletes it after answering: the status is \'requested\', or with "Wait for Confirmation" what a read-back showed.',
 		},
 		{
 			name: 'Get',
@@ -56,7 +56,7 @@ export const groupOperationField: INodeProperties = {
 			value: 'update',
 			action: 'Update a group',
 			description:
-				'Change the subject, the description or the profile picture (square JPEG) of a group',
+				'Change the subject, the description or the profile picture (square JPEG) of a group. Meta applies them after answering: each is \'requested\', or with "Wait for Confirmation" what a read-back showed.',
 		},
 	],
 	default: 'getMany',

@@ -10,13 +10,18 @@ import {
 } from '../../descriptions/common';
 import { detectImageFormat, readJpegSize } from '../../helpers/jpeg';
 import { buildMultipartBody } from '../../helpers/multipart';
-import { getGroupId, getRequestTimeoutMs } from '../../helpers/parameters';
+import { readGroupBack, triggerHint } from '../../helpers/confirmation';
+import type { OutcomeStatus } from '../../helpers/confirmation';
+import { compact } from '../../helpers/output';
+import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
 import {
 	invalidInput,
 	LIMITS,
 	validateDescription,
 	validateSubject,
 } from '../../helpers/validation';
+import { pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
+import type { WaitPlan } from '../../helpers/waiting';
 import type { ItemOperation, RequestPlan } from '../types';
 
 const properties: INodeProperties[] = [
@@ -54,7 +59,20 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection(),
+	optionsCollection(
+		waitOptions(
+			{
+				name: 'waitForConfirmation',
+				displayName: 'Wait for Confirmation',
+				description:
+					"Whether to read the group back until the subject and description are the ones set. Meta applies settings after it answers and reports the outcome only by webhook; without this every setting is 'requested'. The profile picture cannot be read back, so it stays 'unconfirmed'.",
+			},
+			{
+				timeout: "How long to read the group back before reporting a setting as 'unconfirmed'",
+				pollInterval: "How often to read the group's subject and description",
+			},
+		),
+	),
 ];
 
 export const description = updateDisplayOptions(
@@ -71,6 +89,8 @@ interface UpdatePlan extends RequestPlan {
 	groupId: string;
 	settings?: UpdateSettingsBody;
 	picture?: PicturePlan;
+	/** Set when the item waits for confirmation. */
+	wait?: WaitPlan;
 }
 
 /** Mime types that honestly describe each format detectImageFormat() names. */
@@ -102,6 +122,10 @@ function notJpegProblem(propertyName: string, data: Buffer, mimeType: string | u
 	}
 	return `"${propertyName}" is not a JPEG image: its bytes are not a picture format the node knows${declared ? ` (its mime type says ${declared})` : ''}; only JPEG is accepted`;
 }
+
+type SettingName = 'subject' | 'description' | 'profilePicture';
+
+const PICTURE_NOTE = `Meta's API does not return a group's profile picture, so it cannot be read back; ${triggerHint('settings_updated / settings_update_failed')}.`;
 
 async function readPicture(
 	context: IExecuteFunctions,
@@ -161,7 +185,11 @@ export const update: ItemOperation<UpdatePlan> = {
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<UpdatePlan> {
 		const groupId = getGroupId(this, itemIndex);
 		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-		const plan: UpdatePlan = { groupId, timeoutMs: getRequestTimeoutMs(this, itemIndex) };
+		const plan: UpdatePlan = {
+			groupId,
+			timeoutMs: getRequestTimeoutMs(this, itemIndex),
+			wait: readWaitPlan(this, itemIndex, getOptions(this, itemIndex), 'waitForConfirmation'),
+		};
 		const settings: UpdateSettingsBody = { messaging_product: 'whatsapp' };
 		if (fields.subject !== undefined)
 			settings.subject = validateSubject(this, itemIndex, fields.subject);
@@ -198,9 +226,10 @@ export const update: ItemOperation<UpdatePlan> = {
 		itemIndex: number,
 	): Promise<IDataObject[]> {
 		const path = `/${encodeURIComponent(plan.groupId)}`;
-		const updated: string[] = [];
+		const settings: Partial<Record<SettingName, OutcomeStatus>> = {};
+		let requestId: string | undefined;
 		if (plan.settings) {
-			await callGraph<SuccessResponse>(this, {
+			const response = await callGraph<SuccessResponse>(this, {
 				method: 'POST',
 				path,
 				body: plan.settings as unknown as IDataObject,
@@ -208,8 +237,9 @@ export const update: ItemOperation<UpdatePlan> = {
 				itemIndex,
 				timeoutMs: plan.timeoutMs,
 			});
-			if (plan.settings.subject !== undefined) updated.push('subject');
-			if (plan.settings.description !== undefined) updated.push('description');
+			requestId = response.request_id;
+			if (plan.settings.subject !== undefined) settings.subject = 'requested';
+			if (plan.settings.description !== undefined) settings.description = 'requested';
 		}
 		if (plan.picture) {
 			const multipart = buildMultipartBody(
@@ -221,7 +251,7 @@ export const update: ItemOperation<UpdatePlan> = {
 					data: plan.picture.data,
 				},
 			);
-			await callGraph<SuccessResponse>(this, {
+			const response = await callGraph<SuccessResponse>(this, {
 				method: 'POST',
 				path,
 				body: multipart.body,
@@ -230,18 +260,90 @@ export const update: ItemOperation<UpdatePlan> = {
 				itemIndex,
 				timeoutMs: plan.timeoutMs,
 			});
-			updated.push('profilePicture');
+			requestId ??= response.request_id;
+			settings.profilePicture = 'requested';
 		}
-		// Meta confirms each part asynchronously with a group_settings_update webhook.
-		return [
-			{
-				groupId: plan.groupId,
-				updated,
-				...(plan.settings?.subject !== undefined ? { subject: plan.settings.subject } : {}),
-				...(plan.settings?.description !== undefined
-					? { description: plan.settings.description }
-					: {}),
-			},
-		];
+		// Meta applies each part later and reports it only by a group_settings_update webhook.
+		const result: IDataObject = compact({
+			groupId: plan.groupId,
+			status: 'requested',
+			requestId,
+			subject: plan.settings?.subject,
+			description: plan.settings?.description,
+		});
+		if (!plan.wait) return [{ ...result, settings }];
+		return [await confirmSettings(this, plan, plan.wait, result, settings, itemIndex)];
 	},
 };
+
+/**
+ * *Wait for Confirmation*: reads subject and description back until both are what was set, or
+ * the wait ends. The picture cannot be read back: it stays `unconfirmed` with a note saying so.
+ * The item's status is `confirmed` only when every setting is.
+ */
+async function confirmSettings(
+	context: IExecuteFunctions,
+	plan: UpdatePlan,
+	wait: WaitPlan,
+	result: IDataObject,
+	requested: Partial<Record<SettingName, OutcomeStatus>>,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const expected: Partial<Record<'subject' | 'description', string>> = {};
+	if (plan.settings?.subject !== undefined) expected.subject = plan.settings.subject;
+	if (plan.settings?.description !== undefined) expected.description = plan.settings.description;
+	const fields = Object.keys(expected) as Array<'subject' | 'description'>;
+	const settings: Partial<Record<SettingName, OutcomeStatus>> = { ...requested };
+	const notes: string[] = [];
+	if (fields.length > 0) {
+		try {
+			const { value: info } = await pollUntil(wait, async () => {
+				const current = await readGroupBack(
+					context,
+					plan.groupId,
+					fields,
+					itemIndex,
+					plan.timeoutMs,
+				);
+				const done =
+					current === undefined ||
+					fields.every((field) => (current[field] ?? '') === expected[field]);
+				return { done, value: current };
+			});
+			for (const field of fields) {
+				const seen = info?.[field] ?? '';
+				settings[field] = info && seen === expected[field] ? 'confirmed' : 'unconfirmed';
+			}
+			const waited = `${Math.round(wait.timeoutMs / 1000)} s`;
+			if (!info) {
+				notes.push(
+					`The group no longer exists (Meta answers 131041), so its settings cannot be read back; ${triggerHint('settings_updated / settings_update_failed')}.`,
+				);
+			} else if (fields.some((field) => settings[field] === 'unconfirmed')) {
+				const differing = fields
+					.filter((field) => settings[field] === 'unconfirmed')
+					.map((field) => `the ${field} reads "${info[field] ?? ''}"`)
+					.join(' and ');
+				notes.push(
+					`After ${waited} ${differing}: Meta may apply it later, or the update failed; ${triggerHint('settings_updated / settings_update_failed')}.`,
+				);
+			}
+		} catch (error) {
+			for (const field of fields) settings[field] = 'unconfirmed';
+			notes.push(
+				`Could not read the group back (${error instanceof Error ? error.message : String(error)}); ${triggerHint('settings_updated / settings_update_failed')}.`,
+			);
+		}
+	}
+	if (settings.profilePicture) {
+		settings.profilePicture = 'unconfirmed';
+		notes.push(PICTURE_NOTE);
+	}
+	const allConfirmed = Object.values(settings).every((status) => status === 'confirmed');
+	return compact({
+		...result,
+		status: allConfirmed ? 'confirmed' : 'unconfirmed',
+		settings,
+		note: notes.length > 0 ? notes.join(' ') : undefined,
+	});
+}

@@ -36,7 +36,7 @@ export const inviteLinkDescription: INodeProperties[] = [
 				value: 'send',
 				action: 'Send an invite link',
 				description:
-					"Send the group invite link template to a WhatsApp user's phone number (a template message to the person, not to the group)",
+					'Send the group invite link template to a WhatsApp user by phone number or business-scoped user ID (a template message to the person, not to the group)',
 			},
 		],
 		default: 'get',

@@ -17,7 +17,12 @@ import {
 	getPhoneNumberId,
 	getRequestTimeoutMs,
 } from '../../helpers/parameters';
-import { invalidInput, validateLanguageCode, validateTemplateName } from '../../helpers/validation';
+import {
+	invalidInput,
+	isBusinessScopedUserId,
+	validateLanguageCode,
+	validateTemplateName,
+} from '../../helpers/validation';
 import type { ItemOperation, RequestPlan } from '../types';
 
 // Plain names: n8n's linter reads `default: DEFAULTS.x` as a missing default.
@@ -27,23 +32,47 @@ const properties: INodeProperties[] = [
 	phoneNumberIdField,
 	groupLocatorField,
 	{
-		displayName: 'Recipient Phone Number',
-		name: 'recipientPhoneNumber',
+		displayName: 'Recipient',
+		name: 'recipient',
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'e.g. +4915112345678',
+		placeholder: 'e.g. +4915112345678 or US.13491208655302741918',
 		description:
-			'The WhatsApp user to invite, with country code. The invite goes to this person, not into the group.',
+			"The WhatsApp user to invite: a phone number with country code, or a business-scoped user ID (a join request's userId, for someone who hides their number). The invite goes to this person, not into the group.",
 	},
 	{
-		displayName: 'Template Name',
+		displayName: 'Template',
 		name: 'templateName',
-		type: 'string',
-		default: 'group_invite_link',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
 		required: true,
 		description:
-			"An approved template copied unmodified from the Template Library's group invite link templates (category utility)",
+			"One of the account's approved templates: the group invite link template copied unmodified from the Template Library (category utility)",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select an approved template...',
+				typeOptions: { searchListMethod: 'searchApprovedTemplates', searchable: true },
+			},
+			{
+				displayName: 'By Name',
+				name: 'name',
+				type: 'string',
+				placeholder: 'e.g. group_invite_link',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^[a-z0-9_]{1,512}$',
+							errorMessage: 'A template name has only lowercase letters, digits and underscores',
+						},
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Language Code',
@@ -52,7 +81,8 @@ const properties: INodeProperties[] = [
 		default: 'en',
 		required: true,
 		placeholder: 'e.g. en_US',
-		description: 'The language code the template was approved in',
+		description:
+			"The language code the template was approved in (the list shows each template's languages)",
 	},
 	{
 		displayName: 'Body Parameters',
@@ -102,7 +132,7 @@ interface SendInvitePlan extends RequestPlan {
 	retryAmbiguous: boolean;
 }
 
-/** Digits only, as the Cloud API expects; refuses anything that cannot be a phone number. */
+/** Digits only, as the Cloud API expects; refuses anything that is neither a phone number nor a BSUID. */
 export function normalizePhoneNumber(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -119,7 +149,7 @@ export function normalizePhoneNumber(
 			context,
 			itemIndex,
 			field,
-			`"${raw}" is not a phone number with country code (6–15 digits, e.g. +4915112345678)`,
+			`"${raw}" is neither a phone number with country code (6–15 digits, e.g. +4915112345678) nor a business-scoped user ID (e.g. US.13491208655302741918)`,
 		);
 	}
 	return digits;
@@ -131,16 +161,16 @@ export const send: ItemOperation<SendInvitePlan> = {
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<SendInvitePlan> {
 		const phoneNumberId = getPhoneNumberId(this, itemIndex);
 		const groupId = getGroupId(this, itemIndex);
-		const to = normalizePhoneNumber(
-			this,
-			itemIndex,
-			'Recipient Phone Number',
-			this.getNodeParameter('recipientPhoneNumber', itemIndex),
-		);
+		const rawRecipient = String(this.getNodeParameter('recipient', itemIndex, '') ?? '').trim();
+		// A BSUID goes as `recipient`, a phone number as `to`; never both (Meta would take `to`).
+		const address = isBusinessScopedUserId(rawRecipient)
+			? { recipient: rawRecipient }
+			: { to: normalizePhoneNumber(this, itemIndex, 'Recipient', rawRecipient) };
 		const templateName = validateTemplateName(
 			this,
 			itemIndex,
-			this.getNodeParameter('templateName', itemIndex, ''),
+			this.getNodeParameter('templateName', itemIndex, '', { extractValue: true }),
+			'Template',
 		);
 		const languageCode = validateLanguageCode(
 			this,
@@ -167,7 +197,7 @@ export const send: ItemOperation<SendInvitePlan> = {
 		const body: SendMessageRequest = {
 			messaging_product: 'whatsapp',
 			recipient_type: 'individual',
-			to,
+			...address,
 			type: 'template',
 			template: {
 				name: templateName,
@@ -200,8 +230,9 @@ export const send: ItemOperation<SendInvitePlan> = {
 		return [
 			compact({
 				groupId: plan.groupId,
-				recipient: plan.body.to,
+				recipient: plan.body.to ?? plan.body.recipient,
 				waId: response.contacts?.[0]?.wa_id,
+				userId: response.contacts?.[0]?.user_id,
 				messageId: response.messages?.[0]?.id,
 				templateName: plan.body.template?.name,
 			}),

@@ -25,6 +25,8 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+const JOIN_REQUESTS_PAGE_SIZE = 25;
+
 interface GetManyPlan extends RequestPlan {
 	groupId: string;
 	limit: number;
@@ -52,7 +54,14 @@ export const getMany: ItemOperation<GetManyPlan> = {
 				timeoutMs: plan.timeoutMs,
 			},
 			(page) => ({ items: page.data ?? [], paging: page.paging }),
-			{ limit: plan.limit, restartKey: (request) => request.join_request_id },
+			{
+				limit: plan.limit,
+				// Meta's documented answer carries cursors and no `next`: a full page means more may
+				// follow. 25 is the Graph API's usual page size, so a full page is recognised.
+				pageSize: JOIN_REQUESTS_PAGE_SIZE,
+				followCursorWhenFull: true,
+				restartKey: (request) => request.join_request_id,
+			},
 		);
 		return requests.map((request) =>
 			compact({

@@ -2,11 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { NodeMap } from '../node.type';
 import type { Operation } from '../types';
+import { markAsRead } from './markAsRead.operation';
 import { pin } from './pin.operation';
 import { send } from './send.operation';
 import { unpin } from './unpin.operation';
 
-export const messageOperations = { pin, send, unpin } satisfies Record<
+export const messageOperations = { markAsRead, pin, send, unpin } satisfies Record<
 	NodeMap['message'],
 	Operation
 >;
@@ -19,6 +20,13 @@ export const messageDescription: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
+			{
+				name: 'Mark as Read',
+				value: 'markAsRead',
+				action: 'Mark a message as read',
+				description:
+					'Mark a message the business number received in a group as read (blue ticks for that message only)',
+			},
 			{
 				name: 'Pin',
 				value: 'pin',
@@ -41,6 +49,7 @@ export const messageDescription: INodeProperties[] = [
 		],
 		default: 'send',
 	},
+	...markAsRead.description,
 	...pin.description,
 	...send.description,
 	...unpin.description,

@@ -15,6 +15,7 @@ import {
 	getRequestTimeoutMs,
 } from '../../helpers/parameters';
 import {
+	characterCount,
 	invalidInput,
 	LIMITS,
 	validateLanguageCode,
@@ -52,7 +53,6 @@ export const UNSUPPORTED_IN_GROUPS: Record<string, string> = {
 	voice_call: 'calling is not available in groups',
 	edit: 'messages cannot be edited in groups',
 	revoke: 'messages cannot be deleted in groups',
-	read: 'group messages cannot be marked as read',
 };
 
 const mediaTypes = { show: { messageType: [...MEDIA_TYPES] } };
@@ -205,12 +205,12 @@ function buildMedia(context: IExecuteFunctions, itemIndex: number, type: MediaTy
 	}
 	if (CAPTIONED.includes(type)) {
 		const caption = String(context.getNodeParameter('caption', itemIndex, ''));
-		if (caption.length > LIMITS.captionMaxLength) {
+		if (characterCount(caption) > LIMITS.captionMaxLength) {
 			throw invalidInput(
 				context,
 				itemIndex,
 				'Caption',
-				`must be at most ${LIMITS.captionMaxLength} characters (got ${caption.length})`,
+				`must be at most ${LIMITS.captionMaxLength} characters (got ${characterCount(caption)})`,
 			);
 		}
 		if (caption) media.caption = caption;
@@ -229,6 +229,15 @@ export const send: ItemOperation<SendPlan> = {
 		const phoneNumberId = getPhoneNumberId(this, itemIndex);
 		const groupId = getGroupId(this, itemIndex);
 		const type = String(this.getNodeParameter('messageType', itemIndex, 'text')).trim();
+		if (type === 'read') {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Message Type',
+				'"read" is not a message to send: marking a received message as read is its own operation',
+				'Use Message > Mark as Read with the ID of the message to mark.',
+			);
+		}
 		if (UNSUPPORTED_IN_GROUPS[type]) {
 			throw invalidInput(
 				this,
@@ -256,12 +265,12 @@ export const send: ItemOperation<SendPlan> = {
 			const text = String(this.getNodeParameter('text', itemIndex, ''));
 			if (text.trim().length === 0)
 				throw invalidInput(this, itemIndex, 'Text', 'the message text is empty');
-			if (text.length > LIMITS.textMaxLength) {
+			if (characterCount(text) > LIMITS.textMaxLength) {
 				throw invalidInput(
 					this,
 					itemIndex,
 					'Text',
-					`must be at most ${LIMITS.textMaxLength} characters (got ${text.length})`,
+					`must be at most ${LIMITS.textMaxLength} characters (got ${characterCount(text)})`,
 				);
 			}
 			body.text = {

@@ -19,7 +19,7 @@ export const participantDescription: INodeProperties[] = [
 				value: 'remove',
 				action: 'Remove participants',
 				description:
-					'Destructive: remove up to 8 people from a group. A removed person can no longer join through the invite link.',
+					'Destructive: remove up to 8 people from a group. A removed person can no longer join through the invite link. Meta removes them after answering: each is \'requested\', or with "Wait for Confirmation" what a read-back showed.',
 			},
 		],
 		default: 'remove',

@@ -4,6 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { splitList } from '../../../shared/helpers/lists';
 import { callGraph, describeMetaError } from '../../../shared/transport';
 import type {
+	FailedParticipant,
+	GraphParticipant,
 	ParticipantRef,
 	RemoveParticipantsBody,
 	RemoveParticipantsResponse,
@@ -14,10 +16,14 @@ import {
 	phoneNumberIdField,
 } from '../../descriptions/common';
 import { errorToData, runGroupedBatches } from '../../helpers/batching';
+import { readGroupBack, triggerHint } from '../../helpers/confirmation';
 import { DEFAULTS } from '../../helpers/defaults';
 import { compact } from '../../helpers/output';
 import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
-import { invalidInput, LIMITS } from '../../helpers/validation';
+import { runWithConcurrency } from '../../helpers/pool';
+import { invalidInput, isBusinessScopedUserId, LIMITS } from '../../helpers/validation';
+import { pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
+import type { WaitPlan } from '../../helpers/waiting';
 import type { BatchOperation, BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../types';
 
 const properties: INodeProperties[] = [
@@ -42,14 +48,28 @@ const properties: INodeProperties[] = [
 				name: 'Detect Automatically',
 				value: 'auto',
 				description:
-					'IDs like US.13491208655302741918 are business-scoped user IDs; everything else is a phone number',
+					'IDs like US.13491208655302741918 or US.ENT.AbC123 (country code, period, letters and digits) are business-scoped user IDs; everything else is a phone number',
 			},
 			{ name: 'Phone Number or WhatsApp ID', value: 'phone' },
 			{ name: 'Business-Scoped User ID', value: 'userId' },
 		],
 		default: 'auto',
 	},
-	optionsCollection(),
+	optionsCollection(
+		waitOptions(
+			{
+				name: 'waitForConfirmation',
+				displayName: 'Wait for Confirmation',
+				description:
+					"Whether to read the group back until the participants are gone. Meta removes them after it answers and reports the outcome only by webhook; without this each participant's status is 'requested'.",
+			},
+			{
+				timeout:
+					"How long to read the group back before reporting a participant still there as 'unconfirmed'",
+				pollInterval: "How often to read the group's participants",
+			},
+		),
+	),
 ];
 
 export const description = updateDisplayOptions(
@@ -57,10 +77,10 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-const BUSINESS_SCOPED_ID = /^[A-Z]{2}\.\d+$/;
-
 export interface RemovePlan extends GroupedPlan {
 	concurrency: number;
+	/** Set when the item waits for confirmation. */
+	wait?: WaitPlan;
 }
 
 /** Keys carry their kind so one group's phone numbers and user IDs can share a request. */
@@ -95,9 +115,17 @@ export const remove: BatchOperation<RemovePlan> = {
 		const keys: string[] = [];
 		for (const entry of entries) {
 			const isUserId =
-				identifyBy === 'userId' || (identifyBy === 'auto' && BUSINESS_SCOPED_ID.test(entry));
+				identifyBy === 'userId' || (identifyBy === 'auto' && isBusinessScopedUserId(entry));
 			let key: string;
 			if (isUserId) {
+				if (!isBusinessScopedUserId(entry)) {
+					throw invalidInput(
+						this,
+						itemIndex,
+						'Participants',
+						`"${entry}" is not a business-scoped user ID (a two-letter country code, a period and up to 128 letters and digits, e.g. US.13491208655302741918)`,
+					);
+				}
 				key = toKey('user_id', entry);
 			} else {
 				const digits = entry.replace(/[\s().-]/g, '').replace(/^\+/, '');
@@ -129,10 +157,12 @@ export const remove: BatchOperation<RemovePlan> = {
 				`a group has at most ${LIMITS.maxParticipantsPerGroup} participants; got ${keys.length}`,
 			);
 		}
+		const options = getOptions(this, itemIndex);
 		return {
 			groupId,
 			keys,
-			concurrency: Number(getOptions(this, itemIndex).concurrency ?? DEFAULTS.concurrency),
+			concurrency: Number(options.concurrency ?? DEFAULTS.concurrency),
+			wait: readWaitPlan(this, itemIndex, options, 'waitForConfirmation'),
 			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
 	},
@@ -161,43 +191,57 @@ export const remove: BatchOperation<RemovePlan> = {
 				// A combined request is sent for the first item that named the group: its timeout.
 				timeoutMs: plans.get(itemIndex)?.timeoutMs,
 			});
+			// Meta documents no body for a removal's answer (its outcome comes by webhook), except
+			// the partial success of HTTP 206 / 131201, which may name what failed and what worked.
+			const requestId = response.request_id;
 			const failures = response.failed_participants ?? [];
+			const removals = response.removed_participants ?? [];
 			const partialError = response.error ?? response.errors?.[0];
-			const rows: KeyResults = new Map();
-			for (const key of keys) {
-				const ref = keyToRef(key);
-				const value = 'user_id' in ref ? ref.user_id : ref.user;
-				const failure = failures.find((entry) =>
-					[entry.input, entry.user, entry.user_id, entry.wa_id].some(
+			const named = (entries: Array<FailedParticipant | GraphParticipant>, value: string) =>
+				entries.find((entry) =>
+					[entry.input, (entry as FailedParticipant).user, entry.user_id, entry.wa_id].some(
 						(candidate) =>
 							candidate !== undefined && String(candidate).replace(/^\+/, '') === value,
 					),
 				);
+			const rows: KeyResults = new Map();
+			for (const key of keys) {
+				const ref = keyToRef(key);
+				const value = 'user_id' in ref ? ref.user_id : ref.user;
+				const base = { groupId, ...keyToOutput(key) };
+				const failure = named(failures, value) as FailedParticipant | undefined;
 				if (failure) {
-					rows.set(key, {
-						groupId,
-						...keyToOutput(key),
-						status: 'failed',
-						errors: (failure.errors ?? []).map((error) => describeMetaError(error)),
-					});
-				} else if (partialError && failures.length === 0) {
-					// A partial success that does not name the failures: surface it on every participant.
 					rows.set(
 						key,
 						compact({
-							groupId,
-							...keyToOutput(key),
-							status: 'unconfirmed',
-							errors: [describeMetaError(partialError)],
+							...base,
+							status: 'failed',
+							requestId,
+							errors: (failure.errors ?? []).map((error) => describeMetaError(error)),
 						}),
 					);
+				} else if (named(removals, value)) {
+					rows.set(key, compact({ ...base, status: 'removed', requestId }));
 				} else {
-					rows.set(key, { groupId, ...keyToOutput(key), status: 'removed' });
+					rows.set(
+						key,
+						compact({
+							...base,
+							status: 'requested',
+							requestId,
+							// A partial success that names nobody: every participant may be the one that
+							// failed, so each carries Meta's error; none is guessed to be failed or removed.
+							errors:
+								partialError && failures.length === 0 && removals.length === 0
+									? [describeMetaError(partialError)]
+									: undefined,
+						}),
+					);
 				}
 			}
 			return rows;
 		};
-		return runGroupedBatches(
+		const outcomes = await runGroupedBatches(
 			items,
 			LIMITS.maxParticipantsPerGroup,
 			items[0]?.plan.concurrency ?? DEFAULTS.concurrency,
@@ -209,5 +253,127 @@ export const remove: BatchOperation<RemovePlan> = {
 				errors: [errorToData(error)],
 			}),
 		);
+		await confirmRemovals(this, items, outcomes);
+		return outcomes;
 	},
 };
+
+interface GroupWait {
+	groupId: string;
+	keys: Set<string>;
+	itemIndex: number;
+	timeoutMs: number | undefined;
+	wait: WaitPlan;
+}
+
+/** Whether the read-back shows this participant gone; undefined when it cannot tell. */
+function isGone(participants: GraphParticipant[], key: string): boolean | undefined {
+	const ref = keyToRef(key);
+	if ('user_id' in ref) {
+		if (participants.some((p) => p.user_id === ref.user_id)) return false;
+		// Someone without a BSUID in the list might be them.
+		return participants.every((p) => p.user_id !== undefined) ? true : undefined;
+	}
+	if (participants.some((p) => p.wa_id === ref.user)) return false;
+	// Someone whose phone number Meta withholds might be them.
+	return participants.every((p) => p.wa_id !== undefined) ? true : undefined;
+}
+
+/**
+ * *Wait for Confirmation*: reads each group's participants back until every participant asked
+ * for is gone or the wait ends, then turns each waiting item's rows into `confirmed` (gone within
+ * that item's timeout) or `unconfirmed`. Rows Meta's answer failed stay `failed`.
+ */
+async function confirmRemovals(
+	context: IExecuteFunctions,
+	items: Array<PreparedItem<RemovePlan>>,
+	outcomes: Map<number, BatchOutcome>,
+): Promise<void> {
+	const groups = new Map<string, GroupWait>();
+	for (const { itemIndex, plan } of items) {
+		const outcome = outcomes.get(itemIndex);
+		if (!plan.wait || !outcome || 'error' in outcome) continue;
+		const entry = groups.get(plan.groupId) ?? {
+			groupId: plan.groupId,
+			keys: new Set<string>(),
+			itemIndex,
+			timeoutMs: plan.timeoutMs,
+			wait: plan.wait,
+		};
+		// Items for one group share one read-back: it lasts as long as the longest wait asks.
+		entry.wait = {
+			timeoutMs: Math.max(entry.wait.timeoutMs, plan.wait.timeoutMs),
+			pollIntervalMs: Math.min(entry.wait.pollIntervalMs, plan.wait.pollIntervalMs),
+		};
+		plan.keys.forEach((key, position) => {
+			if (outcome.rows[position]?.status !== 'failed') entry.keys.add(key);
+		});
+		groups.set(plan.groupId, entry);
+	}
+	if (groups.size === 0) return;
+
+	const findings = new Map<
+		string,
+		{ startedAt: number; goneAt: Map<string, number>; note?: string }
+	>();
+	await runWithConcurrency(
+		[...groups.values()],
+		items[0]?.plan.concurrency ?? DEFAULTS.concurrency,
+		async (group) => {
+			const finding = {
+				startedAt: Date.now(),
+				goneAt: new Map<string, number>(),
+				note: undefined as string | undefined,
+			};
+			findings.set(group.groupId, finding);
+			try {
+				await pollUntil(group.wait, async () => {
+					const info = await readGroupBack(
+						context,
+						group.groupId,
+						['participants'],
+						group.itemIndex,
+						group.timeoutMs,
+					);
+					if (!info) {
+						finding.note = `The group no longer exists (Meta answers 131041), so the removal cannot be read back; ${triggerHint('participants_removed / participants_remove_failed')}.`;
+						return { done: true, value: undefined };
+					}
+					const participants = info.participants ?? [];
+					for (const key of group.keys) {
+						if (!finding.goneAt.has(key) && isGone(participants, key))
+							finding.goneAt.set(key, Date.now());
+					}
+					return { done: finding.goneAt.size === group.keys.size, value: undefined };
+				});
+			} catch (error) {
+				finding.note = `Could not read the group back (${error instanceof Error ? error.message : String(error)}); ${triggerHint('participants_removed / participants_remove_failed')}.`;
+			}
+		},
+	);
+
+	for (const { itemIndex, plan } of items) {
+		const outcome = outcomes.get(itemIndex);
+		const finding = findings.get(plan.groupId);
+		if (!plan.wait || !outcome || 'error' in outcome || !finding) continue;
+		const deadline = finding.startedAt + plan.wait.timeoutMs;
+		const seconds = Math.round(plan.wait.timeoutMs / 1000);
+		outcome.rows = outcome.rows.map((row, position) => {
+			if (row.status === 'failed') return row;
+			const goneAt = finding.goneAt.get(plan.keys[position]);
+			if (goneAt !== undefined && goneAt <= deadline) {
+				const confirmed: IDataObject = { ...row, status: 'confirmed' };
+				// Meta's partial-success error no longer concerns this one.
+				delete confirmed.errors;
+				return confirmed;
+			}
+			return {
+				...row,
+				status: 'unconfirmed',
+				note:
+					finding.note ??
+					`Still in the group after ${seconds} s: Meta may remove them later, or the removal failed; ${triggerHint('participants_removed / participants_remove_failed')}.`,
+			};
+		});
+	}
+}
