@@ -27,6 +27,8 @@ The sandbox: --url, else SANDBOX_URL, else the one \`npm run dev\` runs in this 
   leave <groupId> <phone>                leave the group
   say <groupId> <phone> <text...>        write a text message in the group
   send-image <groupId> <phone> [caption] send an image in the group
+  change-user-id <BSUID|phone>           the user's business-scoped user ID changes
+          [--new-user-id <BSUID>]         (user_id_update and a user_changed_user_id system message)
   suspend <groupId>                      WhatsApp suspends the group
   clear <groupId>                        WhatsApp lifts the suspension
   groups                                 list groups (id, subject, owning business number,
@@ -222,6 +224,14 @@ async function main() {
 				caption: args.slice(2).join(' ') || undefined,
 			});
 			break;
+		case 'change-user-id': {
+			const who = need(args[0]);
+			result = await call('POST', '/users/change-user-id', {
+				...(/^[A-Z]{2}\./.test(who) ? { user_id: who } : { phone: who }),
+				new_user_id: options['new-user-id'] || undefined,
+			});
+			break;
+		}
 		case 'suspend':
 			result = await call('POST', `/groups/${encodeURIComponent(need(args[0]))}/suspend`);
 			break;

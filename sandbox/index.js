@@ -7,7 +7,7 @@
  *
  *   const { startSandbox } = require('./sandbox');
  *   const sandbox = await startSandbox({ port: 0 });
- *   // sandbox.url, sandbox.graphUrl ("<url>/v26.0"), sandbox.state (live), await sandbox.stop()
+ *   // sandbox.url, sandbox.graphUrl ("<url>/v27.0"), sandbox.state (live), await sandbox.stop()
  */
 const http = require('node:http');
 
@@ -21,7 +21,7 @@ const { startReceiver } = require('./testing');
 /**
  * @typedef {object} RunningSandbox
  * @property {string} url  e.g. http://127.0.0.1:8787 (use it as the credential's Base URL)
- * @property {string} graphUrl  url + "/v26.0"
+ * @property {string} graphUrl  url + "/v27.0"
  * @property {number} port
  * @property {Sandbox} state  the live state and operations
  * @property {ReturnType<typeof config>} config  token, WABA ID, phone number IDs, app ID and secret
@@ -47,7 +47,7 @@ async function startSandbox(options = {}) {
 	sandbox.baseUrl = url;
 	return {
 		url,
-		graphUrl: `${url}/v26.0`,
+		graphUrl: `${url}/v27.0`,
 		port: address.port,
 		state: sandbox,
 		config: config(sandbox),

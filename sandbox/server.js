@@ -91,7 +91,7 @@ async function main() {
 			'WhatsApp Groups API sandbox is running',
 			'',
 			`  Base URL (credential)   ${sandbox.url}`,
-			`  Graph API version       v26.0 (any vN.N is accepted)`,
+			`  Graph API version       v27.0 (any vN.N is accepted)`,
 			`  Access token            ${c.access_token}`,
 			`  WABA ID                 ${c.waba_id}`,
 			...c.phone_numbers.map(

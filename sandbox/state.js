@@ -28,6 +28,7 @@ const users = require('./sim/users');
 const { seed } = require('./sim/seed');
 const faults = require('./sim/faults');
 const destinations = require('./webhooks/destinations');
+const account = require('./model/account');
 
 /** @typedef {import('./types').SandboxOptions} SandboxOptions */
 /** @typedef {import('./types').PhoneState} PhoneState */
@@ -110,6 +111,8 @@ class Sandbox {
 		this.generation = 0;
 		/** Every message seen, by ID, in order (model/messages.js). @type {Map<string, import('./types').MessageRecord>} */
 		this.messages = new Map();
+		/** @type {import('./types').Template[]} the business account's message templates */
+		this.templates = account.defaultTemplates();
 		/** @type {Set<Promise<unknown>>} */
 		this.pending = new Set();
 		/** @type {Promise<unknown>} */
@@ -151,7 +154,8 @@ class Sandbox {
 	}
 
 	newJoinRequestId() {
-		return randomDigits(this.rng, 16);
+		// Opaque and base64-like, as Meta's are (never assume digits).
+		return Buffer.from(randomDigits(this.rng, 20)).toString('base64').replace(/=+$/, '');
 	}
 
 	newFbtraceId() {

@@ -120,7 +120,7 @@
  * @property {string | null} group_id  null for 1:1 messages
  * @property {string} phone_number_id  the business number
  * @property {MessageSender} from
- * @property {string} [to]  the user of a 1:1 message
+ * @property {string} [to]  the user of a 1:1 message (phone number, or BSUID when sent to one)
  * @property {string} type  text, image, video, audio, document, sticker, template, pin, unsupported, …
  * @property {string} [text]  text body
  * @property {string} [caption]  media caption
@@ -132,6 +132,7 @@
  * @property {number} [recipients]  participants when the business sent it to a group
  * @property {number} timestamp  unix seconds
  * @property {MessageStatusRecord[]} statuses  in the order they were reported
+ * @property {boolean} [read]  a received message the business marked as read
  */
 
 /**
@@ -152,6 +153,19 @@
  * @property {string} type
  * @property {string} [group_id]
  * @property {string} status
+ */
+
+/**
+ * One of the business account's message templates (GET /<WABA_ID>/message_templates).
+ * @typedef {object} Template
+ * @property {string} id
+ * @property {string} name
+ * @property {string} language
+ * @property {'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED'} status
+ * @property {'UTILITY' | 'MARKETING' | 'AUTHENTICATION'} category
+ * @property {'POSITIONAL' | 'NAMED'} parameter_format
+ * @property {Record<string, unknown>[]} components
+ * @property {string} [library_template_name]  the Template Library template it was copied from
  */
 
 /**
@@ -216,7 +230,7 @@
  * One authenticated Graph API request, as the HTTP layer hands it to a route.
  * @typedef {object} GraphCall
  * @property {string} method
- * @property {string} version  e.g. v26.0 (paging links keep it)
+ * @property {string} version  e.g. v27.0 (paging links keep it)
  * @property {string[]} parts  path segments below the version
  * @property {URLSearchParams} query
  * @property {Record<string, unknown>} params  query (without access_token) overlaid by the body

@@ -106,6 +106,7 @@ const CONTROL_ROUTES = {
 	'POST /users/withdraw': (sb, { input }) => ({ body: users.simWithdraw(sb, input) }),
 	'POST /users/leave': (sb, { input }) => ({ body: users.simLeave(sb, input) }),
 	'POST /users/message': (sb, { input }) => ({ body: users.simMessage(sb, input) }),
+	'POST /users/change-user-id': (sb, { input }) => ({ body: users.simChangeUserId(sb, input) }),
 	'GET /groups/:id/messages': (sb, { path }) => {
 		const group = sb.groups.get(path.id);
 		const messages = groupMessages(sb, path.id);
@@ -191,7 +192,7 @@ function config(sb) {
 	return {
 		url: sb.baseUrl,
 		graph_base_url: sb.baseUrl,
-		graph_api_version: 'v26.0',
+		graph_api_version: 'v27.0',
 		access_token: sb.token,
 		waba_id: sb.wabaId,
 		phone_number_id: phones[0]?.id,
@@ -211,6 +212,7 @@ function config(sb) {
 			'POST /_sandbox/cursors/expire',
 			'GET /_sandbox/requests/<request_id>',
 			'POST /_sandbox/users/join|request|withdraw|leave|message',
+			'POST /_sandbox/users/change-user-id {user_id | phone, new_user_id?}',
 			'GET /_sandbox/groups/<group_id>/messages',
 			'POST /_sandbox/groups/<group_id>/suspend|clear-suspension',
 			'POST /_sandbox/phone_numbers/<id> {groups_eligible?, group_creation_disabled?}',

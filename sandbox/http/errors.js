@@ -95,11 +95,17 @@ function waError(code, details, opts = {}) {
  * @param {number} code
  * @param {string} details
  * @param {string} [message]
+ * @param {string} [title]
  * @returns {GraphErrorDetail}
  */
-function itemError(code, details, message) {
-	const [, title, defaultMessage] = CODES[code] ?? [400, 'Error', 'Error'];
-	return { code, message: message ?? defaultMessage, title, error_data: { details } };
+function itemError(code, details, message, title) {
+	const [, defaultTitle, defaultMessage] = CODES[code] ?? [400, 'Error', 'Error'];
+	return {
+		code,
+		message: message ?? defaultMessage,
+		title: title ?? defaultTitle,
+		error_data: { details },
+	};
 }
 
 /** An error of the sandbox's control endpoints (/_sandbox/…): a status and a message. */

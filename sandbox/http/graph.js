@@ -208,6 +208,9 @@ const app = {
 const waba = {
 	get: (sb, call) => ({ body: account.wabaInfo(sb, fieldsOf(call)) }),
 	phoneNumbers: (sb, call) => ({ body: account.phoneNumbers(sb, fieldsOf(call)) }),
+	templates: (sb, call) => ({
+		body: account.messageTemplates(sb, call.params, fieldsOf(call), call.version),
+	}),
 	listApps: (sb) => ({ body: destinations.listWabaSubscriptions(sb) }),
 	subscribe: async (sb, call) => ({ body: await destinations.subscribeWaba(sb, call.params) }),
 	unsubscribe: (sb) => ({ body: destinations.unsubscribeWaba(sb) }),
@@ -241,6 +244,7 @@ const GRAPH_ROUTES = {
 	waba: {
 		'': { GET: waba.get },
 		phone_numbers: { GET: waba.phoneNumbers },
+		message_templates: { GET: waba.templates },
 		subscribed_apps: { GET: waba.listApps, POST: waba.subscribe, DELETE: waba.unsubscribe },
 		message_template_library: { GET: templates, other: unknownEdge },
 	},

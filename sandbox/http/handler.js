@@ -123,7 +123,7 @@ async function handle(sb, req, res) {
 	}
 	if (!matched) {
 		throw new GraphError(404, {
-			message: `Unknown path ${url.pathname}: Graph API paths start with a version, for example /v26.0/<id>`,
+			message: `Unknown path ${url.pathname}: Graph API paths start with a version, for example /v27.0/<id>`,
 			type: 'GraphMethodException',
 			code: 2500,
 		});

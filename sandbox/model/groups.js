@@ -15,6 +15,7 @@ const {
 	checkDescription,
 	checkLimit,
 	checkPicture,
+	pictureProblem,
 } = require('./validate');
 const { inviteLink } = require('./inviteLinks');
 const lookups = require('./lookups');
@@ -135,7 +136,8 @@ function insertGroup(sb, base) {
 }
 
 /**
- * DELETE /<GROUP_ID>
+ * DELETE /<GROUP_ID>: answers {success: true} (Meta's API reference) and deletes the group a
+ * moment later; the outcome, a failure included, is only told by the group_delete webhook.
  * @param {Sandbox} sb
  * @param {string} groupId
  * @param {FaultContext} [ctx]
@@ -145,13 +147,14 @@ function deleteGroup(sb, groupId, ctx = {}) {
 	const group = lookups.group(sb, groupId);
 	const requestId = sb.newRequestId();
 	const fail = Boolean(ctx.partial);
-	sb.requests.set(requestId, {
+	/** @type {import('../types').RequestRecord} */
+	const record = {
 		request_id: requestId,
 		type: 'group_delete',
 		group_id: group.id,
-		status: fail ? 'failed' : 'done',
-	});
-	if (!fail) removeGroup(sb, group);
+		status: 'pending',
+	};
+	sb.requests.set(requestId, record);
 	sb.later(sb.asyncDelayMs, () => {
 		/** @type {WebhookGroupItem} */
 		const item = {
@@ -160,8 +163,18 @@ function deleteGroup(sb, groupId, ctx = {}) {
 			type: 'group_delete',
 			request_id: requestId,
 		};
-		if (fail)
-			item.errors = [itemError(131000, 'Group deletion failed (fault injected by the sandbox)')];
+		const current = sb.groups.get(group.id);
+		if (fail || !current) {
+			record.status = 'failed';
+			item.errors = [
+				current
+					? itemError(131000, 'Group deletion failed (fault injected by the sandbox)')
+					: itemError(131041, `Group ${group.id} no longer exists`),
+			];
+		} else {
+			record.status = 'done';
+			removeGroup(sb, current);
+		}
 		delivery.emitGroups(sb, group.phone_number_id, 'group_lifecycle_update', [item]);
 	});
 	return { success: true };
@@ -187,7 +200,7 @@ function removeGroup(sb, group) {
  */
 function groupInfo(sb, groupId, fields) {
 	const group = lookups.group(sb, groupId);
-	if (fields.length === 0) return { id: group.id };
+	if (fields.length === 0) return { messaging_product: 'whatsapp', id: group.id };
 	/** @type {import('../../nodes/shared/types').GroupInfoResponse} */
 	const out = { messaging_product: 'whatsapp', id: group.id };
 	for (const field of fields) {
@@ -255,7 +268,8 @@ function activeGroups(sb, phoneId, query, version) {
 			groups: items.map((g) => ({
 				id: g.id,
 				subject: g.subject,
-				created_at: g.creation_timestamp,
+				// A string in Meta's API reference (unlike creation_timestamp in group info).
+				created_at: String(g.creation_timestamp),
 			})),
 		},
 	};
@@ -264,7 +278,10 @@ function activeGroups(sb, phoneId, query, version) {
 }
 
 /**
- * POST /<GROUP_ID>: subject, description and/or profile picture.
+ * POST /<GROUP_ID>: subject, description and/or profile picture. Malformed input is refused at
+ * once; otherwise the answer is {success: true} and each part is applied (or not) a moment later,
+ * the group_settings_update webhook telling which: a picture that is not square (131209) or under
+ * 192 px (131210) fails there, as does the last part under an injected partial fault.
  * @param {Sandbox} sb
  * @param {string} groupId
  * @param {{ subject?: unknown, description?: unknown }} input
@@ -291,47 +308,72 @@ function updateSettings(sb, groupId, input, picture, ctx = {}) {
 	].filter(Boolean);
 	// An injected partial failure fails the last part of the update (all of it when only one).
 	const failing = ctx.partial ? parts[parts.length - 1] : undefined;
-	const failure = () => [itemError(131000, 'Update failed (fault injected by the sandbox)')];
+	const injected = () => [itemError(131000, 'Update failed (fault injected by the sandbox)')];
 	const requestId = sb.newRequestId();
-	sb.requests.set(requestId, {
+	/** @type {import('../types').RequestRecord} */
+	const record = {
 		request_id: requestId,
 		type: 'group_settings_update',
 		group_id: group.id,
-		status: failing ? 'partial' : 'done',
-	});
-	/** @type {WebhookGroupItem} */
-	const item = {
-		timestamp: String(nowSeconds()),
-		group_id: group.id,
-		type: 'group_settings_update',
-		request_id: requestId,
+		status: 'pending',
 	};
-	if (pictureInfo) {
-		const ok = failing !== 'picture';
-		if (ok) group.profile_picture = pictureInfo;
-		item.profile_picture = {
-			mime_type: 'image/jpeg',
-			sha256: pictureInfo.sha256,
-			update_successful: ok,
+	sb.requests.set(requestId, record);
+	sb.later(sb.asyncDelayMs, () => {
+		const current = sb.groups.get(group.id);
+		/** @type {WebhookGroupItem} */
+		const item = {
+			timestamp: String(nowSeconds()),
+			group_id: group.id,
+			type: 'group_settings_update',
+			request_id: requestId,
 		};
-		if (!ok) item.profile_picture.errors = failure();
-	}
-	if (subject !== undefined) {
-		const ok = failing !== 'subject';
-		if (ok) group.subject = subject;
-		item.group_subject = { text: subject, update_successful: ok };
-		if (!ok) item.group_subject.errors = failure();
-	}
-	if (description !== undefined) {
-		const ok = failing !== 'description';
-		if (ok) group.description = description;
-		item.group_description = { text: description, update_successful: ok };
-		if (!ok) item.group_description.errors = failure();
-	}
-	if (failing) item.errors = failure();
-	sb.later(sb.asyncDelayMs, () =>
-		delivery.emitGroups(sb, group.phone_number_id, 'group_settings_update', [item]),
-	);
+		const gone = current ? undefined : itemError(131041, `Group ${group.id} no longer exists`);
+		/** @type {(part: string, problem?: import('../../nodes/shared/types').GraphErrorDetail) => import('../../nodes/shared/types').GraphErrorDetail[] | undefined} */
+		const errorsOf = (part, problem) =>
+			gone ? [gone] : failing === part ? injected() : problem ? [problem] : undefined;
+		/** @type {import('../../nodes/shared/types').GraphErrorDetail[]} */
+		const failed = [];
+		if (pictureInfo) {
+			const errors = errorsOf('picture', pictureProblem(pictureInfo));
+			if (!errors && current) current.profile_picture = pictureInfo;
+			item.profile_picture = {
+				mime_type: 'image/jpeg',
+				sha256: pictureInfo.sha256,
+				update_successful: !errors,
+			};
+			if (errors) {
+				item.profile_picture.errors = errors;
+				failed.push(errors[0]);
+			}
+		}
+		if (subject !== undefined) {
+			const errors = errorsOf('subject');
+			if (!errors && current) current.subject = subject;
+			item.group_subject = { text: subject, update_successful: !errors };
+			if (errors) {
+				item.group_subject.errors = errors;
+				failed.push(errors[0]);
+			}
+		}
+		if (description !== undefined) {
+			const errors = errorsOf('description');
+			if (!errors && current) current.description = description;
+			item.group_description = { text: description, update_successful: !errors };
+			if (errors) {
+				item.group_description.errors = errors;
+				failed.push(errors[0]);
+			}
+		}
+		// Beside the parts, Meta's failure samples carry one error for the whole update.
+		if (failed.length === parts.length) item.errors = [failed[0]];
+		else if (failed.length > 0)
+			item.errors = [
+				itemError(131201, `${failed.length} of ${parts.length} settings were not updated`),
+			];
+		record.status =
+			failed.length === 0 ? 'done' : failed.length === parts.length ? 'failed' : 'partial';
+		delivery.emitGroups(sb, group.phone_number_id, 'group_settings_update', [item]);
+	});
 	return { success: true };
 }
 

@@ -9,7 +9,7 @@
  */
 const { nowSeconds, digitsOnly } = require('../util');
 const { waError, itemError } = require('../http/errors');
-const { MAX_PINS, optString, checkMessageContent } = require('./validate');
+const { MAX_PINS, BSUID_PATTERN, optString, checkMessageContent } = require('./validate');
 const lookups = require('./lookups');
 const delivery = require('../webhooks/delivery');
 
@@ -72,12 +72,14 @@ const businessSender = (phone) => ({
 });
 
 /**
- * Reports statuses: kept with their messages, then sent as a messages webhook.
+ * Reports statuses: kept with their messages, then sent as a messages webhook (with the
+ * `contacts[]` Meta puts beside delivered and read statuses of group messages).
  * @param {Sandbox} sb
  * @param {string} phoneId
  * @param {WebhookStatus[]} statuses
+ * @param {import('../../nodes/shared/types').WebhookContact[]} [contacts]
  */
-function emitStatuses(sb, phoneId, statuses) {
+function emitStatuses(sb, phoneId, statuses, contacts) {
 	for (const s of statuses) {
 		const message = s.id ? sb.messages.get(s.id) : undefined;
 		if (!message) continue;
@@ -86,7 +88,8 @@ function emitStatuses(sb, phoneId, statuses) {
 		if (s.recipient_participant_id) entry.participant = s.recipient_participant_id;
 		if (s.recipient_participant_user_id)
 			entry.participant_user_id = s.recipient_participant_user_id;
-		if (s.recipient_type !== 'group' && s.recipient_id) entry.recipient = s.recipient_id;
+		if (s.recipient_type !== 'group' && (s.recipient_id || s.recipient_user_id))
+			entry.recipient = s.recipient_id ?? s.recipient_user_id;
 		if (s.errors?.length)
 			entry.errors = s.errors.map((e) => {
 				/** @type {{ code: number, title?: string, message?: string, details?: string }} */
@@ -99,7 +102,56 @@ function emitStatuses(sb, phoneId, statuses) {
 			});
 		message.statuses.push(entry);
 	}
-	delivery.emitMessages(sb, phoneId, { statuses });
+	delivery.emitMessages(sb, phoneId, contacts ? { contacts, statuses } : { statuses });
+}
+
+/**
+ * A participant as the contacts[] of delivered and read group statuses name them: name (and
+ * username) in profile, wa_id and user_id.
+ * @param {import('../types').Participant} participant
+ * @returns {import('../../nodes/shared/types').WebhookContact}
+ */
+function statusContact(participant) {
+	/** @type {import('../../nodes/shared/types').WebhookContact} */
+	const contact = { profile: { name: participant.name } };
+	if (participant.username && contact.profile) contact.profile.username = participant.username;
+	if (participant.wa_id) contact.wa_id = participant.wa_id;
+	if (participant.user_id) contact.user_id = participant.user_id;
+	return contact;
+}
+
+/**
+ * Delivered (or read) statuses of one message for these participants, aggregated in one delivery
+ * with their contacts.
+ * @param {Sandbox} sb
+ * @param {string} phoneId
+ * @param {string} id
+ * @param {Group} group
+ * @param {import('../types').Participant[]} recipients
+ * @param {'delivered' | 'read'} status
+ * @param {import('../../nodes/shared/types').WebhookPricing} [pricing]
+ */
+function participantStatuses(sb, phoneId, id, group, recipients, status, pricing) {
+	if (recipients.length === 0) return;
+	emitStatuses(
+		sb,
+		phoneId,
+		recipients.map((p) => {
+			/** @type {WebhookStatus} */
+			const s = {
+				id,
+				status,
+				timestamp: String(nowSeconds()),
+				recipient_id: group.id,
+				recipient_type: 'group',
+			};
+			if (p.wa_id) s.recipient_participant_id = p.wa_id;
+			if (p.user_id) s.recipient_participant_user_id = p.user_id;
+			if (pricing) s.pricing = { ...pricing };
+			return s;
+		}),
+		recipients.map(statusContact),
+	);
 }
 
 /**
@@ -118,20 +170,21 @@ function groupMessages(sb, groupId) {
  * @param {string} phoneId
  * @param {Record<string, unknown>} body
  * @param {FaultContext} [ctx]
- * @returns {import('../../nodes/shared/types').SendMessageResponse}
+ * @returns {import('../../nodes/shared/types').SendMessageResponse | import('../../nodes/shared/types').SuccessResponse}
  */
 function sendMessage(sb, phoneId, body, ctx = {}) {
 	const phone = lookups.phone(sb, phoneId);
 	if (!phone) throw waError(100, `Unknown phone number ID ${phoneId}`, { subcode: 33 });
-	const to = optString(body.to);
-	if (!to) throw waError(100, 'The parameter to is required');
+	if (body.status !== undefined) return markAsRead(sb, phone, body);
 	const type = optString(body.type) ?? 'text';
 	const recipientType = optString(body.recipient_type) ?? 'individual';
 	if (recipientType !== 'group') {
 		if (recipientType !== 'individual')
 			throw waError(100, 'recipient_type must be individual or group');
-		return sendIndividual(sb, phone, to, type, body);
+		return sendIndividual(sb, phone, type, body);
 	}
+	const to = optString(body.to);
+	if (!to) throw waError(100, 'The parameter to is required');
 	if (!phone.groups_eligible) lookups.eligiblePhone(sb, phoneId);
 	const group = sb.groups.get(to);
 	if (!group || group.phone_number_id !== phoneId) {
@@ -185,15 +238,46 @@ function sendMessage(sb, phoneId, body, ctx = {}) {
 }
 
 /**
- * A 1:1 message (for example the invite-link template to a user).
+ * POST /<PHONE_NUMBER_ID>/messages {status: "read", message_id}: marks one received message as
+ * read (Meta: it works for group messages too, each message on its own, no earlier ones with it).
+ * Only messages this number received from users in its groups qualify, else 131009; marking twice
+ * is fine.
  * @param {Sandbox} sb
  * @param {PhoneState} phone
- * @param {string} to
+ * @param {Record<string, unknown>} body
+ * @returns {import('../../nodes/shared/types').SuccessResponse}
+ */
+function markAsRead(sb, phone, body) {
+	if (body.status !== 'read') throw waError(100, 'status must be "read"');
+	const messageId = optString(body.message_id);
+	if (!messageId) throw waError(100, 'The parameter message_id is required');
+	const message = sb.messages.get(messageId);
+	if (
+		!message ||
+		message.from.business ||
+		message.group_id === null ||
+		message.phone_number_id !== phone.id
+	) {
+		throw waError(
+			131009,
+			`message_id ${messageId} is not a message this business phone number received`,
+		);
+	}
+	message.read = true;
+	return { success: true };
+}
+
+/**
+ * A 1:1 message (for example the invite-link template to a user), to a phone number (`to`) or a
+ * business-scoped user ID (`recipient`); `to` wins when both are set, as Meta documents. An
+ * authentication template cannot go to a BSUID (131062).
+ * @param {Sandbox} sb
+ * @param {PhoneState} phone
  * @param {string} type
  * @param {Record<string, unknown>} body
  * @returns {import('../../nodes/shared/types').SendMessageResponse}
  */
-function sendIndividual(sb, phone, to, type, body) {
+function sendIndividual(sb, phone, type, body) {
 	const allowed = [
 		'text',
 		'image',
@@ -210,40 +294,76 @@ function sendIndividual(sb, phone, to, type, body) {
 	if (!allowed.includes(type)) throw waError(131009, `Unknown message type ${type}`);
 	if (['text', 'image', 'video', 'audio', 'document', 'sticker', 'template'].includes(type))
 		checkMessageContent(type, body[type]);
-	const waId = digitsOnly(to);
-	if (!waId) throw waError(100, 'to must be a phone number for individual messages');
+	const to = optString(body.to);
+	const recipient = optString(body.recipient);
+	if (!to && !recipient) throw waError(100, 'The parameter to (or recipient) is required');
+	const waId = to ? digitsOnly(to) : undefined;
+	if (to && !waId) throw waError(100, 'to must be a phone number for individual messages');
+	if (!to && recipient && !BSUID_PATTERN.test(recipient)) {
+		throw waError(
+			100,
+			`recipient ${recipient} is not a business-scoped user ID (country code, period, up to 128 letters and digits)`,
+		);
+	}
+	const template = type === 'template' ? findTemplate(sb, body.template) : undefined;
+	if (!to && template?.category === 'AUTHENTICATION') {
+		throw waError(
+			131062,
+			'Business-scoped User ID (BSUID) recipients are not supported for this message.',
+		);
+	}
+	const address = /** @type {string} */ (waId ?? recipient);
 	const id = sb.newMessageId();
 	keep(sb, {
 		id,
 		group_id: null,
 		phone_number_id: phone.id,
 		from: businessSender(phone),
-		to: waId,
+		to: address,
 		type,
 		...summary(type, body[type]),
 	});
-	const category = type === 'template' ? 'utility' : 'service';
+	const category = template ? template.category.toLowerCase() : 'service';
+	/** @type {(status: 'sent' | 'delivered') => WebhookStatus} */
+	const status = (value) => {
+		/** @type {WebhookStatus} */
+		const out = { id, status: value, timestamp: String(nowSeconds()) };
+		if (waId) out.recipient_id = waId;
+		else out.recipient_user_id = recipient;
+		return out;
+	};
 	inSteps(sb, [
-		() =>
-			emitStatuses(sb, phone.id, [
-				{ id, status: 'sent', timestamp: String(nowSeconds()), recipient_id: waId },
-			]),
+		() => emitStatuses(sb, phone.id, [status('sent')]),
 		() =>
 			emitStatuses(sb, phone.id, [
 				{
-					id,
-					status: 'delivered',
-					timestamp: String(nowSeconds()),
-					recipient_id: waId,
+					...status('delivered'),
 					pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category },
 				},
 			]),
 	]);
 	return {
 		messaging_product: 'whatsapp',
-		contacts: [{ input: to, wa_id: waId }],
+		contacts: [
+			waId
+				? { input: /** @type {string} */ (to), wa_id: waId }
+				: { input: address, user_id: address },
+		],
 		messages: [{ id }],
 	};
+}
+
+/**
+ * The business's template a template message names (by name and language), if the sandbox has it.
+ * @param {Sandbox} sb
+ * @param {unknown} template
+ */
+function findTemplate(sb, template) {
+	const t =
+		template && typeof template === 'object'
+			? /** @type {{ name?: unknown, language?: { code?: unknown } }} */ (template)
+			: {};
+	return sb.templates.find((entry) => entry.name === t.name && entry.language === t.language?.code);
 }
 
 /**
@@ -295,27 +415,8 @@ function scheduleStatuses(sb, phoneId, id, group, pricing, partial = false) {
 	// An injected partial failure: the last participant never gets the message.
 	const recipients = partial ? all.slice(0, -1) : all;
 	/** @param {'delivered' | 'read'} status */
-	const perParticipant = (status) => {
-		if (recipients.length === 0) return;
-		emitStatuses(
-			sb,
-			phoneId,
-			recipients.map((p) => {
-				/** @type {WebhookStatus} */
-				const s = {
-					id,
-					status,
-					timestamp: String(nowSeconds()),
-					recipient_id: group.id,
-					recipient_type: 'group',
-				};
-				if (p.wa_id) s.recipient_participant_id = p.wa_id;
-				if (p.user_id) s.recipient_participant_user_id = p.user_id;
-				s.pricing = { ...pricing };
-				return s;
-			}),
-		);
-	};
+	const perParticipant = (status) =>
+		participantStatuses(sb, phoneId, id, group, recipients, status, pricing);
 	const missed = all[all.length - 1];
 	const failed = () =>
 		emitStatuses(sb, phoneId, [
@@ -393,8 +494,14 @@ function pin(sb, phone, group, pinInput) {
 		from: businessSender(phone),
 		type: 'pin',
 		pin: pinned,
+		recipients: group.participants.length,
 	});
-	inSteps(sb, [() => sentStatus(sb, phone.id, id, group)]);
+	// Meta sends a pin's sent status, then its delivered statuses (no read, no pricing documented).
+	const recipients = group.participants.map((p) => ({ ...p }));
+	inSteps(sb, [
+		() => sentStatus(sb, phone.id, id, group),
+		() => participantStatuses(sb, phone.id, id, group, recipients, 'delivered'),
+	]);
 	return {
 		messaging_product: 'whatsapp',
 		contacts: [{ input: group.id, wa_id: group.id }],
@@ -404,6 +511,7 @@ function pin(sb, phone, group, pinInput) {
 
 module.exports = {
 	sendMessage,
+	markAsRead,
 	sendIndividual,
 	scheduleStatuses,
 	pin,

@@ -2,9 +2,11 @@
 'use strict';
 
 /**
- * Removing participants: every entry names a user by phone / WhatsApp ID or by BSUID; the answer
- * is 200, 206 with per-participant outcomes, or the first failure's error, and a
- * group_participants_update webhook follows.
+ * Removing participants: every entry names a user by phone / WhatsApp ID or by BSUID. A malformed
+ * list (empty, over 8, an entry with neither or both keys, a duplicate: 131202) is refused at
+ * once. Otherwise the answer is {success: true}: Meta's synchronous answer to a removal is
+ * undocumented beyond "request processed", and its outcome, failures included (a user who is not
+ * a participant: 131212), is told only by the group_participants_update webhook that follows.
  */
 const { nowSeconds, digitsOnly } = require('../util');
 const { waError, itemError } = require('../http/errors');
@@ -60,38 +62,67 @@ function removeParticipants(sb, groupId, participants, ctx = {}) {
 			ref: userId ? { user_id: userId } : { user },
 		});
 	}
+	const requestId = sb.newRequestId();
+	/** @type {import('../types').RequestRecord} */
+	const record = {
+		request_id: requestId,
+		type: 'group_participants_remove',
+		group_id: group.id,
+		status: 'pending',
+	};
+	sb.requests.set(requestId, record);
+	const partial = Boolean(ctx.partial);
+	sb.later(sb.asyncDelayMs, () => {
+		const item = applyRemoval(sb, group, refs, requestId, partial);
+		record.status = !item.failed_participants
+			? 'done'
+			: item.removed_participants
+				? 'partial'
+				: 'failed';
+		delivery.emitGroups(sb, group.phone_number_id, 'group_participants_update', [item]);
+	});
+	return { status: 200, body: { success: true } };
+}
+
+/**
+ * Carries a removal out (membership is judged now, not when it was asked) and describes it as
+ * Meta's webhook does: removed_participants and failed_participants by the input they were named
+ * with; a partial failure carries each failure's errors plus one error for the whole request, a
+ * total failure (as in Meta's sample) only the one error for the request.
+ * @param {Sandbox} sb
+ * @param {import('../types').Group} group
+ * @param {{ input: string, ref: { user?: string, user_id?: string } }[]} refs
+ * @param {string} requestId
+ * @param {boolean} partial  an injected fault fails the last entry
+ * @returns {WebhookGroupItem}
+ */
+function applyRemoval(sb, group, refs, requestId, partial) {
+	const current = sb.groups.get(group.id);
 	/** @type {{ input: string }[]} */
 	const removed = [];
 	/** @type {{ input: string, errors: GraphErrorDetail[] }[]} */
 	const failed = [];
 	refs.forEach(({ input, ref }, index) => {
-		const participant = lookups.findParticipant(group, ref);
-		if (!participant) {
+		const participant = current ? lookups.findParticipant(current, ref) : undefined;
+		if (!current) {
+			failed.push({ input, errors: [itemError(131041, `Group ${group.id} no longer exists`)] });
+		} else if (!participant) {
 			failed.push({
 				input,
 				errors: [itemError(131212, `${input} is not a participant of the group`)],
 			});
-			return;
-		}
-		if (ctx.partial && index === refs.length - 1) {
+		} else if (partial && index === refs.length - 1) {
 			failed.push({
 				input,
 				errors: [itemError(131000, `Removal of ${input} failed (fault injected by the sandbox)`)],
 			});
-			return;
+		} else {
+			current.participants = current.participants.filter((p) => p !== participant);
+			for (const key of [participant.wa_id, participant.user_id]) {
+				if (key && !current.removed.includes(key)) current.removed.push(key);
+			}
+			removed.push({ input });
 		}
-		group.participants = group.participants.filter((p) => p !== participant);
-		for (const key of [participant.wa_id, participant.user_id]) {
-			if (key && !group.removed.includes(key)) group.removed.push(key);
-		}
-		removed.push({ input });
-	});
-	const requestId = sb.newRequestId();
-	sb.requests.set(requestId, {
-		request_id: requestId,
-		type: 'group_participants_remove',
-		group_id: group.id,
-		status: failed.length === 0 ? 'done' : removed.length === 0 ? 'failed' : 'partial',
 	});
 	/** @type {WebhookGroupItem} */
 	const item = {
@@ -99,51 +130,24 @@ function removeParticipants(sb, groupId, participants, ctx = {}) {
 		group_id: group.id,
 		type: 'group_participants_remove',
 		request_id: requestId,
-		initiated_by: 'business',
 	};
 	if (removed.length > 0) item.removed_participants = removed;
-	if (failed.length > 0) item.failed_participants = failed;
 	if (failed.length > 0 && removed.length > 0) {
+		item.failed_participants = failed;
 		item.errors = [
 			itemError(
 				131201,
 				`${failed.length} of ${refs.length} participants were not removed`,
 				'Failed to remove some participants from the group',
+				'Not All Participants Remove Succeeded',
 			),
 		];
 	} else if (failed.length > 0) {
+		item.failed_participants = failed.map(({ input }) => ({ input }));
 		item.errors = [failed[0].errors[0]];
 	}
-	sb.later(sb.asyncDelayMs, () =>
-		delivery.emitGroups(sb, group.phone_number_id, 'group_participants_update', [item]),
-	);
-	if (failed.length === 0) return { status: 200, body: { success: true } };
-	if (removed.length === 0) {
-		const code = Number(failed[0].errors[0].code);
-		// Each failure's details already name its participant: joined, not prefixed again.
-		throw waError(
-			code,
-			failed
-				.map((f) => {
-					const data = f.errors[0].error_data;
-					return (data && typeof data === 'object' ? data.details : undefined) ?? f.input;
-				})
-				.join('; '),
-		);
-	}
-	const partial = waError(
-		131201,
-		`${failed.length} of ${refs.length} participants were not removed`,
-	);
-	return {
-		status: 206,
-		body: {
-			error: partial.error,
-			messaging_product: 'whatsapp',
-			removed_participants: removed,
-			failed_participants: failed,
-		},
-	};
+	item.initiated_by = 'business';
+	return item;
 }
 
 module.exports = {

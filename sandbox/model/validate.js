@@ -8,9 +8,16 @@
 const crypto = require('node:crypto');
 
 const { readJpegSize } = require('../jpeg');
-const { waError } = require('../http/errors');
+const { waError, itemError } = require('../http/errors');
 
 const MAX_PARTICIPANTS = 8;
+const SUBJECT_MAX_CHARACTERS = 128;
+const DESCRIPTION_MAX_CHARACTERS = 2048;
+/**
+ * A business-scoped user ID: an ISO 3166 two-letter country code, a period, and up to 128
+ * alphanumeric characters; a parent BSUID has ENT between the two (US.ENT.11815799212886844830).
+ */
+const BSUID_PATTERN = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
 const MAX_GROUPS_PER_NUMBER = 10000;
 const MAX_PINS = 3;
 const SERVICE_WINDOW_SECONDS = 24 * 60 * 60;
@@ -22,6 +29,17 @@ function optString(value) {
 }
 
 /**
+ * How many characters a text has, counted as the node counts them: Unicode code points (an emoji
+ * such as 👍 is one, a letter with a combining accent is two). Meta does not say how it counts.
+ * @param {string} text
+ */
+function characterCount(text) {
+	let count = 0;
+	for (const _ of text) count++;
+	return count;
+}
+
+/**
  * @param {unknown} value
  * @param {boolean} required
  */
@@ -30,8 +48,12 @@ function checkSubject(value, required) {
 	if (typeof value !== 'string') throw waError(100, 'subject is required and must be a string');
 	const subject = value.trim();
 	if (!subject) throw waError(100, 'subject must not be empty');
-	if ([...subject].length > 128)
-		throw waError(100, `subject is limited to 128 characters (got ${[...subject].length})`);
+	const length = characterCount(subject);
+	if (length > SUBJECT_MAX_CHARACTERS)
+		throw waError(
+			100,
+			`subject is limited to ${SUBJECT_MAX_CHARACTERS} characters (got ${length})`,
+		);
 	return subject;
 }
 
@@ -39,8 +61,12 @@ function checkSubject(value, required) {
 function checkDescription(value) {
 	if (value === undefined || value === null) return '';
 	if (typeof value !== 'string') throw waError(100, 'description must be a string');
-	if ([...value].length > 2048)
-		throw waError(100, `description is limited to 2048 characters (got ${[...value].length})`);
+	const length = characterCount(value);
+	if (length > DESCRIPTION_MAX_CHARACTERS)
+		throw waError(
+			100,
+			`description is limited to ${DESCRIPTION_MAX_CHARACTERS} characters (got ${length})`,
+		);
 	return value;
 }
 
@@ -96,7 +122,8 @@ function checkMessageContent(type, content) {
 	if (!c) throw waError(100, `The parameter ${type} is required for type ${type}`);
 	if (type === 'text') {
 		if (typeof c.body !== 'string' || c.body === '') throw waError(100, 'text.body is required');
-		if ([...c.body].length > 4096) throw waError(100, 'text.body is limited to 4096 characters');
+		if (characterCount(c.body) > 4096)
+			throw waError(100, 'text.body is limited to 4096 characters');
 	} else if (type === 'template') {
 		const language =
 			c.language && typeof c.language === 'object'
@@ -111,7 +138,9 @@ function checkMessageContent(type, content) {
 }
 
 /**
- * JPEG only, ≤ 5 MB, square, at least 192 px.
+ * A profile picture's upload: JPEG, at most 5 MB, with a readable size. Meta documents no code for
+ * these, so they are refused at once as invalid parameters (code 100); whether the picture is
+ * square and large enough is reported later by webhook (pictureProblem).
  * @param {Buffer} data
  * @param {string | undefined} contentType
  */
@@ -124,19 +153,29 @@ function checkPicture(data, contentType) {
 	const size = readJpegSize(data);
 	if (!size)
 		throw waError(100, 'The profile picture must be a JPEG image (no JPEG frame header found)');
-	if (size.width !== size.height)
-		throw waError(131209, `The profile picture is ${size.width}x${size.height}; it must be square`);
-	if (size.width < 192)
-		throw waError(
-			131210,
-			`The profile picture is ${size.width}x${size.height}; it must be at least 192x192`,
-		);
 	return {
 		sha256: crypto.createHash('sha256').update(data).digest('hex'),
 		mime_type: 'image/jpeg',
 		width: size.width,
 		height: size.height,
 	};
+}
+
+/**
+ * Why Meta would not apply this picture (131209 not square, 131210 under 192 px), or undefined.
+ * @param {{ width: number, height: number }} picture
+ * @returns {import('../../nodes/shared/types').GraphErrorDetail | undefined}
+ */
+function pictureProblem(picture) {
+	const { width, height } = picture;
+	if (width !== height)
+		return itemError(131209, `The profile picture is ${width}x${height}; it must be square`);
+	if (width < 192)
+		return itemError(
+			131210,
+			`The profile picture is ${width}x${height}; it must be at least 192x192`,
+		);
+	return undefined;
 }
 
 /** @param {string} type */
@@ -154,10 +193,14 @@ function defaultMime(type) {
 
 module.exports = {
 	MAX_PARTICIPANTS,
+	SUBJECT_MAX_CHARACTERS,
+	DESCRIPTION_MAX_CHARACTERS,
+	BSUID_PATTERN,
 	MAX_GROUPS_PER_NUMBER,
 	MAX_PINS,
 	SERVICE_WINDOW_SECONDS,
 	optString,
+	characterCount,
 	checkSubject,
 	checkDescription,
 	checkLimit,
@@ -165,5 +208,6 @@ module.exports = {
 	parseFields,
 	checkMessageContent,
 	checkPicture,
+	pictureProblem,
 	defaultMime,
 };

@@ -109,7 +109,7 @@ function listAppSubscriptions(sb) {
 						object: s.object,
 						callback_url: s.callback_url,
 						active: true,
-						fields: s.fields.map((name) => ({ name, version: 'v26.0' })),
+						fields: s.fields.map((name) => ({ name, version: 'v27.0' })),
 					},
 				]
 			: [],

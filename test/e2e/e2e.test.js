@@ -369,6 +369,8 @@ test('group resource: create, update, get and get many change and read the sandb
 				phoneNumberId: PHONE_CONTRACT,
 				groupId: groupRef('={{ $json.groupId }}'),
 				updateFields: { subject: 'E2E group renamed', description: 'changed by n8n' },
+				// Meta applies settings after answering: wait until a read-back shows them.
+				options: { waitForConfirmation: true, waitTimeout: 10, pollInterval: 1 },
 			}),
 			action('Get', {
 				resource: 'group',
@@ -392,6 +394,15 @@ test('group resource: create, update, get and get many change and read the sandb
 	assert.equal(g.phone_number_id, PHONE_CONTRACT);
 	assert.equal(g.subject, 'E2E group renamed');
 	assert.equal(g.description, 'changed by n8n');
+	assert.deepEqual(out('Update'), [
+		{
+			groupId: created.groupId,
+			status: 'confirmed',
+			subject: 'E2E group renamed',
+			description: 'changed by n8n',
+			settings: { subject: 'confirmed', description: 'confirmed' },
+		},
+	]);
 	const [got] = out('Get');
 	assert.equal(got.groupId, created.groupId);
 	assert.equal(got.subject, 'E2E group renamed');
@@ -421,7 +432,18 @@ test('invite link resource: get; reset invalidates the old link; send the invite
 				operation: 'send',
 				phoneNumberId: PHONE_CONTRACT,
 				groupId: groupRef(ctx.groupId),
-				recipientPhoneNumber: '+1 555 060 0001',
+				recipient: '+1 555 060 0001',
+				templateName: { __rl: true, mode: 'list', value: 'group_invite_link' },
+				languageCode: 'en',
+			}),
+			action('Send link to a BSUID', {
+				resource: 'inviteLink',
+				operation: 'send',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+				recipient: 'US.13491208655302741918',
+				templateName: { __rl: true, mode: 'name', value: 'group_invite_link' },
+				languageCode: 'es',
 			}),
 		]),
 	);
@@ -447,6 +469,14 @@ test('invite link resource: get; reset invalidates the old link; send the invite
 		ctx.sandbox.state.messages.get(sent.messageId)?.to,
 		'15550600001',
 		`invite template sent: ${JSON.stringify(sent)}`,
+	);
+	const [toBsuid] = out('Send link to a BSUID');
+	assert.equal(toBsuid.recipient, 'US.13491208655302741918');
+	assert.equal(toBsuid.userId, 'US.13491208655302741918');
+	assert.equal(
+		ctx.sandbox.state.messages.get(toBsuid.messageId)?.to,
+		'US.13491208655302741918',
+		`invite template sent to the BSUID: ${JSON.stringify(toBsuid)}`,
 	);
 	ctx.inviteLink = `https://chat.whatsapp.com/${after}`;
 });
@@ -515,8 +545,8 @@ test('simulated users join, ask to join and withdraw; join requests are read, ap
 	);
 });
 
-test('participant resource: remove takes a participant out of the sandbox group', async () => {
-	await runManually(
+test('participant resource: remove is requested, then confirmed by reading the group back', async () => {
+	const { out } = await runManually(
 		manualChain('e2e: remove participant', [
 			action('Remove', {
 				resource: 'participant',
@@ -525,10 +555,24 @@ test('participant resource: remove takes a participant out of the sandbox group'
 				groupId: groupRef(ctx.groupId),
 				participants: '15550200004',
 			}),
+			action('Remove and wait', {
+				resource: 'participant',
+				operation: 'remove',
+				phoneNumberId: PHONE_CONTRACT,
+				groupId: groupRef(ctx.groupId),
+				participants: '15550200003',
+				options: { waitForConfirmation: true, waitTimeout: 10, pollInterval: 1 },
+			}),
 		]),
 	);
+	assert.deepEqual(out('Remove'), [
+		{ groupId: ctx.groupId, participant: '15550200004', status: 'requested' },
+	]);
+	assert.deepEqual(out('Remove and wait'), [
+		{ groupId: ctx.groupId, participant: '15550200003', status: 'confirmed' },
+	]);
 	const wa = group(ctx.groupId).participants.map((/** @type {any} */ p) => p.wa_id);
-	assert.ok(!wa.includes('15550200004'), `removed: ${wa}`);
+	assert.ok(!wa.includes('15550200004') && !wa.includes('15550200003'), `removed: ${wa}`);
 	assert.ok(wa.includes('15550200001'));
 });
 
@@ -575,24 +619,44 @@ test('message resource: send, pin and unpin in the sandbox group; users write an
 	ctx.sentMessageId = sent.messageId;
 
 	const state = ctx.sandbox.state;
-	state.simMessage({ group_id: ctx.groupId, phone: '15550200001', text: 'Hi all' });
+	const { message_id: receivedId } = state.simMessage({
+		group_id: ctx.groupId,
+		phone: '15550200001',
+		text: 'Hi all',
+	});
+	const read = await runManually(
+		manualChain('e2e: mark as read', [
+			action('Mark as read', {
+				resource: 'message',
+				operation: 'markAsRead',
+				phoneNumberId: PHONE_CONTRACT,
+				messageId: receivedId,
+			}),
+		]),
+	);
+	assert.deepEqual(read.out('Mark as read'), [
+		{ phoneNumberId: PHONE_CONTRACT, messageId: receivedId, markedAsRead: true },
+	]);
+	assert.equal(state.messages.get(receivedId)?.read, true);
 	state.simLeave({ group_id: ctx.groupId, phone: '15550200002' });
 	state.simSuspend(ctx.groupId, true);
 	state.simSuspend(ctx.groupId, false);
 	await settle();
 });
 
-test('group resource: delete removes the group from the sandbox', async () => {
-	await runManually(
+test('group resource: delete is requested, and with the wait confirmed once Meta no longer knows the group', async () => {
+	const { out } = await runManually(
 		manualChain('e2e: delete', [
 			action('Delete', {
 				resource: 'group',
 				operation: 'delete',
 				phoneNumberId: PHONE_CONTRACT,
 				groupId: groupRef(ctx.groupId),
+				options: { waitForConfirmation: true, waitTimeout: 10, pollInterval: 1 },
 			}),
 		]),
 	);
+	assert.deepEqual(out('Delete'), [{ groupId: ctx.groupId, status: 'confirmed' }]);
 	assert.equal(group(ctx.groupId), undefined);
 	await settle();
 });

@@ -103,6 +103,62 @@ describe('sandbox: authentication and routing', () => {
 		expect(bad.body.error.code).toBe(100);
 	});
 
+	it("lists the business account's message templates: default fields, filters, fields, cursors", async () => {
+		const get = (query = '') =>
+			api('GET', `/${WABA}/message_templates${query}`, undefined, { token: 'secret-token' });
+		const all = await get();
+		expect(all.status).toBe(200);
+		expect(
+			all.body.data.map((t: { name: string; language: string }) => `${t.name}/${t.language}`),
+		).toEqual([
+			'group_invite_link/en',
+			'group_invite_link/es',
+			'verification_code/en_US',
+			'spring_sale/en_US',
+		]);
+		expect(all.body.data[0]).toEqual({
+			name: 'group_invite_link',
+			parameter_format: 'POSITIONAL',
+			components: [
+				{ type: 'HEADER', format: 'TEXT', text: 'You are invited' },
+				{
+					type: 'BODY',
+					text: 'You have been invited to join the group {{1}}. Tap the button below to join.',
+				},
+				{ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Join group' }] },
+			],
+			language: 'en',
+			status: 'APPROVED',
+			category: 'UTILITY',
+			id: '100000000000031',
+		});
+		const approved = await get('?status=APPROVED&fields=name,language,category');
+		expect(approved.body.data).toEqual([
+			{ name: 'group_invite_link', language: 'en', category: 'UTILITY', id: '100000000000031' },
+			{ name: 'group_invite_link', language: 'es', category: 'UTILITY', id: '100000000000032' },
+			{
+				name: 'verification_code',
+				language: 'en_US',
+				category: 'AUTHENTICATION',
+				id: '100000000000033',
+			},
+		]);
+		expect(
+			(await get('?category=marketing')).body.data.map((t: { name: string }) => t.name),
+		).toEqual(['spring_sale']);
+		expect(
+			(await get('?name=INVITE&language=es')).body.data.map((t: { id: string }) => t.id),
+		).toEqual(['100000000000032']);
+		const first = await get('?limit=3');
+		expect(first.body.data).toHaveLength(3);
+		expect(first.body.paging.next).toContain(`/${WABA}/message_templates?limit=3&after=`);
+		const rest = await get(`?limit=3&after=${encodeURIComponent(first.body.paging.cursors.after)}`);
+		expect(rest.body.data.map((t: { name: string }) => t.name)).toEqual(['spring_sale']);
+		expect(rest.body.paging.next).toBeUndefined();
+		expect((await get('?fields=colour')).body.error.code).toBe(100);
+		expect((await get('?limit=0')).body.error.code).toBe(100);
+	});
+
 	it('answers unknown edges with code 2500 and unknown objects as unknown groups', async () => {
 		const edge = await api('GET', `/${PHONE}/nothing`, undefined, { token: 'secret-token' });
 		expect(edge.status).toBe(400);
@@ -173,9 +229,13 @@ describe('sandbox: group lifecycle', () => {
 		});
 	});
 
-	it('answers only the id when no fields are asked, and 100 for unknown fields', async () => {
+	it('answers only the id (and messaging_product) when no fields are asked, and 100 for unknown fields', async () => {
 		const { groupId } = await createGroup(sandbox, 'Fields');
-		expect((await api('GET', `/${groupId}`)).body).toEqual({ id: groupId });
+		// Earlier versions answered {id} alone; Meta's answer carries messaging_product too.
+		expect((await api('GET', `/${groupId}`)).body).toEqual({
+			messaging_product: 'whatsapp',
+			id: groupId,
+		});
 		const bad = await api('GET', `/${groupId}?fields=subject,colour`);
 		expect(bad.status).toBe(400);
 		expect(bad.body.error.code).toBe(100);
@@ -198,6 +258,31 @@ describe('sandbox: group lifecycle', () => {
 			{ user_id: 'US.13491208655302741918', username: 'ana' },
 		]);
 		expect(info.body.total_participant_count).toBe(2);
+	});
+
+	it('counts subject and description length in Unicode code points, as the node does', async () => {
+		const emoji = '👍';
+		const ok = await api('POST', `/${PHONE}/groups`, {
+			messaging_product: 'whatsapp',
+			subject: emoji.repeat(128),
+			description: emoji.repeat(2048),
+		});
+		expect(ok.status).toBe(200);
+		const longSubject = await api('POST', `/${PHONE}/groups`, {
+			messaging_product: 'whatsapp',
+			subject: emoji.repeat(129),
+		});
+		expect(longSubject.body.error.error_data.details).toBe(
+			'subject is limited to 128 characters (got 129)',
+		);
+		const longDescription = await api('POST', `/${PHONE}/groups`, {
+			messaging_product: 'whatsapp',
+			subject: 'x',
+			description: emoji.repeat(2049),
+		});
+		expect(longDescription.body.error.error_data.details).toBe(
+			'description is limited to 2048 characters (got 2049)',
+		);
 	});
 
 	it('validates create: messaging_product, subject (trimmed, ≤128), description (≤2048), mode', async () => {
@@ -299,9 +384,10 @@ describe('sandbox: active groups paging', () => {
 		expect(res.body.data.groups[0]).toEqual({
 			id: expect.any(String),
 			subject: 'Seeded group 60',
-			created_at: expect.any(Number),
+			// A string of Unix seconds: Meta's API reference types created_at as a string.
+			created_at: expect.stringMatching(/^\d+$/),
 		});
-		const times = res.body.data.groups.map((g: { created_at: number }) => g.created_at);
+		const times = res.body.data.groups.map((g: { created_at: string }) => Number(g.created_at));
 		expect([...times].sort((a, b) => b - a)).toEqual(times);
 		expect(res.body.paging.next).toContain(`/v26.0/${PHONE}/groups?limit=25&after=`);
 		expect(res.body.paging.previous).toBeUndefined();
@@ -511,13 +597,14 @@ describe('sandbox: invite links and settings', () => {
 		expect(
 			(await upload(groupId, makeJpeg(192, 192), 'image/jpeg', 'profile_picture_file')).status,
 		).toBe(200);
+		await sandbox.idle();
 		expect(sandbox.state.groups.get(groupId)!.profile_picture).toMatchObject({
 			width: 192,
 			height: 192,
 		});
 	});
 
-	it('checks the picture: JPEG only, ≤5 MB, square (131209), ≥192 px (131210)', async () => {
+	it('refuses what is not a JPEG ≤5 MB at once (100); a picture not square (131209) or under 192 px (131210) fails only in its webhook', async () => {
 		const { groupId } = await createGroup(sandbox, 'Checks');
 		const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000100000001000806000000', 'hex');
 		const notJpeg = await upload(groupId, png, 'image/png');
@@ -530,15 +617,40 @@ describe('sandbox: invite links and settings', () => {
 		expect(big.body.error.error_data.details).toContain('5 MB');
 		const atLimit = await upload(groupId, makeJpeg(800, 800, 5 * 1024 * 1024));
 		expect(atLimit.status).toBe(200);
+		await sandbox.idle();
+		const applied = sandbox.state.groups.get(groupId)!.profile_picture;
+		// Earlier versions answered 131209 / 131210 at once; Meta reports a failed picture by webhook.
+		receiver.clear();
 		const wide = await upload(groupId, makeJpeg(400, 300));
-		expect(wide.status).toBe(400);
-		expect(wide.body.error).toMatchObject({
-			code: 131209,
-			message: expect.stringMatching(/^\(#131209\)/),
+		expect(wide.status).toBe(200);
+		expect(wide.body).toEqual({ success: true });
+		const wideHook = await receiver.waitFor((x) => change(x).field === 'group_settings_update');
+		expect(change(wideHook).value.groups[0]).toEqual({
+			timestamp: expect.stringMatching(/^\d+$/),
+			group_id: groupId,
+			type: 'group_settings_update',
+			request_id: expect.any(String),
+			profile_picture: {
+				mime_type: 'image/jpeg',
+				sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+				update_successful: false,
+				errors: [
+					{
+						code: 131209,
+						message: expect.any(String),
+						title: expect.any(String),
+						error_data: { details: 'The profile picture is 400x300; it must be square' },
+					},
+				],
+			},
+			errors: [expect.objectContaining({ code: 131209 })],
 		});
+		receiver.clear();
 		const small = await upload(groupId, makeJpeg(191, 191));
-		expect(small.status).toBe(400);
-		expect(small.body.error.code).toBe(131210);
+		expect(small.status).toBe(200);
+		const smallHook = await receiver.waitFor((x) => change(x).field === 'group_settings_update');
+		expect(change(smallHook).value.groups[0].profile_picture.errors[0].code).toBe(131210);
+		expect(sandbox.state.groups.get(groupId)!.profile_picture).toBe(applied);
 		const noFile = await api('POST', `/${groupId}`, undefined, {
 			raw: multipart({ messaging_product: 'whatsapp' }, undefined).body,
 			headers: { 'content-type': multipart({}, undefined).contentType },

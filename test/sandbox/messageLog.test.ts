@@ -123,8 +123,10 @@ describe('sandbox: the messages it keeps', () => {
 					id: pin,
 					type: 'pin',
 					pin: { type: 'pin', message_id: text, expiration_days: 7 },
+					recipients: 2,
 					timestamp: expect.any(Number),
-					statuses: [SENT],
+					// Meta reports a pin's sent status, then delivered per participant.
+					statuses: [SENT, ...perParticipant('delivered')],
 				},
 			],
 		});
@@ -261,7 +263,7 @@ describe('sandbox: the messages it keeps', () => {
 			`${at(3)}  ${id(3)}  business +15550001001  template  group_welcome (en_US)`,
 			'    sent · delivered 2/2 · read 2/2',
 			`${at(4)}  ${id(4)}  business +15550001001  pin  ${id(0)} for 7 days`,
-			'    sent',
+			'    sent · delivered 2/2',
 		]);
 		expect(lines.slice(11, 13)).toEqual([
 			`${at(5)}  ${id(5)}  @ada Ada (15551110003)  text  "hi all"`,

@@ -81,6 +81,14 @@ describe('sandbox: group messages', () => {
 				pricing,
 			},
 		]);
+		// Meta's delivered and read statuses of group messages name the participants in contacts[].
+		const contacts = [
+			{ profile: { name: 'User 15552000001' }, wa_id: '15552000001' },
+			{ profile: { name: 'User 15552000002' }, wa_id: '15552000002' },
+		];
+		expect(change(deliveries[0]).value.contacts).toBeUndefined();
+		expect(change(deliveries[1]).value.contacts).toEqual(contacts);
+		expect(change(deliveries[2]).value.contacts).toEqual(contacts);
 		expect(
 			change(deliveries[2]).value.statuses.map(
 				(s: { status: string; recipient_participant_id: string }) => [
@@ -230,6 +238,37 @@ describe('sandbox: pin and unpin', () => {
 		]);
 	});
 
+	it('a pin is followed by its sent status, then a delivered status per participant', async () => {
+		const target = await message('to pin');
+		await sandbox.idle();
+		receiver.clear();
+		const res = await pin({ type: 'pin', message_id: target, expiration_days: 2 });
+		const id = res.body.messages[0].id;
+		await sandbox.idle();
+		const deliveries = receiver.byField('messages').map((d) => change(d).value);
+		expect(deliveries).toHaveLength(2);
+		expect(deliveries[0].statuses).toEqual([
+			{
+				id,
+				status: 'sent',
+				timestamp: expect.stringMatching(/^\d+$/),
+				recipient_id: groupId,
+				recipient_type: 'group',
+			},
+		]);
+		expect(deliveries[1].contacts).toHaveLength(2);
+		expect(deliveries[1].statuses).toEqual(
+			['15552000001', '15552000002'].map((participant) => ({
+				id,
+				status: 'delivered',
+				timestamp: expect.stringMatching(/^\d+$/),
+				recipient_id: groupId,
+				recipient_type: 'group',
+				recipient_participant_id: participant,
+			})),
+		);
+	});
+
 	it('validates pins', async () => {
 		const id = await message('pin me');
 		expect((await pin({ type: 'pin', message_id: id })).body.error.code).toBe(100);
@@ -265,6 +304,35 @@ describe('sandbox: participants writing in the group', () => {
 		expect(value.contacts).toEqual([
 			{ profile: { name: 'User 15552000002' }, wa_id: '15552000002' },
 		]);
+		// A participant with a BSUID and a username: both in contacts, the username inside profile.
+		receiver.clear();
+		await control('POST', '/users/join', {
+			group_id: groupId,
+			phone: '15552000003',
+			user_id: 'US.52000003',
+			username: 'inez',
+			name: 'Inez',
+			hide_phone: true,
+		});
+		const bsuid = await control('POST', '/users/message', {
+			group_id: groupId,
+			user_id: 'US.52000003',
+			text: 'hi',
+		});
+		await sandbox.idle();
+		const hidden = change(receiver.byField('messages')[0]).value;
+		expect(hidden.contacts).toEqual([
+			{ profile: { name: 'Inez', username: 'inez' }, user_id: 'US.52000003' },
+		]);
+		expect(hidden.messages[0]).toEqual({
+			from_user_id: 'US.52000003',
+			group_id: groupId,
+			id: bsuid.body.message_id,
+			timestamp: expect.stringMatching(/^\d+$/),
+			text: { body: 'hi' },
+			type: 'text',
+		});
+		await control('POST', '/users/leave', { group_id: groupId, user_id: 'US.52000003' });
 		expect(value.messages).toEqual([
 			{
 				from: '15552000002',
@@ -315,5 +383,135 @@ describe('sandbox: participants writing in the group', () => {
 				})
 			).status,
 		).toBe(404);
+	});
+});
+
+describe('sandbox: mark as read', () => {
+	const markRead = (messageId: unknown, phone = PHONE, extra: Record<string, unknown> = {}) =>
+		api('POST', `/${phone}/messages`, {
+			messaging_product: 'whatsapp',
+			status: 'read',
+			message_id: messageId,
+			...extra,
+		});
+
+	it('marks a message the number received in a group as read, again and again, with {success: true}', async () => {
+		const received = await control('POST', '/users/message', {
+			group_id: groupId,
+			phone: '15552000001',
+			text: 'read me',
+		});
+		const id = received.body.message_id;
+		expect(sandbox.state.messages.get(id)?.read).toBeUndefined();
+		const res = await markRead(id);
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual({ success: true });
+		expect(sandbox.state.messages.get(id)?.read).toBe(true);
+		expect((await markRead(id)).body).toEqual({ success: true });
+		await sandbox.idle();
+		// Marking as read sends no webhook.
+		expect(receiver.byField('messages')).toHaveLength(1);
+	});
+
+	it("answers 131009 for an unknown ID, the business's own message or another number's message, 100 without an ID", async () => {
+		const unknown = await markRead('wamid.not-a-message');
+		expect(unknown.status).toBe(400);
+		expect(unknown.body.error).toMatchObject({
+			code: 131009,
+			error_data: {
+				details:
+					'message_id wamid.not-a-message is not a message this business phone number received',
+			},
+		});
+		const own = await send({ type: 'text', text: { body: 'mine' } });
+		expect((await markRead(own.body.messages[0].id)).body.error.code).toBe(131009);
+		const received = await control('POST', '/users/message', {
+			group_id: groupId,
+			phone: '15552000002',
+			text: 'for PHONE only',
+		});
+		expect((await markRead(received.body.message_id, PHONE2)).body.error.code).toBe(131009);
+		expect((await markRead(undefined)).body.error.code).toBe(100);
+		expect(
+			(await markRead(received.body.message_id, PHONE, { status: 'seen' })).body.error.code,
+		).toBe(100);
+	});
+});
+
+describe('sandbox: messages to a business-scoped user ID', () => {
+	const template = {
+		name: 'group_invite_link',
+		language: { code: 'en' },
+		components: [{ type: 'body', parameters: [{ type: 'group_id', group_id: 'G' }] }],
+	};
+	const direct = (body: Record<string, unknown>) =>
+		api('POST', `/${PHONE}/messages`, {
+			messaging_product: 'whatsapp',
+			recipient_type: 'individual',
+			type: 'template',
+			template,
+			...body,
+		});
+
+	it('sends to recipient (a BSUID): contacts carry input and user_id, statuses recipient_user_id', async () => {
+		const res = await direct({ recipient: 'US.13491208655302741918' });
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual({
+			messaging_product: 'whatsapp',
+			contacts: [{ input: 'US.13491208655302741918', user_id: 'US.13491208655302741918' }],
+			messages: [{ id: expect.stringMatching(/^wamid\./) }],
+		});
+		await sandbox.idle();
+		expect(statuses()).toEqual([
+			{
+				id: res.body.messages[0].id,
+				status: 'sent',
+				timestamp: expect.stringMatching(/^\d+$/),
+				recipient_user_id: 'US.13491208655302741918',
+			},
+			{
+				id: res.body.messages[0].id,
+				status: 'delivered',
+				timestamp: expect.stringMatching(/^\d+$/),
+				recipient_user_id: 'US.13491208655302741918',
+				pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' },
+			},
+		]);
+	});
+
+	it('takes to (the phone number) when both are set, and a parent BSUID', async () => {
+		const both = await direct({ to: '+15552000009', recipient: 'US.13491208655302741918' });
+		expect(both.body.contacts).toEqual([{ input: '+15552000009', wa_id: '15552000009' }]);
+		const parent = await direct({ recipient: 'US.ENT.11815799212886844830' });
+		expect(parent.body.contacts).toEqual([
+			{ input: 'US.ENT.11815799212886844830', user_id: 'US.ENT.11815799212886844830' },
+		]);
+	});
+
+	it('refuses a malformed BSUID (100), nothing to send to (100), and an authentication template to a BSUID (131062)', async () => {
+		expect((await direct({ recipient: 'us.123' })).body.error.code).toBe(100);
+		expect((await direct({ recipient: 'US.12-3' })).body.error.code).toBe(100);
+		expect((await direct({ recipient: `US.${'a'.repeat(129)}` })).body.error.code).toBe(100);
+		expect((await direct({ recipient: `US.${'a'.repeat(128)}` })).status).toBe(200);
+		expect((await direct({})).body.error.code).toBe(100);
+		const auth = await direct({
+			recipient: 'US.13491208655302741918',
+			template: { name: 'verification_code', language: { code: 'en_US' } },
+		});
+		expect(auth.status).toBe(400);
+		expect(auth.body.error).toMatchObject({
+			code: 131062,
+			error_data: {
+				details: 'Business-scoped User ID (BSUID) recipients are not supported for this message.',
+			},
+		});
+		expect(
+			(
+				await direct({
+					to: '15552000009',
+					template: { name: 'verification_code', language: { code: 'en_US' } },
+				})
+			).status,
+		).toBe(200);
 	});
 });

@@ -2,6 +2,9 @@ import {
 	createGroup,
 	addMembers,
 	change,
+	APP,
+	APP_TOKEN,
+	PHONE,
 	type RunningSandbox,
 	type Receiver,
 	type Api,
@@ -44,11 +47,14 @@ describe('sandbox: join requests', () => {
 				timestamp: expect.any(String),
 				group_id: groupId,
 				type: 'group_join_request_created',
-				reason: 'invite_link',
+				// No reason: Meta's sample has only a placeholder, so none is invented.
 				join_request_id: ids[0],
 				wa_id: '15551110001',
 			},
 		]);
+		// Opaque and base64-like, as Meta's join request IDs are.
+		expect(ids[0]).toMatch(/^[A-Za-z0-9+/]+$/);
+		expect(ids[0]).not.toMatch(/^\d+$/);
 		const list = await api('GET', `/${groupId}/join_requests`);
 		expect(list.status).toBe(200);
 		expect(list.body).toEqual({
@@ -182,7 +188,6 @@ describe('sandbox: join requests', () => {
 				timestamp: expect.any(String),
 				group_id: groupId,
 				type: 'group_join_request_revoked',
-				reason: 'user_revoked',
 				join_request_id: ids[0],
 				wa_id: '15551160001',
 			},
@@ -304,7 +309,8 @@ describe('sandbox: joining, leaving and removing participants', () => {
 		).toBe(403);
 	});
 
-	it('answers HTTP 206 with code 131201 and both lists when only some are removed', async () => {
+	it('answers {success:true} when only some can be removed; the webhook says which (131201 for the request, 131212 for the non-member)', async () => {
+		// Earlier versions answered HTTP 206 with both lists, a body Meta never documented.
 		const { groupId } = await createGroup(sandbox, 'Partial');
 		await addMembers(sandbox, groupId, ['15551250001']);
 		receiver.clear();
@@ -312,63 +318,66 @@ describe('sandbox: joining, leaving and removing participants', () => {
 			messaging_product: 'whatsapp',
 			participants: [{ user: '15551250001' }, { user: '15551259999' }],
 		});
-		expect(res.status).toBe(206);
-		expect(res.body).toEqual({
-			error: {
-				message: '(#131201) Request partially succeeded',
-				type: 'OAuthException',
-				code: 131201,
-				error_data: {
-					messaging_product: 'whatsapp',
-					details: '1 of 2 participants were not removed',
-				},
-			},
-			messaging_product: 'whatsapp',
-			removed_participants: [{ input: '15551250001' }],
-			failed_participants: [
-				{
-					input: '15551259999',
-					errors: [
-						{
-							code: 131212,
-							message: 'The participant is not part of the group',
-							title: 'Participant not in group',
-							error_data: { details: '15551259999 is not a participant of the group' },
-						},
-					],
-				},
-			],
-		});
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual({ success: true });
 		await sandbox.idle();
-		const [item] = groupItems('group_participants_remove');
-		expect(item.removed_participants).toEqual([{ input: '15551250001' }]);
-		expect(item.failed_participants[0].input).toBe('15551259999');
-		expect(item.errors[0]).toMatchObject({
-			code: 131201,
-			message: 'Failed to remove some participants from the group',
-		});
+		expect(groupItems('group_participants_remove')).toEqual([
+			{
+				timestamp: expect.stringMatching(/^\d+$/),
+				group_id: groupId,
+				type: 'group_participants_remove',
+				request_id: expect.any(String),
+				initiated_by: 'business',
+				removed_participants: [{ input: '15551250001' }],
+				failed_participants: [
+					{
+						input: '15551259999',
+						errors: [
+							{
+								code: 131212,
+								message: 'The participant is not part of the group',
+								title: 'Participant not in group',
+								error_data: { details: '15551259999 is not a participant of the group' },
+							},
+						],
+					},
+				],
+				errors: [
+					{
+						code: 131201,
+						message: 'Failed to remove some participants from the group',
+						title: 'Not All Participants Remove Succeeded',
+						error_data: { details: '1 of 2 participants were not removed' },
+					},
+				],
+			},
+		]);
 	});
 
-	it('answers 400 / 131212 when nobody named is a member, and validates the list', async () => {
+	it('answers {success:true} when nobody named is a member (the webhook fails it, 131212), and validates the list at once', async () => {
 		const { groupId } = await createGroup(sandbox, 'Strict');
 		await addMembers(sandbox, groupId, ['15551260001']);
+		receiver.clear();
+		// Earlier versions answered 400 / 131212 here; Meta reports the failure by webhook only.
 		const none = await api('DELETE', `/${groupId}/participants`, {
 			messaging_product: 'whatsapp',
 			participants: [{ user: '15551269999' }],
 		});
-		expect(none.status).toBe(400);
-		expect(none.body.error.code).toBe(131212);
-		// Each failure names its participant once.
-		expect(none.body.error.error_data.details).toBe(
-			'15551269999 is not a participant of the group',
-		);
-		const two = await api('DELETE', `/${groupId}/participants`, {
-			messaging_product: 'whatsapp',
-			participants: [{ user: '15551269998' }, { user: '15551269999' }],
-		});
-		expect(two.body.error.error_data.details).toBe(
-			'15551269998 is not a participant of the group; 15551269999 is not a participant of the group',
-		);
+		expect(none.status).toBe(200);
+		expect(none.body).toEqual({ success: true });
+		await sandbox.idle();
+		// Meta's total-failure sample: the inputs, and one error for the request.
+		expect(groupItems('group_participants_remove')).toEqual([
+			{
+				timestamp: expect.stringMatching(/^\d+$/),
+				group_id: groupId,
+				type: 'group_participants_remove',
+				request_id: expect.any(String),
+				initiated_by: 'business',
+				failed_participants: [{ input: '15551269999' }],
+				errors: [expect.objectContaining({ code: 131212 })],
+			},
+		]);
 		const empty = await api('DELETE', `/${groupId}/participants`, {
 			messaging_product: 'whatsapp',
 			participants: [],
@@ -399,6 +408,117 @@ describe('sandbox: joining, leaving and removing participants', () => {
 				...Array.from({ length: 7 }, (_, i) => ({ user: `1555126200${i}` })),
 			],
 		});
-		expect(eight.status).toBe(206);
+		expect(eight.status).toBe(200);
+	});
+});
+
+describe("sandbox: a user's business-scoped user ID changes", () => {
+	it('updates the user everywhere and sends user_id_update and a user_changed_user_id system message', async () => {
+		await api(
+			'POST',
+			`/${APP}/subscriptions`,
+			{
+				object: 'whatsapp_business_account',
+				callback_url: receiver.url,
+				verify_token: 'verify-me',
+				fields: ['user_id_update'],
+			},
+			{ token: APP_TOKEN },
+		);
+		const { groupId } = await createGroup(sandbox, 'Renamed');
+		await control('POST', '/users/join', {
+			group_id: groupId,
+			phone: '15551300001',
+			user_id: 'CO.1186878922080769',
+			name: 'Sasha',
+		});
+		const { groupId: other } = await createGroup(sandbox, 'Asked', {
+			join_approval_mode: 'approval_required',
+		});
+		await control('POST', '/users/join', {
+			group_id: other,
+			phone: '15551300001',
+			user_id: 'CO.1186878922080769',
+			name: 'Sasha',
+		});
+		await sandbox.idle();
+		receiver.clear();
+		const res = await control('POST', '/users/change-user-id', {
+			user_id: 'CO.1186878922080769',
+			new_user_id: 'CO.2186878922080769',
+		});
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual({
+			previous_user_id: 'CO.1186878922080769',
+			user_id: 'CO.2186878922080769',
+			phone_numbers: [PHONE],
+		});
+		expect(sandbox.state.groups.get(groupId)!.participants[0].user_id).toBe('CO.2186878922080769');
+		expect(sandbox.state.groups.get(other)!.join_requests[0].user_id).toBe('CO.2186878922080769');
+		await sandbox.idle();
+		const update = receiver.byField('user_id_update').map((d) => change(d).value);
+		expect(update).toEqual([
+			{
+				messaging_product: 'whatsapp',
+				metadata: { display_phone_number: '15550001001', phone_number_id: PHONE },
+				contacts: [{ profile: { name: 'Sasha' }, wa_id: '15551300001' }],
+				user_id_update: [
+					{
+						wa_id: '15551300001',
+						detail: 'User id for Sasha has been updated.',
+						user_id: { previous: 'CO.1186878922080769', current: 'CO.2186878922080769' },
+						timestamp: expect.stringMatching(/^\d+$/),
+					},
+				],
+			},
+		]);
+		const system = receiver.byField('messages').map((d) => change(d).value);
+		expect(system).toEqual([
+			{
+				messaging_product: 'whatsapp',
+				metadata: { display_phone_number: '15550001001', phone_number_id: PHONE },
+				messages: [
+					{
+						from: '15551300001',
+						id: expect.stringMatching(/^wamid\./),
+						timestamp: expect.stringMatching(/^\d+$/),
+						type: 'system',
+						system: {
+							body: 'User Sasha changed from CO.1186878922080769 to CO.2186878922080769',
+							wa_id: '15551300001',
+							user_id: 'CO.2186878922080769',
+							previous_user_id: 'CO.1186878922080769',
+							type: 'user_changed_user_id',
+						},
+					},
+				],
+			},
+		]);
+	});
+
+	it('finds the user by phone, makes a new BSUID in the same country, and refuses what it cannot do', async () => {
+		const { groupId } = await createGroup(sandbox, 'ByPhone');
+		await control('POST', '/users/join', {
+			group_id: groupId,
+			phone: '15551310001',
+			user_id: 'BR.777',
+		});
+		const res = await control('POST', '/users/change-user-id', { phone: '15551310001' });
+		expect(res.status).toBe(200);
+		expect(res.body.user_id).toMatch(/^BR\.\d{20}$/);
+		expect(sandbox.state.groups.get(groupId)!.participants[0].user_id).toBe(res.body.user_id);
+		await control('POST', '/users/join', { group_id: groupId, phone: '15551310002' });
+		expect((await control('POST', '/users/change-user-id', { phone: '15551310002' })).status).toBe(
+			404,
+		);
+		expect((await control('POST', '/users/change-user-id', {})).status).toBe(400);
+		expect(
+			(
+				await control('POST', '/users/change-user-id', {
+					user_id: res.body.user_id,
+					new_user_id: 'not-a-bsuid',
+				})
+			).status,
+		).toBe(400);
 	});
 });

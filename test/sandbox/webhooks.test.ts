@@ -82,7 +82,7 @@ describe('sandbox: app subscriptions', () => {
 					object: 'whatsapp_business_account',
 					callback_url: r.url,
 					active: true,
-					fields: ALL.map((name) => ({ name, version: 'v26.0' })),
+					fields: ALL.map((name) => ({ name, version: 'v27.0' })),
 				},
 			],
 		});
@@ -160,7 +160,7 @@ describe('sandbox: app subscriptions', () => {
 		);
 		expect(del.body).toEqual({ success: true });
 		const list = await api('GET', `/${APP}/subscriptions`, undefined, { token: APP_TOKEN });
-		expect(list.body.data[0].fields).toEqual([{ name: 'messages', version: 'v26.0' }]);
+		expect(list.body.data[0].fields).toEqual([{ name: 'messages', version: 'v27.0' }]);
 		await api('DELETE', `/${APP}/subscriptions?object=whatsapp_business_account`, undefined, {
 			token: APP_TOKEN,
 		});
