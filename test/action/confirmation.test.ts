@@ -140,6 +140,19 @@ describe('Participant > Remove with Wait for Confirmation', () => {
 		scope.done();
 	});
 
+	it('reads nothing back when Meta answered that every participant failed', async () => {
+		const scope = graph()
+			.delete(`/v26.0/${GROUP_ID}/participants`)
+			.reply(206, {
+				failed_participants: [{ input: '4915100000001', errors: [{ code: 131212 }] }],
+			});
+		const result = await run(remove('4915100000001'));
+		expect(rows(result).map(({ json }) => json.status)).toEqual(['failed']);
+		expect(sleepMock).not.toHaveBeenCalled();
+		expect(result.authenticatedRequests.map(({ method }) => method)).toEqual(['DELETE']);
+		scope.done();
+	});
+
 	it('stops reading when the group is gone (131041): unconfirmed, saying why', async () => {
 		const scope = graph()
 			.delete(`/v26.0/${GROUP_ID}/participants`)

@@ -310,6 +310,8 @@ async function confirmRemovals(
 		});
 		groups.set(plan.groupId, entry);
 	}
+	// A group whose every participant Meta's answer already failed has nothing to read back.
+	for (const [groupId, entry] of groups) if (entry.keys.size === 0) groups.delete(groupId);
 	if (groups.size === 0) return;
 
 	const findings = new Map<
