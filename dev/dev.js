@@ -77,7 +77,8 @@ const say = (/** @type {string} */ s) => {
  * @type {{n8n?: N8n, sandbox?: any, appCallback?: {stop: () => Promise<unknown>}, logStream?: fs.WriteStream}}
  */
 const running = {};
-let stopping = false;
+/** When stop() began (0: running). */
+let stopping = 0;
 
 /**
  * Stops n8n (and any build or install still running), the sandbox and the app's callback, removes
@@ -87,10 +88,13 @@ let stopping = false;
  */
 async function stop(code, why) {
 	if (stopping) {
+		// Ctrl-C in a terminal reaches dev.js twice at once (from the terminal, and forwarded by
+		// npm): only a signal that comes later asks to stop at once.
+		if (Date.now() - stopping < 1000) return;
 		await processes.stopAll({ now: true });
 		process.exit(code || 130);
 	}
-	stopping = true;
+	stopping = Date.now();
 	if (running.n8n || running.sandbox)
 		say(`\n${why}: stopping n8n and the sandbox… (again to stop at once)`);
 	await running.n8n?.stop().catch(() => undefined);
@@ -136,8 +140,8 @@ async function main() {
 			{ plain: true },
 		);
 	}
-	// Stopped by PID through npm, npm's shell dies without passing the signal on: notice that our
-	// parent (or npm) is gone and stop, instead of running on with n8n and the sandbox.
+	// npm killed outright (or a shell between npm and us that does not pass a signal on): notice
+	// that our parent (or npm) is gone and stop, instead of running on with n8n and the sandbox.
 	processes.watchParents((pid) => void stop(0, `the parent process ${pid} is gone`), {
 		npmScript: /dev\.js/.test(process.env.npm_lifecycle_script ?? ''),
 	});

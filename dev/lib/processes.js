@@ -9,9 +9,10 @@
  *   `npm run dev`, which stops its children in order.
  * - `track()` records a child until it exits; `stopAll()` stops every recorded one (SIGTERM, then
  *   SIGKILL to its whole group after a grace period).
- * - `watchParents()` notices when the process that started this one is gone. A signal to the PID
- *   of `npm run dev` stops npm and the shell npm runs scripts in, but that shell does not pass the
- *   signal on: without the watch, `node dev/dev.js` and its children would run on, orphaned.
+ * - `watchParents()` notices when the process that started this one is gone: npm killed outright, or
+ *   npm and the shell npm runs a script in when that shell does not pass a signal on (package.json
+ *   runs `exec node dev/dev.js`, so that npm's shell is replaced and npm forwards SIGINT and SIGTERM
+ *   to `dev.js` itself; npm does not forward SIGHUP, and nothing forwards SIGKILL).
  * - `EXIT_WITH_PARENT` is preloaded into every n8n process (`node --require`): n8n shuts down by
  *   itself when the process that started it is gone, even if that one was killed with SIGKILL.
  */
@@ -128,17 +129,35 @@ function parentOf(pid) {
 }
 
 /**
- * Calls `onGone(pid)` once when this process's parent is gone, and, when `npm run` started it
- * through a shell, also when npm is gone (npm killed with SIGKILL leaves its shell waiting on us).
+ * The command name of a process (Linux: /proc; elsewhere: ps), or undefined.
+ * @param {number} pid
+ */
+function commandOf(pid) {
+	try {
+		return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+	} catch {
+		try {
+			const out = execFileSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' });
+			return path.basename(out.trim()) || undefined;
+		} catch {
+			return undefined;
+		}
+	}
+}
+
+/**
+ * Calls `onGone(pid)` once when this process's parent is gone, and, when it is the command of an
+ * npm script run through a shell that stayed (`sh -c "node …"`), also when npm is gone (npm killed
+ * with SIGKILL leaves its shell waiting on us).
  * @param {(pid: number) => void} onGone
  * @param {{intervalMs?: number, npmScript?: boolean}} [o] npmScript: this process is the command of
- *   an npm script (its parent is npm's shell, its grandparent npm)
+ *   an npm script (its parent is npm, or npm's shell)
  * @returns {() => void} stops watching
  */
 function watchParents(onGone, o = {}) {
 	const parent = process.ppid;
 	const watched = [parent];
-	if (o.npmScript) {
+	if (o.npmScript && /^-?(sh|bash|dash|zsh|ash|ksh|mksh)$/.test(commandOf(parent) ?? '')) {
 		const npm = parentOf(parent);
 		if (npm && npm > 1) watched.push(npm);
 	}
@@ -162,5 +181,6 @@ module.exports = {
 	signalGroup,
 	isAlive,
 	parentOf,
+	commandOf,
 	watchParents,
 };

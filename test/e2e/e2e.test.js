@@ -972,7 +972,7 @@ test('deactivating a trigger removes only its own destination', async () => {
 	assert.equal(ctx.sandbox.state.appSubscription?.callback_url, ctx.appCallback.url);
 });
 
-test('`npm run dev` starts n8n with the login, the credential and the examples, survives a restart, and stops on Ctrl-C, on SIGTERM to npm and when killed', async () => {
+test('`npm run dev` starts n8n with the login, the credential and the examples, survives a restart, and stops on Ctrl-C, on SIGINT to npm and when killed', async () => {
 	const { spawn } = require('node:child_process');
 	const { choosePort } = require('../../dev/lib/n8n');
 	const { readRunning } = require('../../dev/lib/running');
@@ -1130,8 +1130,8 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 	await assertAllGone(first.running, 'Ctrl-C');
 	assert.equal(readRunning(userFolder), undefined, 'running.json is gone');
 
-	// How IDEs and process managers stop it: SIGTERM to the PID of `npm run dev` (npm). npm's
-	// shell does not pass it on; npm run dev notices its parent is gone.
+	// How IDEs and process managers stop it: a signal to the PID of `npm run dev` (npm). SIGINT is
+	// the one a shell between npm and dev.js would keep to itself; npm forwards it to dev.js.
 	const viaNpm = await startDev({ viaNpm: true });
 	log(`npm run dev (through npm), second start: ${viaNpm.seconds.toFixed(1)} s`);
 	// A fresh sandbox: the published triggers registered with it again.
@@ -1143,8 +1143,8 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 		String(await phoneOverride(PHONE_APPROVAL)),
 		new RegExp(`^http://127\\.0\\.0\\.1:${n8nPort}/webhook/`),
 	);
-	viaNpm.child.kill('SIGTERM');
-	await assertAllGone(viaNpm.running, "SIGTERM to npm's PID");
+	viaNpm.child.kill('SIGINT');
+	await assertAllGone(viaNpm.running, "SIGINT to npm's PID");
 
 	// Killed outright: n8n notices that npm run dev is gone and shuts down by itself.
 	const killed = await startDev();
