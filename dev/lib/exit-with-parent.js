@@ -15,8 +15,16 @@ const expected = Number(process.env.N8N_DEV_PARENT_PID) || process.ppid;
 const timer = setInterval(() => {
 	if (process.ppid === expected) return;
 	clearInterval(timer);
-	// n8n's own shutdown (SIGTERM) stops its task runner and ends within its graceful timeout
-	// (30 s by default); should it hang, end it.
+	// n8n's own shutdown (SIGTERM) ends within its graceful timeout (30 s by default); should it
+	// hang, end it. Nobody is left to clean up after n8n: when it exits, whatever remains of its
+	// process group (dev/lib/n8n.js starts n8n as a group leader), such as its task runner, goes too.
+	process.once('exit', () => {
+		try {
+			process.kill(-process.pid, 'SIGKILL');
+		} catch {
+			// Not a group leader, or the group is empty.
+		}
+	});
 	setTimeout(() => process.kill(process.pid, 'SIGKILL'), 60_000).unref();
 	process.kill(process.pid, 'SIGTERM');
 }, 500);
