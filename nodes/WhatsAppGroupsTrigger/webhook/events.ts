@@ -443,10 +443,11 @@ function parseChange(
 	};
 	const before = events.length;
 	if (context.field === 'messages') {
-		const contacts = asArray<WebhookContact>(value.contacts).filter(isObject);
-		const senders = new Senders(contacts);
-		for (const message of asArray<WebhookMessage>(value.messages)) {
-			events.push(parseMessage(context, message, senders));
+		const messages = asArray<WebhookMessage>(value.messages);
+		if (messages.length > 0) {
+			// Senders are looked up only for messages: a change of statuses has no contacts to read.
+			const senders = new Senders(asArray<WebhookContact>(value.contacts).filter(isObject));
+			for (const message of messages) events.push(parseMessage(context, message, senders));
 		}
 		for (const status of asArray<WebhookStatus>(value.statuses)) {
 			events.push(parseStatus(context, status));
