@@ -282,7 +282,7 @@ describe('deliveries', () => {
 							metadata,
 							groups: [
 								{ timestamp: 1760000000, group_id: 'G1', type: 'group_delete', request_id: 'R1' },
-								{ timestamp: '1760000001', group_id: 'G2', type: 'group_suspend' },
+								{ timestamp: '1760000001', group_id: 'G2', type: 'group_delete' },
 							],
 						},
 					},
@@ -332,7 +332,7 @@ describe('deliveries', () => {
 				requestId: 'R1',
 			},
 			{
-				event: 'group_suspended',
+				event: 'group_deleted',
 				field: 'group_lifecycle_update',
 				groupId: 'G2',
 				businessAccountId: 'WABA_1',
@@ -601,6 +601,81 @@ describe('deliveries', () => {
 				field: null,
 				businessAccountId: 'WABA_1',
 				change: { id: 'WABA_1' },
+			},
+		]);
+	});
+
+	it('takes the event from the field and the type together: a pair Meta does not document is unknown, with its element', async () => {
+		// A group_create element under group_participants_update once became group_created and lost
+		// the removed participants it carried.
+		const misplaced = {
+			timestamp: 1760000000,
+			group_id: 'G1',
+			type: 'group_create',
+			request_id: 'R1',
+			removed_participants: [{ wa_id: '4915100000001' }, { user_id: 'US.2' }],
+		};
+		const suspendUnderSettings = { timestamp: 1760000001, group_id: 'G2', type: 'group_suspend' };
+		const createUnderNewField = { timestamp: 1760000002, group_id: 'G3', type: 'group_create' };
+		const inherited = { timestamp: 1760000003, group_id: 'G4', type: 'toString' };
+		const body = delivery([
+			{
+				id: 'WABA_1',
+				changes: [
+					{ field: 'group_participants_update', value: { metadata, groups: [misplaced] } },
+					{
+						field: 'group_settings_update',
+						value: { metadata, groups: [suspendUnderSettings, inherited] },
+					},
+					{ field: 'group_membership_update', value: { metadata, groups: [createUnderNewField] } },
+				],
+			},
+		]);
+		const { items } = await post(body, allEvents);
+		const around = (field: string) => ({ field, value: { metadata } });
+		const common = {
+			event: 'unknown',
+			businessAccountId: 'WABA_1',
+			phoneNumberId: 'PHONE_1',
+			displayPhoneNumber: '15550001111',
+		};
+		expect(items).toEqual([
+			{
+				...common,
+				field: 'group_participants_update',
+				groupId: 'G1',
+				timestamp: '2025-10-09T08:53:20.000Z',
+				timestampUnix: 1760000000,
+				requestId: 'R1',
+				change: around('group_participants_update'),
+				item: misplaced,
+			},
+			{
+				...common,
+				field: 'group_settings_update',
+				groupId: 'G2',
+				timestamp: '2025-10-09T08:53:21.000Z',
+				timestampUnix: 1760000001,
+				change: around('group_settings_update'),
+				item: suspendUnderSettings,
+			},
+			{
+				...common,
+				field: 'group_settings_update',
+				groupId: 'G4',
+				timestamp: '2025-10-09T08:53:23.000Z',
+				timestampUnix: 1760000003,
+				change: around('group_settings_update'),
+				item: inherited,
+			},
+			{
+				...common,
+				field: 'group_membership_update',
+				groupId: 'G3',
+				timestamp: '2025-10-09T08:53:22.000Z',
+				timestampUnix: 1760000002,
+				change: around('group_membership_update'),
+				item: createUnderNewField,
 			},
 		]);
 	});

@@ -151,8 +151,29 @@ function unknownEvent(context: ChangeContext, element?: unknown): ParsedEvent {
 	};
 }
 
+/**
+ * The webhook field each group item `type` arrives on (Meta's Groups webhooks page). The event
+ * comes from the field and the type together: a type under another field, or under a field this
+ * version does not know, is not an event of the contract but an unknown item carrying its element
+ * (a `group_create` under `group_participants_update` is not a created group, and the
+ * participants it may carry stay in the item).
+ */
+const GROUP_TYPE_FIELD: ReadonlyMap<unknown, string> = new Map([
+	['group_create', 'group_lifecycle_update'],
+	['group_delete', 'group_lifecycle_update'],
+	['group_participants_add', 'group_participants_update'],
+	['group_participants_remove', 'group_participants_update'],
+	['group_join_request_created', 'group_participants_update'],
+	['group_join_request_revoked', 'group_participants_update'],
+	['group_settings_update', 'group_settings_update'],
+	['group_suspend', 'group_status_update'],
+	['group_suspend_cleared', 'group_status_update'],
+]);
+
 function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedEvent {
-	if (!isObject(item)) return unknownEvent(context, item);
+	if (!isObject(item) || GROUP_TYPE_FIELD.get(item.type) !== context.field) {
+		return unknownEvent(context, item);
+	}
 	const errors = mapErrors(item.errors);
 	const hasErrors = errors !== undefined && errors.length > 0;
 	let event: TriggerEvent;
