@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { authenticationField } from '../shared/descriptions/authentication';
 import { getPhoneNumbers } from '../shared/methods/phoneNumbers';
 import { router } from './actions/router';
 import { searchApprovedTemplates, searchGroups } from './methods/listSearch';
@@ -25,13 +26,25 @@ export class WhatsAppGroups implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			"Manage WhatsApp groups on Meta's official Cloud API: create and delete groups, invite links, join requests, participants and group messages",
+			"Manage WhatsApp groups on Meta's official Cloud API (directly or through 360dialog): create and delete groups, invite links, join requests, participants and group messages",
 		defaults: { name: 'WhatsApp Groups' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'whatsAppGroupsApi', required: true }],
+		credentials: [
+			{
+				name: 'whatsAppGroupsApi',
+				required: true,
+				displayOptions: { show: { authentication: ['cloudApi'] } },
+			},
+			{
+				name: 'whatsAppGroups360DialogApi',
+				required: true,
+				displayOptions: { show: { authentication: ['360dialog'] } },
+			},
+		],
 		properties: [
+			authenticationField,
 			{
 				displayName: 'Resource',
 				name: 'resource',

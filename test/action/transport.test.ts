@@ -53,7 +53,12 @@ describe('transport: ambiguous and safe network failures', () => {
 
 	it('builds the URL from base URL and version, trimming slashes, and asks for the full response', async () => {
 		const { context, requests } = scriptedContext([{ statusCode: 200, body: { id: 'x' } }]);
-		await callGraphFull(context, { method: 'GET', path: '/x', qs: { fields: 'subject' } });
+		await callGraphFull(context, {
+			method: 'GET',
+			endpoint: 'group',
+			ids: { groupId: 'x' },
+			qs: { fields: 'subject' },
+		});
 		expect(requests).toEqual([
 			{
 				method: 'GET',
@@ -72,7 +77,8 @@ describe('transport: ambiguous and safe network failures', () => {
 		const { context, requests } = scriptedContext([networkError('ECONNRESET', 'socket hang up')]);
 		const error = await callGraphFull(context, {
 			method: 'POST',
-			path: '/1/messages',
+			endpoint: 'messages',
+			ids: { phoneNumberId: '1' },
 			body: {},
 			idempotent: false,
 		}).catch((caught: unknown) => caught);
@@ -90,7 +96,8 @@ describe('transport: ambiguous and safe network failures', () => {
 		]);
 		const response = await callGraphFull(context, {
 			method: 'POST',
-			path: '/1/messages',
+			endpoint: 'messages',
+			ids: { phoneNumberId: '1' },
 			body: {},
 			idempotent: false,
 		});
@@ -103,7 +110,7 @@ describe('transport: ambiguous and safe network failures', () => {
 			networkError('ETIMEDOUT', 'timeout'),
 			{ statusCode: 200, body: { id: 'g' } },
 		]);
-		await callGraphFull(context, { method: 'GET', path: '/g' });
+		await callGraphFull(context, { method: 'GET', endpoint: 'group', ids: { groupId: 'g' } });
 		expect(requests).toHaveLength(2);
 	});
 
@@ -113,7 +120,8 @@ describe('transport: ambiguous and safe network failures', () => {
 		]);
 		const error = (await callGraphFull(context, {
 			method: 'POST',
-			path: '/1/groups',
+			endpoint: 'groups',
+			ids: { phoneNumberId: '1' },
 			body: {},
 			idempotent: false,
 		}).catch((caught: unknown) => caught)) as NodeApiError;
@@ -138,7 +146,8 @@ describe('transport: ambiguous and safe network failures', () => {
 		]);
 		const error = (await callGraphFull(context, {
 			method: 'GET',
-			path: '/g',
+			endpoint: 'group',
+			ids: { groupId: 'g' },
 			retry: { maxAttempts: 3 },
 		}).catch((caught: unknown) => caught)) as NodeApiError;
 		expect(error.message).toBe(

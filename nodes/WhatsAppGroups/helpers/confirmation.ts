@@ -27,7 +27,8 @@ export async function readGroupBack(
 	try {
 		return await callGraph<GroupInfoResponse>(context, {
 			method: 'GET',
-			path: `/${encodeURIComponent(groupId)}`,
+			endpoint: 'group',
+			ids: { groupId },
 			qs: fields.length > 0 ? { fields: fields.join(',') } : undefined,
 			itemIndex,
 			timeoutMs,

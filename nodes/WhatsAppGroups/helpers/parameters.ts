@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { providerOf } from '../../shared/transport';
 import type { GroupTargetPlan } from '../actions/types';
 import { DEFAULTS } from './defaults';
 import { invalidInput, validateGroupId, validatePhoneNumberId } from './validation';
@@ -13,7 +14,15 @@ export function getGroupId(context: IExecuteFunctions, itemIndex: number): strin
 	return validateGroupId(context, itemIndex, value);
 }
 
-export function getPhoneNumberId(context: IExecuteFunctions, itemIndex: number): string {
+/**
+ * The item's business phone number ID; undefined with 360dialog, whose API key belongs to one
+ * number (the field is hidden there and its paths name no number).
+ */
+export function getPhoneNumberId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): string | undefined {
+	if (providerOf(context) === '360dialog') return undefined;
 	return validatePhoneNumberId(
 		context,
 		itemIndex,

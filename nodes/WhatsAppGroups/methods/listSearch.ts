@@ -2,25 +2,32 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 import { NodeOperationError } from 'n8n-workflow';
 
 import { assertCredentialChosen } from '../../shared/methods/credential';
-import { callGraph, CREDENTIAL_TYPE } from '../../shared/transport';
+import { assertAvailable, callGraph, CREDENTIAL_TYPE, providerOf } from '../../shared/transport';
 import type { ActiveGroupsResponse, MessageTemplatesResponse } from '../../shared/types';
 import { isPhoneNumberId, LIMITS } from '../helpers/validation';
 
-/** The "From List" mode of the group locator: the phone number's active groups, one page at a time. */
+/**
+ * The "From List" mode of the group locator: the phone number's active groups (with 360dialog,
+ * those of the key's number), one page at a time.
+ */
 export async function searchGroups(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const phoneNumberId = String(this.getCurrentNodeParameter('phoneNumberId') ?? '').trim();
+	const provider = providerOf(this);
+	const phoneNumberId =
+		provider === '360dialog'
+			? undefined
+			: String(this.getCurrentNodeParameter('phoneNumberId') ?? '').trim();
 	// The list is the groups of one number: say what is missing instead of an empty "No results".
-	if (!phoneNumberId) {
+	if (phoneNumberId === '') {
 		throw new NodeOperationError(this.getNode(), 'Choose a Business Phone Number first', {
 			description: 'The list shows the active groups of the Business Phone Number chosen above.',
 			level: 'warning',
 		});
 	}
-	if (!isPhoneNumberId(phoneNumberId)) {
+	if (phoneNumberId !== undefined && !isPhoneNumberId(phoneNumberId)) {
 		throw new NodeOperationError(
 			this.getNode(),
 			'Choose a Business Phone Number from its list or enter its numeric ID first; for a number from an expression, enter the group By ID',
@@ -35,7 +42,8 @@ export async function searchGroups(
 	if (paginationToken) qs.after = paginationToken;
 	const page = await callGraph<ActiveGroupsResponse>(this, {
 		method: 'GET',
-		path: `/${phoneNumberId}/groups`,
+		endpoint: 'groups',
+		ids: { phoneNumberId },
 		qs,
 	});
 	const needle = (filter ?? '').trim().toLowerCase();
@@ -67,6 +75,7 @@ export async function searchApprovedTemplates(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
+	assertAvailable(this.getNode(), providerOf(this), 'messageTemplates');
 	assertCredentialChosen(this, 'templates');
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const businessAccountId = String(credentials.businessAccountId ?? '').trim();
@@ -79,7 +88,8 @@ export async function searchApprovedTemplates(
 	if (paginationToken) qs.after = paginationToken;
 	const page = await callGraph<MessageTemplatesResponse>(this, {
 		method: 'GET',
-		path: `/${businessAccountId}/message_templates`,
+		endpoint: 'messageTemplates',
+		ids: { businessAccountId },
 		qs,
 	});
 	const needle = (filter ?? '').trim().toLowerCase();

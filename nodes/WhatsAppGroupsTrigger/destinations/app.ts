@@ -88,7 +88,8 @@ export const appDestination: WebhookDestination = {
 			this,
 			{
 				method: 'POST',
-				path: `/${encodeURIComponent(setup.appId)}/subscriptions`,
+				endpoint: 'appSubscriptions',
+				ids: { appId: setup.appId },
 				qs: { access_token: appAccessToken(setup) },
 				body: {
 					object: APP_SUBSCRIPTION_OBJECT,
@@ -159,7 +160,8 @@ export const appDestination: WebhookDestination = {
 			this,
 			{
 				method: 'DELETE',
-				path: `/${encodeURIComponent(setup.appId)}/subscriptions`,
+				endpoint: 'appSubscriptions',
+				ids: { appId: setup.appId },
 				qs,
 				authentication: 'none',
 			},

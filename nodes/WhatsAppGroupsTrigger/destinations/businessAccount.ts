@@ -52,7 +52,8 @@ export const businessAccountDestination: WebhookDestination = {
 			this,
 			{
 				method: 'POST',
-				path: `/${encodeURIComponent(setup.businessAccountId)}/subscribed_apps`,
+				endpoint: 'subscribedApps',
+				ids: { businessAccountId: setup.businessAccountId },
 				body: { override_callback_uri: setup.webhookUrl, verify_token: setup.verifyToken },
 				idempotent: true,
 			},
@@ -81,7 +82,8 @@ export const businessAccountDestination: WebhookDestination = {
 			this,
 			{
 				method: 'POST',
-				path: `/${encodeURIComponent(setup.businessAccountId)}/subscribed_apps`,
+				endpoint: 'subscribedApps',
+				ids: { businessAccountId: setup.businessAccountId },
 				idempotent: true,
 			},
 			'remove the account override callback',

@@ -138,7 +138,8 @@ export async function readAppSubscription(
 		context,
 		{
 			method: 'GET',
-			path: `/${encodeURIComponent(setup.appId)}/subscriptions`,
+			endpoint: 'appSubscriptions',
+			ids: { appId: setup.appId },
 			qs: { access_token: appAccessToken(setup) },
 			authentication: 'none',
 		},
@@ -184,7 +185,11 @@ export async function readSubscribedApps(
 ): Promise<SubscribedAppsResponse['data']> {
 	const response = await activationRequest<SubscribedAppsResponse>(
 		context,
-		{ method: 'GET', path: `/${encodeURIComponent(setup.businessAccountId)}/subscribed_apps` },
+		{
+			method: 'GET',
+			endpoint: 'subscribedApps',
+			ids: { businessAccountId: setup.businessAccountId },
+		},
 		step,
 		'Check the WhatsApp Business Account ID in the credential.',
 	);

@@ -24,7 +24,8 @@ async function readPhoneOverride(
 		context,
 		{
 			method: 'GET',
-			path: `/${encodeURIComponent(setup.phoneNumberId)}`,
+			endpoint: 'phoneNumber',
+			ids: { phoneNumberId: setup.phoneNumberId },
 			qs: { fields: 'webhook_configuration' },
 		},
 		"read the phone number's webhook configuration",
@@ -47,7 +48,8 @@ async function writePhoneOverride(
 		context,
 		{
 			method: 'POST',
-			path: `/${encodeURIComponent(setup.phoneNumberId)}`,
+			endpoint: 'phoneNumber',
+			ids: { phoneNumberId: setup.phoneNumberId },
 			body: { webhook_configuration: configuration },
 			// Setting the same override twice is harmless.
 			idempotent: true,

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../transport';
+import { CREDENTIAL_TYPES, providerOf } from '../transport';
 
 /**
  * Refuses a list request made before a credential was chosen, with a message that says how to get
@@ -10,10 +10,11 @@ import { CREDENTIAL_TYPE } from '../transport';
  * field keeps this message (n8n shows it as the field's issue) until the list is refreshed.
  */
 export function assertCredentialChosen(context: ILoadOptionsFunctions, list: string): void {
-	if (context.getNode().credentials?.[CREDENTIAL_TYPE]) return;
+	const provider = providerOf(context);
+	if (context.getNode().credentials?.[CREDENTIAL_TYPES[provider]]) return;
 	throw new NodeOperationError(
 		context.getNode(),
-		`No WhatsApp Groups API credential was chosen when n8n asked for the ${list}: choose one in Credential to connect with, then Refresh List in this field's menu (or close and reopen the node)`,
+		`No ${provider === '360dialog' ? '360dialog API' : 'WhatsApp Groups API'} credential was chosen when n8n asked for the ${list}: choose one in Credential to connect with, then Refresh List in this field's menu (or close and reopen the node)`,
 		{ level: 'warning' },
 	);
 }

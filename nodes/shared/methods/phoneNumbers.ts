@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, paginateGraph } from '../transport';
+import { assertAvailable, CREDENTIAL_TYPE, paginateGraph, providerOf } from '../transport';
 import type { PhoneNumber, PhoneNumbersResponse } from '../types';
 import { assertCredentialChosen } from './credential';
 
@@ -8,6 +8,8 @@ import { assertCredentialChosen } from './credential';
 export async function getPhoneNumbers(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
+	// With 360dialog the field is hidden; asked anyway, say why there is no list.
+	assertAvailable(this.getNode(), providerOf(this), 'phoneNumbers');
 	assertCredentialChosen(this, 'business phone numbers');
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const accountId = String(credentials.businessAccountId ?? '').trim();
@@ -15,7 +17,8 @@ export async function getPhoneNumbers(
 		this,
 		{
 			method: 'GET',
-			path: `/${encodeURIComponent(accountId)}/phone_numbers`,
+			endpoint: 'phoneNumbers',
+			ids: { businessAccountId: accountId },
 			qs: { fields: 'id,display_phone_number,verified_name' },
 		},
 		(page) => ({ items: page.data ?? [], paging: page.paging }),

@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { GraphErrorDetail } from '../types';
+import type { GraphErrorDetail, GraphErrorResponse } from '../types';
 
 interface ErrorExplanation {
 	message: string;
@@ -252,4 +252,77 @@ export function metaApiError(
 	// Machine-readable for callers (pagination restarts, per-ID reports).
 	error.context.metaCode = code;
 	return error;
+}
+
+/**
+ * What an error answer says. Meta (and 360dialog passing Meta's answer on) sends Meta's `error`
+ * object; 360dialog's own layer sends `{"error": "<text>"}` or, on its older endpoints,
+ * `{"meta": {"developer_message": "<text>"}}`.
+ */
+export type ErrorBody =
+	| { kind: 'meta'; detail: GraphErrorDetail }
+	| { kind: 'provider'; message: string };
+
+export function readErrorBody(body: unknown): ErrorBody | undefined {
+	if (typeof body === 'string' && body.trim().startsWith('{')) {
+		try {
+			return readErrorBody(JSON.parse(body));
+		} catch {
+			return undefined;
+		}
+	}
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+	const error = (body as GraphErrorResponse).error as unknown;
+	if (error && typeof error === 'object' && !Array.isArray(error)) {
+		return { kind: 'meta', detail: error as GraphErrorDetail };
+	}
+	if (typeof error === 'string' && error.trim() !== '') {
+		return { kind: 'provider', message: error.trim() };
+	}
+	const meta = (body as { meta?: unknown }).meta;
+	if (meta && typeof meta === 'object') {
+		const { developer_message: developerMessage, details } = meta as {
+			developer_message?: unknown;
+			details?: unknown;
+		};
+		if (typeof developerMessage === 'string' && developerMessage.trim() !== '') {
+			const extra =
+				typeof details === 'string' && details.trim() !== '' ? ` ${details.trim()}` : '';
+			return { kind: 'provider', message: `${developerMessage.trim()}${extra}` };
+		}
+	}
+	return undefined;
+}
+
+const PROVIDER_HINTS: Record<number, string> = {
+	401: 'Check the API key in the 360dialog credential: 360dialog issues one key per phone number, and generating a new key revokes the old ones.',
+	403: 'The API key may not use this endpoint: check the key and that the number is on the Cloud API.',
+	404: "Nothing answered at this path: check the credential's Base URL (default https://waba-v2.360dialog.io).",
+	429: "Too many requests: wait a while and lower the node's Concurrency option.",
+};
+
+/**
+ * 360dialog's own error (a text, not Meta's object) as a NodeApiError: its text, the HTTP status
+ * and a hint, built from a clean object so that nothing from the request can ride along.
+ */
+export function providerApiError(
+	node: INode,
+	text: string,
+	context: MetaErrorContext = {},
+): NodeApiError {
+	const message = redactSecrets(text, context.secrets ?? []);
+	const status = context.statusCode;
+	const hint = status !== undefined ? PROVIDER_HINTS[status] : undefined;
+	const described: JsonObject = {
+		message: `360dialog refused the request`,
+		providerMessage: message,
+	};
+	if (hint) described.hint = hint;
+	if (status !== undefined) described.httpCode = status;
+	return new NodeApiError(node, described, {
+		message: `360dialog refused the request${status !== undefined ? ` (HTTP ${status})` : ''}`,
+		description: [`360dialog says: ${asSentence(message)}`, hint].filter(Boolean).join(' '),
+		httpCode: status !== undefined ? String(status) : undefined,
+		itemIndex: context.itemIndex,
+	});
 }

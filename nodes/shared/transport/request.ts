@@ -1,12 +1,16 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { GraphErrorDetail, GraphErrorResponse } from '../types';
+import type { GraphErrorDetail } from '../types';
+import type { Provider } from './endpoints';
+import { PROVIDERS, resolvePath } from './endpoints';
 import {
 	describeMetaError,
 	metaApiError,
 	metaCodeOf,
 	metaErrorCode,
+	providerApiError,
+	readErrorBody,
 	redactSecrets,
 	THROTTLING_CODES,
 } from './errors';
@@ -19,7 +23,18 @@ import type {
 	RetryOptions,
 } from './types';
 
+/** Meta's credential (the default Authentication). */
 export const CREDENTIAL_TYPE = 'whatsAppGroupsApi';
+/** 360dialog's credential. */
+export const D360_CREDENTIAL_TYPE = 'whatsAppGroups360DialogApi';
+
+export const CREDENTIAL_TYPES: Record<Provider, string> = {
+	cloudApi: CREDENTIAL_TYPE,
+	'360dialog': D360_CREDENTIAL_TYPE,
+};
+
+export const META_DEFAULT_BASE_URL = 'https://graph.facebook.com';
+export const D360_DEFAULT_BASE_URL = 'https://waba-v2.360dialog.io';
 
 export const DEFAULT_RETRY: RetryOptions = {
 	maxAttempts: 5,
@@ -28,21 +43,61 @@ export const DEFAULT_RETRY: RetryOptions = {
 	retryAmbiguous: false,
 };
 
-interface GraphConnection {
+/**
+ * The node's Authentication parameter: which API the node talks to. Read from the node itself
+ * (or, in a list search, the parameters being edited), so that every n8n context reads it alike;
+ * absent in workflows saved before it existed, which talk to Meta.
+ */
+export function providerOf(context: N8nContext): Provider {
+	const current =
+		'getCurrentNodeParameters' in context && typeof context.getCurrentNodeParameters === 'function'
+			? context.getCurrentNodeParameters()
+			: undefined;
+	const node = context.getNode();
+	const value = (current ?? node.parameters).authentication ?? 'cloudApi';
+	if ((PROVIDERS as readonly unknown[]).includes(value)) return value as Provider;
+	throw new NodeOperationError(
+		node,
+		`Unknown Authentication ${JSON.stringify(value)}: choose Meta Cloud API or 360dialog`,
+	);
+}
+
+export interface Connection {
+	provider: Provider;
+	/** The credential n8n authenticates the requests with. */
+	credentialType: string;
+	/** Everything before the endpoint's path: Meta's base URL and Graph version, or 360dialog's host. */
 	baseUrl: string;
+	/** The credential's secrets, scrubbed from every error. */
 	secrets: string[];
 }
 
-/** Base URL and the secrets to scrub, from the credential. The token itself is added by n8n. */
-export async function getGraphConnection(context: N8nContext): Promise<GraphConnection> {
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	const base = String(credentials.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
+function secretsOf(values: unknown[]): string[] {
+	return values.filter((value): value is string => typeof value === 'string' && value.length > 0);
+}
+
+/** Provider, base URL and the secrets to scrub, from the credential. n8n adds the token or key. */
+export async function getConnection(context: N8nContext): Promise<Connection> {
+	const provider = providerOf(context);
+	const credentialType = CREDENTIAL_TYPES[provider];
+	const credentials = await context.getCredentials(credentialType);
+	if (provider === '360dialog') {
+		return {
+			provider,
+			credentialType,
+			baseUrl: String(credentials.baseUrl || D360_DEFAULT_BASE_URL)
+				.trim()
+				.replace(/\/+$/, ''),
+			secrets: secretsOf([credentials.apiKey]),
+		};
+	}
+	const base = String(credentials.baseUrl || META_DEFAULT_BASE_URL).replace(/\/+$/, '');
 	const version = String(credentials.graphApiVersion || 'v27.0').replace(/^\/+|\/+$/g, '');
 	return {
+		provider,
+		credentialType,
 		baseUrl: `${base}/${version}`,
-		secrets: [credentials.accessToken, credentials.appSecret].filter(
-			(value): value is string => typeof value === 'string' && value.length > 0,
-		),
+		secrets: secretsOf([credentials.accessToken, credentials.appSecret]),
 	};
 }
 
@@ -99,21 +154,6 @@ export function backoffDelay(attempt: number, baseDelayMs: number, random = Math
 	return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-function extractErrorDetail(body: unknown): GraphErrorDetail | undefined {
-	if (body && typeof body === 'object' && 'error' in body) {
-		const detail = (body as GraphErrorResponse).error;
-		if (detail && typeof detail === 'object') return detail;
-	}
-	if (typeof body === 'string' && body.trim().startsWith('{')) {
-		try {
-			return extractErrorDetail(JSON.parse(body));
-		} catch {
-			return undefined;
-		}
-	}
-	return undefined;
-}
-
 function parseBody(body: unknown): unknown {
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
 	if (typeof body === 'string') {
@@ -142,15 +182,25 @@ export async function callGraphFull<T>(
 	context: N8nContext,
 	request: GraphRequest,
 ): Promise<GraphResponse<T>> {
-	const connection = await getGraphConnection(context);
+	const connection = await getConnection(context);
+	const node = context.getNode();
+	if (request.authentication === 'none' && connection.provider !== 'cloudApi') {
+		throw new NodeOperationError(
+			node,
+			'Not available with 360dialog: an app token call is Meta-only',
+			{
+				description: 'Nothing was sent.',
+			},
+		);
+	}
+	const path = resolvePath(node, connection.provider, request.endpoint, request.ids);
 	const retry: RetryOptions = { ...DEFAULT_RETRY, ...(request.retry ?? {}) };
 	const idempotent = request.idempotent ?? request.method !== 'POST';
-	const node = context.getNode();
 	const isBuffer = Buffer.isBuffer(request.body);
 
 	const options: IHttpRequestOptions = {
 		method: request.method,
-		url: `${connection.baseUrl}${request.path}`,
+		url: `${connection.baseUrl}${path}`,
 		qs: request.qs,
 		headers: request.headers,
 		body: request.body,
@@ -174,7 +224,7 @@ export async function callGraphFull<T>(
 					? await context.helpers.httpRequest(options)
 					: await context.helpers.httpRequestWithAuthentication.call(
 							context,
-							CREDENTIAL_TYPE,
+							connection.credentialType,
 							options,
 						)
 			) as { statusCode: number; body: unknown; headers?: IDataObject };
@@ -184,18 +234,29 @@ export async function callGraphFull<T>(
 			if (statusCode < 300 || request.acceptStatuses?.includes(statusCode)) {
 				return { statusCode, body: body as T, headers };
 			}
-			const detail = extractErrorDetail(body) ?? {
-				message: `HTTP ${statusCode} without a Graph error body`,
+			const errorContext = {
+				statusCode,
+				itemIndex: request.itemIndex,
+				secrets: connection.secrets,
 			};
-			failure = {
-				kind: classifyResponse(statusCode, detail),
-				error: metaApiError(node, detail, {
-					statusCode,
-					itemIndex: request.itemIndex,
-					secrets: connection.secrets,
-				}),
-				retryAfterMs: parseRetryAfter(headers['retry-after']),
-			};
+			const read = readErrorBody(body);
+			if (read?.kind === 'provider') {
+				// 360dialog's own layer (key, routing): `{"error": "…"}` or `meta.developer_message`.
+				failure = {
+					kind: classifyResponse(statusCode, undefined),
+					error: providerApiError(node, read.message, errorContext),
+					retryAfterMs: parseRetryAfter(headers['retry-after']),
+				};
+			} else {
+				const detail = read?.detail ?? {
+					message: `HTTP ${statusCode} without an error body`,
+				};
+				failure = {
+					kind: classifyResponse(statusCode, detail),
+					error: metaApiError(node, detail, errorContext),
+					retryAfterMs: parseRetryAfter(headers['retry-after']),
+				};
+			}
 		} catch (error) {
 			const code = networkErrorCode(error);
 			const kind: FailureKind =

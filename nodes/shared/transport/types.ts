@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { GraphPaging } from '../types';
+import type { EndpointName, PathIds } from './endpoints';
 
 /** The n8n function contexts that may call Meta (action, list searches, trigger hooks and webhook). */
 export type N8nContext =
@@ -30,8 +31,10 @@ export interface RetryOptions {
 
 export interface GraphRequest {
 	method: IHttpRequestMethods;
-	/** Path below the version, e.g. `/123/groups`. */
-	path: string;
+	/** Which endpoint (see ENDPOINTS): its path depends on the provider the node talks to. */
+	endpoint: EndpointName;
+	/** The IDs the endpoint's path names (a 360dialog path names no phone number). */
+	ids?: PathIds;
 	qs?: IDataObject;
 	body?: IDataObject | Buffer;
 	headers?: IDataObject;
@@ -51,8 +54,9 @@ export interface GraphRequest {
 	 */
 	timeoutMs?: number;
 	/**
-	 * 'credential' (default): n8n adds the credential's bearer token. 'none': sent as is, for the
-	 * few calls that carry another token themselves (app-level subscriptions need an app token).
+	 * 'credential' (default): n8n adds the credential's token or API key. 'none': sent as is, for
+	 * the few Meta calls that carry another token themselves (app-level subscriptions need an app
+	 * token).
 	 */
 	authentication?: 'credential' | 'none';
 }

@@ -54,6 +54,13 @@ export interface CreateGroupResponse {
 	request_id: string;
 }
 
+/**
+ * What the action node accepts from a create: Meta's answer (the group ID comes later, by webhook,
+ * with the request ID), or the new group's `id`, which 360dialog's reference documents instead
+ * (its real answer is unconfirmed).
+ */
+export type CreateGroupAnswer = Partial<CreateGroupResponse> & { id?: string };
+
 /** `{success: true}`: Meta accepted the request. Some answers may also carry a request ID. */
 export interface SuccessResponse {
 	success: boolean;

@@ -6,7 +6,7 @@ import type {
 	ActiveGroupSummary,
 	ActiveGroupsResponse,
 	CreateGroupRequest,
-	CreateGroupResponse,
+	CreateGroupAnswer,
 	InviteLinkResponse,
 	JoinApprovalMode,
 } from '../../../shared/types';
@@ -91,11 +91,18 @@ export const description = updateDisplayOptions(
 );
 
 interface CreatePlan extends RequestPlan {
-	phoneNumberId: string;
+	/** Undefined with 360dialog (the key's own number). */
+	phoneNumberId: string | undefined;
 	body: CreateGroupRequest;
 	/** Set when the item waits for the group. */
 	wait?: WaitPlan;
 	retryAmbiguous: boolean;
+}
+
+/** The group ID of the answer, when it names one (360dialog documents `id`; Meta answers `request_id`). */
+function readCreatedId(response: CreateGroupAnswer): string | undefined {
+	const id = typeof response.id === 'string' ? response.id.trim() : '';
+	return id === '' ? undefined : id;
 }
 
 /** Meta's clock and ours may differ: a group created this many seconds "before" the request still counts. */
@@ -106,18 +113,22 @@ async function findCreatedGroup(
 	plan: CreatePlan,
 	requestedAtUnix: number,
 	itemIndex: number,
+	createdId: string | undefined,
 ): Promise<ActiveGroupSummary[]> {
 	const groups = await paginateGraph<ActiveGroupsResponse, ActiveGroupSummary>(
 		context,
 		{
 			method: 'GET',
-			path: `/${plan.phoneNumberId}/groups`,
+			endpoint: 'groups',
+			ids: { phoneNumberId: plan.phoneNumberId },
 			itemIndex,
 			timeoutMs: plan.timeoutMs,
 		},
 		(page) => ({ items: page.data?.groups ?? [], paging: page.paging }),
 		{ pageSize: LIMITS.activeGroupsMaxPageSize, restartKey: (group) => group.id },
 	);
+	// The answer named the new group (360dialog): that one, and nothing else, is it.
+	if (createdId !== undefined) return groups.filter((group) => group.id === createdId);
 	return groups.filter((group) => {
 		const createdAt = unixToNumber(group.created_at);
 		return (
@@ -157,17 +168,25 @@ export const create: ItemOperation<CreatePlan> = {
 		itemIndex: number,
 	): Promise<IDataObject[]> {
 		const requestedAtUnix = Math.floor(Date.now() / 1000);
-		const response = await callGraph<CreateGroupResponse>(this, {
+		const response = await callGraph<CreateGroupAnswer>(this, {
 			method: 'POST',
-			path: `/${plan.phoneNumberId}/groups`,
+			endpoint: 'groups',
+			ids: { phoneNumberId: plan.phoneNumberId },
 			body: plan.body as unknown as IDataObject,
 			idempotent: false,
 			retry: { retryAmbiguous: plan.retryAmbiguous },
 			itemIndex,
 			timeoutMs: plan.timeoutMs,
 		});
+		const createdId = readCreatedId(response);
+		// What names this creation in messages: Meta's request ID, or the ID 360dialog answered.
+		const reference =
+			typeof response.request_id === 'string'
+				? `request ID ${response.request_id}`
+				: `group ID ${createdId ?? '(none in the answer)'}`;
 		const result: IDataObject = compact({
 			requestId: response.request_id,
+			groupId: createdId,
 			phoneNumberId: plan.phoneNumberId,
 			subject: plan.body.subject,
 			description: plan.body.description,
@@ -178,11 +197,11 @@ export const create: ItemOperation<CreatePlan> = {
 
 		// Meta announces the group by webhook only; polling the active groups finds it without one.
 		const { value: matches, timedOut } = await pollUntil(wait, async () => {
-			const found = await findCreatedGroup(this, plan, requestedAtUnix, itemIndex);
+			const found = await findCreatedGroup(this, plan, requestedAtUnix, itemIndex, createdId);
 			if (found.length > 1) {
 				throw new NodeOperationError(
 					this.getNode(),
-					`Several groups named "${plan.body.subject}" were created just now; cannot tell which one request ${response.request_id} created`,
+					`Several groups named "${plan.body.subject}" were created just now; cannot tell which one ${reference.replace(/ ID /, ' ')} created`,
 					{
 						itemIndex,
 						description: `Matching group IDs: ${found.map((group) => group.id).join(', ')}. Use distinct subjects, or take the group ID from the WhatsApp Groups Trigger's group_created event (it carries the request ID).`,
@@ -197,14 +216,15 @@ export const create: ItemOperation<CreatePlan> = {
 				`The group "${plan.body.subject}" did not appear within ${Math.round(wait.timeoutMs / 1000)} s`,
 				{
 					itemIndex,
-					description: `Meta accepted the request (request ID ${response.request_id}) but the group is not active yet, or creation failed. Do not create it again blindly: check Group > Get Many, or listen for group_created / group_create_failed with the WhatsApp Groups Trigger.`,
+					description: `The request was accepted (${reference}) but the group is not active yet, or creation failed. Do not create it again blindly: check Group > Get Many, or listen for group_created / group_create_failed with the WhatsApp Groups Trigger.`,
 				},
 			);
 		}
 		const group = matches[0];
 		const link = await callGraph<InviteLinkResponse>(this, {
 			method: 'GET',
-			path: `/${encodeURIComponent(group.id)}/invite_link`,
+			endpoint: 'inviteLink',
+			ids: { groupId: group.id },
 			itemIndex,
 			timeoutMs: plan.timeoutMs,
 		});

@@ -63,7 +63,8 @@ export const deleteGroup: ItemOperation<DeletePlan> = {
 		// trigger's group_deleted / group_delete_failed) tells the outcome.
 		const response = await callGraph<SuccessResponse>(this, {
 			method: 'DELETE',
-			path: `/${encodeURIComponent(plan.groupId)}`,
+			endpoint: 'group',
+			ids: { groupId: plan.groupId },
 			itemIndex,
 			timeoutMs: plan.timeoutMs,
 		});

@@ -90,7 +90,8 @@ export const get: ItemOperation<GetPlan> = {
 	async execute(this: IExecuteFunctions, plan: GetPlan, itemIndex: number): Promise<IDataObject[]> {
 		const info = await callGraph<GroupInfoResponse>(this, {
 			method: 'GET',
-			path: `/${encodeURIComponent(plan.groupId)}`,
+			endpoint: 'group',
+			ids: { groupId: plan.groupId },
 			qs: plan.fields.length > 0 ? { fields: plan.fields.join(',') } : undefined,
 			itemIndex,
 			timeoutMs: plan.timeoutMs,

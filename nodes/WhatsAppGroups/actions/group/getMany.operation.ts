@@ -21,7 +21,8 @@ export const description = updateDisplayOptions(
 );
 
 interface GetManyPlan extends RequestPlan {
-	phoneNumberId: string;
+	/** Undefined with 360dialog (the key's own number). */
+	phoneNumberId: string | undefined;
 	limit: number;
 }
 
@@ -43,7 +44,8 @@ export const getMany: ItemOperation<GetManyPlan> = {
 			this,
 			{
 				method: 'GET',
-				path: `/${plan.phoneNumberId}/groups`,
+				endpoint: 'groups',
+				ids: { phoneNumberId: plan.phoneNumberId },
 				itemIndex,
 				timeoutMs: plan.timeoutMs,
 			},

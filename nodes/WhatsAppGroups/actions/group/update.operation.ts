@@ -225,13 +225,13 @@ export const update: ItemOperation<UpdatePlan> = {
 		plan: UpdatePlan,
 		itemIndex: number,
 	): Promise<IDataObject[]> {
-		const path = `/${encodeURIComponent(plan.groupId)}`;
+		const target = { endpoint: 'group', ids: { groupId: plan.groupId } } as const;
 		const settings: Partial<Record<SettingName, OutcomeStatus>> = {};
 		let requestId: string | undefined;
 		if (plan.settings) {
 			const response = await callGraph<SuccessResponse>(this, {
 				method: 'POST',
-				path,
+				...target,
 				body: plan.settings as unknown as IDataObject,
 				idempotent: true,
 				itemIndex,
@@ -253,7 +253,7 @@ export const update: ItemOperation<UpdatePlan> = {
 			);
 			const response = await callGraph<SuccessResponse>(this, {
 				method: 'POST',
-				path,
+				...target,
 				body: multipart.body,
 				headers: { 'Content-Type': multipart.contentType },
 				idempotent: true,

@@ -25,7 +25,8 @@ export const get: ItemOperation<GroupTargetPlan> = {
 	): Promise<IDataObject[]> {
 		const response = await callGraph<InviteLinkResponse>(this, {
 			method: 'GET',
-			path: `/${encodeURIComponent(plan.groupId)}/invite_link`,
+			endpoint: 'inviteLink',
+			ids: { groupId: plan.groupId },
 			itemIndex,
 			timeoutMs: plan.timeoutMs,
 		});

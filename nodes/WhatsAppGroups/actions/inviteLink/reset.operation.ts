@@ -26,7 +26,8 @@ export const reset: ItemOperation<GroupTargetPlan> = {
 		// Resetting twice only yields yet another fresh link, so a retry is harmless.
 		const response = await callGraph<InviteLinkResponse>(this, {
 			method: 'POST',
-			path: `/${encodeURIComponent(plan.groupId)}/invite_link`,
+			endpoint: 'inviteLink',
+			ids: { groupId: plan.groupId },
 			body: { messaging_product: 'whatsapp' },
 			idempotent: true,
 			itemIndex,

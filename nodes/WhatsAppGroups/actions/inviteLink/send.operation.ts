@@ -126,7 +126,8 @@ export const description = updateDisplayOptions(
 );
 
 interface SendInvitePlan extends RequestPlan {
-	phoneNumberId: string;
+	/** Undefined with 360dialog (the key's own number). */
+	phoneNumberId: string | undefined;
 	groupId: string;
 	body: SendMessageRequest;
 	retryAmbiguous: boolean;
@@ -220,7 +221,8 @@ export const send: ItemOperation<SendInvitePlan> = {
 	): Promise<IDataObject[]> {
 		const response = await callGraph<SendMessageResponse>(this, {
 			method: 'POST',
-			path: `/${plan.phoneNumberId}/messages`,
+			endpoint: 'messages',
+			ids: { phoneNumberId: plan.phoneNumberId },
 			body: plan.body as unknown as IDataObject,
 			idempotent: false,
 			retry: { retryAmbiguous: plan.retryAmbiguous },

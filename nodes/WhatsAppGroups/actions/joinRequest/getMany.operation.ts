@@ -49,7 +49,8 @@ export const getMany: ItemOperation<GetManyPlan> = {
 			this,
 			{
 				method: 'GET',
-				path: `/${encodeURIComponent(plan.groupId)}/join_requests`,
+				endpoint: 'joinRequests',
+				ids: { groupId: plan.groupId },
 				itemIndex,
 				timeoutMs: plan.timeoutMs,
 			},

@@ -98,7 +98,8 @@ export function joinRequestAction(
 				const body: JoinRequestsBody = { messaging_product: 'whatsapp', join_requests: keys };
 				const response = await callGraph<JoinRequestsActionResponse>(this, {
 					method: action === 'approve' ? 'POST' : 'DELETE',
-					path: `/${encodeURIComponent(groupId)}/join_requests`,
+					endpoint: 'joinRequests',
+					ids: { groupId },
 					body: body as unknown as IDataObject,
 					idempotent: true,
 					acceptStatuses: [206],

@@ -29,7 +29,8 @@ export const description = updateDisplayOptions(
 );
 
 interface MarkAsReadPlan extends RequestPlan {
-	phoneNumberId: string;
+	/** Undefined with 360dialog (the key's own number). */
+	phoneNumberId: string | undefined;
 	body: MarkReadRequest;
 }
 
@@ -55,7 +56,8 @@ export const markAsRead: ItemOperation<MarkAsReadPlan> = {
 		// Marking a message read twice changes nothing: safe to retry.
 		const response = await callGraph<SuccessResponse>(this, {
 			method: 'POST',
-			path: `/${plan.phoneNumberId}/messages`,
+			endpoint: 'messages',
+			ids: { phoneNumberId: plan.phoneNumberId },
 			body: plan.body as unknown as IDataObject,
 			idempotent: true,
 			itemIndex,

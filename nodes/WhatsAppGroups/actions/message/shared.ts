@@ -7,7 +7,8 @@ import type { RequestPlan } from '../types';
 
 /** What send, pin and unpin have in common: the business number and the message to it. */
 export interface GroupMessagePlan extends RequestPlan {
-	phoneNumberId: string;
+	/** Undefined with 360dialog (the key's own number). */
+	phoneNumberId: string | undefined;
 	body: SendMessageRequest;
 }
 
@@ -24,7 +25,8 @@ export async function sendGroupMessage(
 	const { body } = plan;
 	const response = await callGraph<SendMessageResponse>(context, {
 		method: 'POST',
-		path: `/${plan.phoneNumberId}/messages`,
+		endpoint: 'messages',
+		ids: { phoneNumberId: plan.phoneNumberId },
 		body: body as unknown as IDataObject,
 		idempotent,
 		retry: { retryAmbiguous },

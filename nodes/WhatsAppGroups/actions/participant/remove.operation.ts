@@ -182,7 +182,8 @@ export const remove: BatchOperation<RemovePlan> = {
 			};
 			const response = await callGraph<RemoveParticipantsResponse>(this, {
 				method: 'DELETE',
-				path: `/${encodeURIComponent(groupId)}/participants`,
+				endpoint: 'participants',
+				ids: { groupId },
 				body: body as unknown as IDataObject,
 				idempotent: true,
 				// 206 with code 131201: some removals failed; the body says which.
