@@ -89,16 +89,16 @@ export async function resolveDestination(
 	if (!options.forDeletion && verifySignatures && !credentials.appSecret) {
 		throw activationError(
 			node,
-			'The credential has no App Secret, so deliveries cannot be verified',
-			'Meta signs every webhook with the app secret; without it anyone who learns the URL could start this workflow. Add the App Secret (App Dashboard > App settings > Basic) to the credential, or turn off "Verify Signatures" on the node if you accept that risk.',
+			'The credential has no App Secret, so the trigger cannot check that deliveries come from Meta. Add the App Secret (App Dashboard > App settings > Basic) to the credential, or turn off "Verify Signatures" if you accept that risk.',
+			'Meta signs every webhook with the app secret; without it anyone who learns the URL could start this workflow.',
 		);
 	}
 	const webhookUrl = context.getNodeWebhookUrl('default');
 	if (!webhookUrl) {
 		throw activationError(
 			node,
-			'n8n gave this trigger no webhook URL',
-			"Check n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions).",
+			"n8n gave this trigger no webhook URL. Check n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions) and activate again.",
+			'The trigger registers this URL with Meta, so it cannot activate without one.',
 		);
 	}
 	const manualToken =
@@ -114,6 +114,7 @@ export async function resolveDestination(
 		setup: {
 			webhookUrl,
 			verifyToken: verifyTokenFor(destination, credentials, manualToken, webhookUrl),
+			verifyTokenOf: (url) => verifyTokenFor(destination, credentials, manualToken, url),
 			replaceExisting:
 				destination !== 'manual' && context.getNodeParameter('replaceExisting', false) === true,
 			fields: fieldsForEvents(readSelectedEvents(context)),

@@ -1,94 +1,27 @@
-import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { APP_RECORD_PROPERTY } from '../../nodes/WhatsAppGroupsTrigger/destinations/app';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
-import { createHookContext } from '../support/n8n/fakeContext';
 import { useNock } from '../support/nock';
-
-const BASE = 'https://graph.test';
-const V = '/v26.0';
-const WEBHOOK_URL = 'https://n8n.example.com/webhook/5b0c/webhook';
-const OTHER_URL = 'https://someone-else.example.com/hook';
-const CREDENTIALS = {
-	accessToken: 'user-token',
-	businessAccountId: 'WABA_1',
-	appId: 'APP_1',
-	appSecret: 'app-secret',
-	graphApiVersion: 'v26.0',
-	baseUrl: BASE,
-};
-const TOKEN = deriveVerifyToken('app-secret', WEBHOOK_URL);
-const APP_TOKEN = 'APP_1|app-secret';
-// The fields the trigger must subscribe to, written out: this list is what the assertions expect,
-// so it is not imported from the node's TRIGGER_WEBHOOK_FIELDS (a change there must fail here).
-const ALL_FIELDS = [
-	'group_lifecycle_update',
-	'group_participants_update',
-	'group_settings_update',
-	'group_status_update',
-	'messages',
-];
-
-const methods = new WhatsAppGroupsTrigger().webhookMethods.default;
-
-function hook(
-	parameters: Record<string, unknown>,
-	overrides: { credentials?: IDataObject; webhookUrl?: string; staticData?: IDataObject } = {},
-) {
-	return createHookContext({
-		parameters: { verifySignatures: true, ...parameters },
-		credentials: overrides.credentials ?? CREDENTIALS,
-		webhookUrl: overrides.webhookUrl ?? WEBHOOK_URL,
-		staticData: overrides.staticData,
-	});
-}
-
-/** Graph calls made with the credential's user token. */
-function userApi() {
-	return nock(BASE, { reqheaders: { authorization: 'Bearer user-token' } });
-}
-
-/** App-level calls: the app token in the query and no user token in a header. */
-function appApi() {
-	return nock(BASE, { badheaders: ['authorization'] });
-}
-
-function appSubscriptions(subscriptions: unknown[]) {
-	return appApi()
-		.get(`${V}/APP_1/subscriptions`)
-		.query({ access_token: APP_TOKEN })
-		.reply(200, { data: subscriptions });
-}
-
-function phoneConfig(override?: string) {
-	return userApi()
-		.get(`${V}/PHONE_1`)
-		.query({ fields: 'webhook_configuration' })
-		.reply(200, {
-			id: 'PHONE_1',
-			webhook_configuration: {
-				application: 'https://app-callback.example.com',
-				...(override ? { phone_number: override } : {}),
-			},
-		});
-}
-
-function subscribedApps(apps: unknown[]) {
-	return userApi().get(`${V}/WABA_1/subscribed_apps`).reply(200, { data: apps });
-}
-
-const ownApp = (override?: string) => ({
-	whatsapp_business_api_data: { id: 'APP_1', name: 'My app', link: 'https://example.com' },
-	...(override ? { override_callback_uri: override } : {}),
-});
-const fullAppSubscription = (callbackUrl: string, fields = ALL_FIELDS) => ({
-	object: 'whatsapp_business_account',
-	callback_url: callbackUrl,
-	active: true,
-	fields: fields.map((name) => ({ name, version: 'v26.0' })),
-});
+import {
+	ALL_FIELDS,
+	APP_TOKEN,
+	appApi,
+	appSubscriptions,
+	BASE,
+	CREDENTIALS,
+	fullAppSubscription,
+	hook,
+	methods,
+	OTHER_URL,
+	ownApp,
+	phoneConfig,
+	subscribedApps,
+	TOKEN,
+	userApi,
+	V,
+	WEBHOOK_URL,
+} from './destinations.fixture';
 
 useNock({ allUsed: true });
 
@@ -101,7 +34,7 @@ describe('activation guards', () => {
 			},
 		);
 		await expect(methods.checkExists.call(context)).rejects.toThrow(
-			'The credential has no App Secret, so deliveries cannot be verified',
+			'The credential has no App Secret, so the trigger cannot check that deliveries come from Meta. Add the App Secret (App Dashboard > App settings > Basic) to the credential, or turn off "Verify Signatures" if you accept that risk.',
 		);
 		await expect(methods.create.call(context)).rejects.toThrow('no App Secret');
 	});
@@ -117,7 +50,7 @@ describe('activation guards', () => {
 			},
 		);
 		await expect(methods.create.call(context)).rejects.toThrow(
-			'Meta only sends webhooks to HTTPS URLs',
+			"Meta only sends webhooks to HTTPS URLs, and this trigger's URL is http://n8n.example.com/webhook/5b0c/webhook. Set n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions) to n8n's public https:// address (a tunnel works for testing) and activate again.",
 		);
 		expect(requests).toEqual([]);
 	});
@@ -130,7 +63,9 @@ describe('activation guards', () => {
 				credentials: META,
 			},
 		);
-		await expect(methods.create.call(context)).rejects.toThrow('Meta cannot reach a localhost URL');
+		await expect(methods.create.call(context)).rejects.toThrow(
+			"Meta cannot reach this trigger's URL https://localhost:5678/webhook/x/webhook on this machine. Set n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions) to n8n's public address (a tunnel works for testing) and activate again.",
+		);
 		expect(requests).toEqual([]);
 	});
 
@@ -142,7 +77,7 @@ describe('activation guards', () => {
 			},
 		);
 		await expect(methods.create.call(context)).rejects.toThrow(
-			'The webhook URL is longer than the 200 characters Meta accepts for an override',
+			"This trigger's URL has 240 characters, more than the 200 Meta accepts for an override. Set n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions) to a shorter address, or choose the App destination.",
 		);
 	});
 
@@ -204,11 +139,10 @@ describe('destination: phone number', () => {
 			.call(context)
 			.catch((caught: unknown) => caught as Error & { description?: string });
 		expect(error).toBeInstanceOf(Error);
+		// n8n shows only the message: it names the URL and the way out.
 		expect((error as Error).message).toBe(
-			'Another callback URL is already set on this phone number',
+			`The phone number PHONE_1 already sends its webhooks to ${OTHER_URL}, which is not this trigger. Remove that callback first, choose another number or destination, or turn on "Replace Existing Callback" to take it over.`,
 		);
-		expect((error as { description?: string }).description).toContain(OTHER_URL);
-		expect((error as { description?: string }).description).toContain('Replace Existing Callback');
 	});
 
 	it('create replaces another callback when the user allows it, and logs it', async () => {
@@ -222,9 +156,11 @@ describe('destination: phone number', () => {
 			.reply(200, { success: true });
 		const { context, logger } = hook({ ...parameters, replaceExisting: true });
 		expect(await methods.create.call(context)).toBe(true);
-		expect(logger.warn.mock.calls[0][0]).toContain(
-			`replaced the phone number PHONE_1 callback ${OTHER_URL}`,
-		);
+		expect(logger.warn.mock.calls).toEqual([
+			[
+				`WhatsApp Groups Trigger: replaced the callback ${OTHER_URL} of the phone number PHONE_1 (Replace Existing Callback is on).`,
+			],
+		]);
 	});
 
 	it('create explains that the app is not subscribed to the account', async () => {
@@ -277,10 +213,10 @@ describe('destination: phone number', () => {
 			description: string;
 		};
 		expect(error.message).toBe(
-			'WhatsApp Groups Trigger could not set the phone number override callback',
+			'WhatsApp Groups Trigger could not set the phone number override callback. Meta rejected a parameter of the request (code 100). Check that the business phone number ID belongs to the WhatsApp Business Account in the credential and that the token can manage it.',
 		);
-		expect(error.description).toContain(
-			'What to fix: Check that the business phone number ID belongs to the WhatsApp Business Account',
+		expect(error.description).toMatch(
+			/^What failed: Meta rejected a parameter of the request \(code 100\)\. Meta says: Invalid parameter\./,
 		);
 	});
 
@@ -301,7 +237,10 @@ describe('destination: phone number', () => {
 			.catch((caught: unknown) => caught)) as Error & {
 			description: string;
 		};
-		expect(error.description).toContain('Meta could not verify the callback URL');
+		expect(error.message).toBe(
+			`WhatsApp Groups Trigger could not set the phone number override callback. Meta could not verify the callback URL ${WEBHOOK_URL} (it calls it with a GET request first): make n8n reachable there from the internet over HTTPS with a valid certificate by setting n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions) to n8n's public address (a tunnel works for testing), with nothing in front of n8n blocking the request.`,
+		);
+		expect(error.description).toContain('HTTP Status Code = 404');
 	});
 
 	it('without app ID and secret the field check is skipped with a warning, and the token derives from the access token', async () => {
@@ -374,7 +313,7 @@ describe('destination: business account', () => {
 	it('create refuses when the app already has another override on the account', async () => {
 		subscribedApps([ownApp(OTHER_URL)]);
 		await expect(methods.create.call(hook(parameters).context)).rejects.toThrow(
-			'Another callback URL is already set on this WhatsApp Business Account',
+			`The WhatsApp Business Account WABA_1 already sends its webhooks to ${OTHER_URL}, which is not this trigger. Remove that callback first, choose the Phone Number destination, or turn on "Replace Existing Callback" to take it over.`,
 		);
 	});
 
@@ -385,7 +324,7 @@ describe('destination: business account', () => {
 		]);
 		const credentials = { ...CREDENTIALS, appId: '' };
 		await expect(methods.create.call(hook(parameters, { credentials }).context)).rejects.toThrow(
-			"Cannot tell which subscribed app is this credential's",
+			'2 apps are subscribed to the WhatsApp Business Account WABA_1, and the credential has no App ID to tell which is this one. Add the App ID to the credential (App Dashboard > App settings > Basic), or turn on "Replace Existing Callback".',
 		);
 	});
 
@@ -448,7 +387,7 @@ describe('destination: app', () => {
 	it('create refuses to replace a callback that is not this trigger', async () => {
 		appSubscriptions([fullAppSubscription(OTHER_URL, ['messages'])]);
 		await expect(methods.create.call(hook(parameters).context)).rejects.toThrow(
-			'The Meta app already sends its webhooks to another callback URL',
+			`The Meta app APP_1 already sends its webhooks to ${OTHER_URL}, which is not this trigger. Remove that callback first, choose the Phone Number or Business Account destination (they leave the app's one callback alone), or turn on "Replace Existing Callback" to take it over.`,
 		);
 	});
 
@@ -477,7 +416,11 @@ describe('destination: app', () => {
 				'group_status_update',
 			],
 		});
-		expect(logger.warn.mock.calls[0][0]).toContain(`replaced the app APP_1 callback ${OTHER_URL}`);
+		expect(logger.warn.mock.calls).toEqual([
+			[
+				`WhatsApp Groups Trigger: replaced the callback ${OTHER_URL} of the Meta app APP_1 (Replace Existing Callback is on).`,
+			],
+		]);
 	});
 
 	it('delete removes the whole subscription when this trigger created it', async () => {
@@ -550,7 +493,7 @@ describe('destination: app', () => {
 	it('needs the App ID and App Secret', async () => {
 		const credentials = { ...CREDENTIALS, appId: '' };
 		await expect(methods.create.call(hook(parameters, { credentials }).context)).rejects.toThrow(
-			'The App destination needs the App ID and App Secret',
+			'The App destination needs the App ID and App Secret in the credential. Add both (App Dashboard > App settings > Basic), or choose the Phone Number or Business Account destination.',
 		);
 	});
 
@@ -586,6 +529,8 @@ describe('destination: manual', () => {
 	it('refuses a short verify token', async () => {
 		await expect(
 			methods.create.call(hook({ ...parameters, manualVerifyToken: 'short' }).context),
-		).rejects.toThrow('The verify token must have at least 16 characters');
+		).rejects.toThrow(
+			'The verify token must have at least 16 characters. Enter a long random string in Verify Token and paste the same value into the App Dashboard > WhatsApp > Configuration.',
+		);
 	});
 });

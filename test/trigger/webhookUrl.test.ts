@@ -21,8 +21,8 @@ describe('a trigger that n8n gave no webhook URL', () => {
 		const error = await methods.create.call(context).catch((e: unknown) => e);
 		expect(error).toMatchObject({
 			name: 'NodeOperationError',
-			message: 'n8n gave this trigger no webhook URL',
-			description: "Check n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions).",
+			message:
+				"n8n gave this trigger no webhook URL. Check n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions) and activate again.",
 		});
 	});
 });

@@ -9,6 +9,8 @@ import {
 	fieldNames,
 	readAppSubscription,
 } from './common';
+import type { CallbackPlace } from './takeover';
+import { claimCallback, giveBack, recordTakeover, takeTestRecord } from './takeover';
 import type { DestinationSetup, WebhookDestination } from './types';
 
 const APP_HINT =
@@ -34,10 +36,52 @@ function assertAppCredential(context: IHookFunctions, setup: DestinationSetup): 
 	if (!setup.appId || !setup.appSecret) {
 		throw activationError(
 			context.getNode(),
-			'The App destination needs the App ID and App Secret',
-			'App-level subscriptions are managed with an app access token, made from the App ID and App Secret. Add both to the credential (App Dashboard > App settings > Basic), or choose the Phone Number or Business Account destination.',
+			'The App destination needs the App ID and App Secret in the credential. Add both (App Dashboard > App settings > Basic), or choose the Phone Number or Business Account destination.',
+			'App-level subscriptions are managed with an app access token, made from the App ID and App Secret.',
 		);
 	}
+}
+
+function placeOf(setup: DestinationSetup): CallbackPlace {
+	return {
+		key: `app:${setup.appId}`,
+		label: `The Meta app ${setup.appId}`,
+		alternative:
+			"choose the Phone Number or Business Account destination (they leave the app's one callback alone)",
+		freeTarget: 'the Phone Number or Business Account destination',
+	};
+}
+
+/** Posts the app's subscription: the callback with its verify token, and the fields. */
+async function postSubscription(
+	context: IHookFunctions,
+	setup: DestinationSetup,
+	callbackUrl: string,
+	verifyToken: string,
+	fields: string[],
+	step: string,
+): Promise<void> {
+	await activationRequest(
+		context,
+		{
+			method: 'POST',
+			endpoint: 'appSubscriptions',
+			ids: { appId: setup.appId },
+			qs: { access_token: appAccessToken(setup) },
+			body: {
+				object: APP_SUBSCRIPTION_OBJECT,
+				callback_url: callbackUrl,
+				verify_token: verifyToken,
+				fields: fields.join(','),
+				include_values: true,
+			},
+			authentication: 'none',
+			idempotent: true,
+		},
+		step,
+		APP_HINT,
+		callbackUrl,
+	);
 }
 
 /**
@@ -69,40 +113,23 @@ export const appDestination: WebhookDestination = {
 		const node = this.getNode();
 		assertAppCredential(this, setup);
 		assertCallbackUrl(node, setup);
+		const place = placeOf(setup);
 		const subscription = await readAppSubscription(
 			this,
 			setup,
 			"read the app's webhook subscription",
 		);
 		const current = subscription?.callback_url || undefined;
-		if (current !== undefined && current !== setup.webhookUrl && !setup.replaceExisting) {
-			throw activationError(
-				node,
-				'The Meta app already sends its webhooks to another callback URL',
-				`The app ${setup.appId} delivers WhatsApp Business Account webhooks to ${current}, which is not this trigger. An app has one callback URL, so activating would take every event away from it. Choose the Phone Number or Business Account destination (they leave the app's callback alone), or turn on "Replace Existing Callback" if you are sure.`,
-			);
-		}
+		claimCallback(this, setup, place, current);
 		const existingFields = fieldNames(subscription?.fields);
 		const addedFields = setup.fields.filter((field) => !existingFields.includes(field));
-		await activationRequest(
+		await postSubscription(
 			this,
-			{
-				method: 'POST',
-				endpoint: 'appSubscriptions',
-				ids: { appId: setup.appId },
-				qs: { access_token: appAccessToken(setup) },
-				body: {
-					object: APP_SUBSCRIPTION_OBJECT,
-					callback_url: setup.webhookUrl,
-					verify_token: setup.verifyToken,
-					fields: [...existingFields, ...addedFields].join(','),
-					include_values: true,
-				},
-				authentication: 'none',
-				idempotent: true,
-			},
+			setup,
+			setup.webhookUrl,
+			setup.verifyToken,
+			[...existingFields, ...addedFields],
 			"set the app's webhook subscription",
-			APP_HINT,
 		);
 		const staticData = this.getWorkflowStaticData('node');
 		const previous = readRecord(staticData, setup.webhookUrl);
@@ -112,16 +139,14 @@ export const appDestination: WebhookDestination = {
 			addedFields: [...new Set([...(previous?.addedFields ?? []), ...addedFields])],
 		};
 		staticData[APP_RECORD_PROPERTY] = record as unknown as IDataObject;
-		if (current !== undefined && current !== setup.webhookUrl) {
-			this.logger.warn(
-				`WhatsApp Groups Trigger replaced the app ${setup.appId} callback ${current} (Replace Existing Callback is on).`,
-			);
-		}
+		recordTakeover(this, setup, place, current, { fields: existingFields });
 		return true;
 	},
 
 	async delete(this: IHookFunctions, setup: DestinationSetup) {
 		assertAppCredential(this, setup);
+		const place = placeOf(setup);
+		const test = takeTestRecord(this, setup, place);
 		const staticData = this.getWorkflowStaticData('node');
 		const record = readRecord(staticData, setup.webhookUrl);
 		const subscription = await readAppSubscription(
@@ -142,38 +167,67 @@ export const appDestination: WebhookDestination = {
 			);
 			return true;
 		}
-		const qs: IDataObject = {
-			access_token: appAccessToken(setup),
-			object: APP_SUBSCRIPTION_OBJECT,
-		};
-		if (!record.createdSubscription) {
-			if (record.addedFields.length === 0) {
+		delete staticData[APP_RECORD_PROPERTY];
+		if (record.createdSubscription) {
+			// There was no subscription before: removing it gives the app back as it was.
+			await removeSubscription(this, setup, undefined);
+			return true;
+		}
+		if (test) {
+			const fields = Array.isArray(test.details?.fields) ? (test.details.fields as string[]) : [];
+			await giveBack(this, setup, place, test, {
+				restore: async (previous, verifyToken) =>
+					await postSubscription(
+						this,
+						setup,
+						previous,
+						verifyToken,
+						fields.length > 0 ? fields : setup.fields,
+						'give the app its previous callback back',
+					),
+				// An app's callback goes only with its whole subscription, which others use.
+				remove: async () => {},
+			});
+		}
+		if (record.addedFields.length === 0) {
+			if (!test) {
 				this.logger.info(
 					`WhatsApp Groups Trigger added nothing to the app ${setup.appId} subscription, so it removed nothing. The app's callback still points to ${setup.webhookUrl}.`,
 				);
-				delete staticData[APP_RECORD_PROPERTY];
-				return true;
 			}
-			qs.fields = record.addedFields.join(',');
+			return true;
 		}
-		await activationRequest(
-			this,
-			{
-				method: 'DELETE',
-				endpoint: 'appSubscriptions',
-				ids: { appId: setup.appId },
-				qs,
-				authentication: 'none',
-			},
-			"remove the app's webhook subscription",
-			APP_HINT,
-		);
-		if (!record.createdSubscription) {
+		await removeSubscription(this, setup, record.addedFields);
+		if (!test) {
 			this.logger.warn(
 				`WhatsApp Groups Trigger removed the fields it had added (${record.addedFields.join(', ')}); the app's callback still points to ${setup.webhookUrl}, because the previous callback cannot be restored without its verify token. Set it again in the App Dashboard > WhatsApp > Configuration.`,
 			);
 		}
-		delete staticData[APP_RECORD_PROPERTY];
 		return true;
 	},
 };
+
+/** Deletes the app's subscription: the whole object, or only `fields`. */
+async function removeSubscription(
+	context: IHookFunctions,
+	setup: DestinationSetup,
+	fields: string[] | undefined,
+): Promise<void> {
+	const qs: IDataObject = {
+		access_token: appAccessToken(setup),
+		object: APP_SUBSCRIPTION_OBJECT,
+	};
+	if (fields) qs.fields = fields.join(',');
+	await activationRequest(
+		context,
+		{
+			method: 'DELETE',
+			endpoint: 'appSubscriptions',
+			ids: { appId: setup.appId },
+			qs,
+			authentication: 'none',
+		},
+		"remove the app's webhook subscription",
+		APP_HINT,
+	);
+}

@@ -19,33 +19,47 @@ export function activationError(
 	return new NodeOperationError(node, message, { description });
 }
 
+/** A text as a sentence: trimmed, ending with a full stop unless it already ends a sentence. */
+function asSentence(text: string): string {
+	const trimmed = text.trim();
+	return trimmed === '' || /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 function describeError(error: unknown): string {
 	if (error instanceof Error) {
 		const description = (error as Error & { description?: unknown }).description;
-		return [error.message, typeof description === 'string' ? description : '']
+		return [asSentence(error.message), typeof description === 'string' ? description : '']
 			.filter(Boolean)
 			.join(' ');
 	}
-	return String(error);
+	return asSentence(String(error));
 }
 
+/** n8n's setting for its public webhook address, as n8n 2.40 names it (and older versions did). */
+export const WEBHOOK_URL_SETTING =
+	"n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions)";
+
 /**
- * Turns a Graph failure during activation into a message that says what to fix. Meta answers
- * many setup mistakes with a bare "Invalid parameter"; the step and the destination tell which.
+ * Turns a Graph failure during activation into an error whose message (the text n8n shows) says
+ * what went wrong and what to fix. Meta answers many setup mistakes with a bare "Invalid
+ * parameter"; the step and the destination tell which. `callbackUrl`: the URL a write asked Meta
+ * to verify, named when Meta could not.
  */
 export function explainActivationFailure(
 	node: INode,
 	error: unknown,
 	step: string,
 	parameterHint: string,
+	callbackUrl?: string,
 ): NodeOperationError {
 	const code = metaCodeOf(error);
 	const original = describeError(error);
 	const text = original.toLowerCase();
+	const answered = asSentence(error instanceof Error ? error.message : String(error));
 	let fix: string;
 	if (code === 190) {
 		fix =
-			'The access token is invalid or expired: generate a new system-user token and update the credential.';
+			'Meta refused the access token (invalid or expired): generate a new system-user token and update the credential.';
 	} else if (code === 200 || code === 10 || code === 3) {
 		fix =
 			'The token lacks a permission: give the system user the whatsapp_business_management and whatsapp_business_messaging permissions and access to this account (Business Settings > System users > Assign assets).';
@@ -55,29 +69,32 @@ export function explainActivationFailure(
 		text.includes('verify') ||
 		text.includes('challenge')
 	) {
-		fix =
-			"Meta could not verify the callback URL: it calls the URL with a GET request before accepting it, so n8n must be reachable from the internet at this address over HTTPS with a valid certificate (set n8n's WEBHOOK_URL to the public address; a tunnel works for testing), and nothing in front of n8n may block or rewrite the request.";
+		fix = `Meta could not verify the callback URL${callbackUrl ? ` ${callbackUrl}` : ''} (it calls it with a GET request first): make n8n reachable there from the internet over HTTPS with a valid certificate by setting ${WEBHOOK_URL_SETTING} to n8n's public address (a tunnel works for testing), with nothing in front of n8n blocking the request.`;
 	} else if (code === 100) {
-		fix = parameterHint;
+		fix = `${answered} ${parameterHint}`;
 	} else {
-		fix = "See Meta's message above.";
+		fix = answered;
 	}
-	return new NodeOperationError(node, `WhatsApp Groups Trigger could not ${step}`, {
-		description: `${original} What to fix: ${fix}`,
+	return new NodeOperationError(node, `WhatsApp Groups Trigger could not ${step}. ${fix}`, {
+		description: `What failed: ${original}`,
 	});
 }
 
-/** Runs a Graph call during activation, explaining any failure. */
+/**
+ * Runs a Graph call during activation, explaining any failure. `callbackUrl`: the URL the call
+ * asks Meta to verify, if any.
+ */
 export async function activationRequest<T>(
 	context: IHookFunctions,
 	request: GraphRequest,
 	step: string,
 	parameterHint: string,
+	callbackUrl?: string,
 ): Promise<T> {
 	try {
 		return await callGraph<T>(context, request);
 	} catch (error) {
-		throw explainActivationFailure(context.getNode(), error, step, parameterHint);
+		throw explainActivationFailure(context.getNode(), error, step, parameterHint, callbackUrl);
 	}
 }
 
@@ -90,29 +107,29 @@ export function assertCallbackUrl(node: INode, setup: DestinationSetup, maxLengt
 	} catch (error) {
 		throw activationError(
 			node,
-			'The trigger has no valid webhook URL',
-			`n8n gave "${url}" (${(error as Error).message}). Check n8n's WEBHOOK_URL setting.`,
+			`n8n gave this trigger "${url}", which is not a valid URL. Check ${WEBHOOK_URL_SETTING}.`,
+			(error as Error).message,
 		);
 	}
 	if (setup.requirePublicHttps && parsed.protocol !== 'https:') {
 		throw activationError(
 			node,
-			'Meta only sends webhooks to HTTPS URLs',
-			`This trigger's URL is ${url}. Set n8n's WEBHOOK_URL to a public https:// address (a tunnel works for testing) and activate again.`,
+			`Meta only sends webhooks to HTTPS URLs, and this trigger's URL is ${url}. Set ${WEBHOOK_URL_SETTING} to n8n's public https:// address (a tunnel works for testing) and activate again.`,
+			'Meta verifies the callback URL with a GET request before it accepts it, and delivers only over HTTPS with a valid certificate.',
 		);
 	}
 	if (setup.requirePublicHttps && /^(localhost|127\.|0\.0\.0\.0|\[::1\])/.test(parsed.hostname)) {
 		throw activationError(
 			node,
-			'Meta cannot reach a localhost URL',
-			`This trigger's URL is ${url}. Set n8n's WEBHOOK_URL to the public address of this n8n (a tunnel works for testing).`,
+			`Meta cannot reach this trigger's URL ${url} on this machine. Set ${WEBHOOK_URL_SETTING} to n8n's public address (a tunnel works for testing) and activate again.`,
+			'Meta verifies the callback URL with a GET request from the internet before it accepts it.',
 		);
 	}
 	if (maxLength !== undefined && url.length > maxLength) {
 		throw activationError(
 			node,
-			`The webhook URL is longer than the ${maxLength} characters Meta accepts for an override`,
-			`This trigger's URL has ${url.length} characters. Use a shorter WEBHOOK_URL or webhook path, or choose the App destination.`,
+			`This trigger's URL has ${url.length} characters, more than the ${maxLength} Meta accepts for an override. Set ${WEBHOOK_URL_SETTING} to a shorter address, or choose the App destination.`,
+			`The URL is ${url}.`,
 		);
 	}
 }
@@ -171,8 +188,8 @@ export async function assertAppSubscribedToFields(
 	if (!subscription || missing.length > 0) {
 		throw activationError(
 			context.getNode(),
-			`The Meta app is not subscribed to the webhook fields ${missing.join(', ')}`,
-			`Overrides only redirect webhooks the app is subscribed to. In the App Dashboard > WhatsApp > Configuration (Webhook fields), subscribe ${missing.join(', ')}${subscription ? '' : ' (the app needs a callback URL there first; any URL you control works)'}, or choose the App destination, which subscribes them itself.`,
+			`The Meta app is not subscribed to the webhook fields ${missing.join(', ')}, so no such events would arrive. Subscribe them in the App Dashboard > WhatsApp > Configuration > Webhook fields${subscription ? '' : ' (after setting a callback URL there; any URL you control works)'}, or choose the App destination, which subscribes them itself.`,
+			'Overrides only redirect the webhooks the app is subscribed to.',
 		);
 	}
 }

@@ -20,8 +20,8 @@ export const manualDestination: WebhookDestination = {
 		if (setup.verifyToken.length < MANUAL_TOKEN_MIN_LENGTH) {
 			throw activationError(
 				this.getNode(),
-				`The verify token must have at least ${MANUAL_TOKEN_MIN_LENGTH} characters`,
-				'Meta sends it back when it verifies the URL; a short token could be guessed. Use a long random string and paste the same value into the App Dashboard > WhatsApp > Configuration.',
+				`The verify token must have at least ${MANUAL_TOKEN_MIN_LENGTH} characters. Enter a long random string in Verify Token and paste the same value into the App Dashboard > WhatsApp > Configuration.`,
+				'Meta sends it back when it verifies the URL; a short token could be guessed.',
 			);
 		}
 		this.logger.info(

@@ -10,10 +10,21 @@ import {
 	OVERRIDE_URL_MAX_LENGTH,
 	readSubscribedApps,
 } from './common';
+import type { CallbackPlace } from './takeover';
+import { claimCallback, giveBack, recordTakeover, takeTestRecord } from './takeover';
 import type { DestinationSetup, WebhookDestination } from './types';
 
 const PHONE_HINT =
 	'Check that the business phone number ID belongs to the WhatsApp Business Account in the credential and that the token can manage it.';
+
+function placeOf(setup: DestinationSetup): CallbackPlace {
+	return {
+		key: `phoneNumber:${setup.phoneNumberId}`,
+		label: `The phone number ${setup.phoneNumberId}`,
+		alternative: 'choose another number or destination',
+		freeTarget: 'a number without an override callback',
+	};
+}
 
 /** The phone number's own override callback, if one is set. */
 async function readPhoneOverride(
@@ -56,6 +67,7 @@ async function writePhoneOverride(
 		},
 		step,
 		PHONE_HINT,
+		callbackUrl || undefined,
 	);
 }
 
@@ -73,19 +85,14 @@ export const phoneNumberDestination: WebhookDestination = {
 		if (!setup.phoneNumberId) {
 			throw activationError(
 				node,
-				'No business phone number chosen',
-				'Choose the Business Phone Number the trigger listens to.',
+				'No business phone number chosen. Choose the Business Phone Number the trigger listens to.',
+				'The Phone Number destination sets the override callback of that number.',
 			);
 		}
 		assertCallbackUrl(node, setup, OVERRIDE_URL_MAX_LENGTH);
+		const place = placeOf(setup);
 		const current = await readPhoneOverride(this, setup);
-		if (current !== undefined && current !== setup.webhookUrl && !setup.replaceExisting) {
-			throw activationError(
-				node,
-				'Another callback URL is already set on this phone number',
-				`The phone number ${setup.phoneNumberId} sends its webhooks to ${current}, which is not this trigger. Activating would take those events away from it. Remove that override first, choose another destination, or turn on "Replace Existing Callback" if you are sure.`,
-			);
-		}
+		claimCallback(this, setup, place, current);
 		const apps = await readSubscribedApps(
 			this,
 			setup,
@@ -94,8 +101,8 @@ export const phoneNumberDestination: WebhookDestination = {
 		if (apps.length === 0 || (setup.appId && !findOwnApp(apps, setup))) {
 			throw activationError(
 				node,
-				'The Meta app is not subscribed to the WhatsApp Business Account',
-				`Without that subscription Meta sends no webhooks at all. Subscribe it once (POST /${setup.businessAccountId}/subscribed_apps, or WhatsApp Manager), or choose the Business Account destination, which subscribes the app itself.`,
+				`The Meta app is not subscribed to the WhatsApp Business Account ${setup.businessAccountId}, so Meta sends it no webhooks at all. Subscribe it once (POST /${setup.businessAccountId}/subscribed_apps, or WhatsApp Manager), or choose the Business Account destination, which subscribes it itself.`,
+				'A phone number override only redirects the webhooks the app receives for the account.',
 			);
 		}
 		await assertAppSubscribedToFields(this, setup);
@@ -106,15 +113,13 @@ export const phoneNumberDestination: WebhookDestination = {
 			setup.verifyToken,
 			'set the phone number override callback',
 		);
-		if (current !== undefined && current !== setup.webhookUrl) {
-			this.logger.warn(
-				`WhatsApp Groups Trigger replaced the phone number ${setup.phoneNumberId} callback ${current} (Replace Existing Callback is on).`,
-			);
-		}
+		recordTakeover(this, setup, place, current);
 		return true;
 	},
 
 	async delete(this: IHookFunctions, setup: DestinationSetup) {
+		const place = placeOf(setup);
+		const record = takeTestRecord(this, setup, place);
 		const current = await readPhoneOverride(this, setup);
 		if (current !== setup.webhookUrl) {
 			this.logger.info(
@@ -122,14 +127,25 @@ export const phoneNumberDestination: WebhookDestination = {
 			);
 			return true;
 		}
-		// An empty override removes it; Meta then routes to the account override or the app.
-		await writePhoneOverride(
-			this,
-			setup,
-			'',
-			undefined,
-			'remove the phone number override callback',
-		);
+		await giveBack(this, setup, place, record, {
+			restore: async (previous, verifyToken) =>
+				await writePhoneOverride(
+					this,
+					setup,
+					previous,
+					verifyToken,
+					'give the phone number its previous override callback back',
+				),
+			// An empty override removes it; Meta then routes to the account override or the app.
+			remove: async () =>
+				await writePhoneOverride(
+					this,
+					setup,
+					'',
+					undefined,
+					'remove the phone number override callback',
+				),
+		});
 		return true;
 	},
 };

@@ -17,6 +17,12 @@ export interface TriggerCredentials {
 export interface DestinationSetup {
 	webhookUrl: string;
 	verifyToken: string;
+	/**
+	 * The verify token this package registers for a URL (derived from the URL and the credential's
+	 * secret, so the token of any WhatsApp Groups Trigger's URL on this app is known from the URL
+	 * alone). Used to give a callback back after a test registration.
+	 */
+	verifyTokenOf(url: string): string;
 	/** The user allowed replacing a callback that is not this trigger's. */
 	replaceExisting: boolean;
 	/** Meta webhook fields the selected events arrive on. */

@@ -142,6 +142,7 @@ async function performRequest(options, extraHeaders = {}, recorded) {
  * @property {string} [webhookUrl] What getNodeWebhookUrl('default') answers.
  * @property {IDataObject} [staticData] The node's static data (shared object, so callers can look at it afterwards).
  * @property {Partial<INode>} [node]
+ * @property {string} [mode] What getMode() answers: n8n runs a trigger's webhook methods with 'trigger' for a published workflow and 'manual' for "Listen for test event" (create, checkExists). Default 'trigger'.
  */
 
 /** @param {Record<string, unknown>} parameters */
@@ -211,8 +212,8 @@ function createHookContext(options = {}) {
 			getNodeWebhookUrl: () => options.webhookUrl,
 			getWebhookName: () => 'default',
 			getWorkflowStaticData: () => staticData,
-			getMode: () => 'trigger',
-			getActivationMode: () => 'activate',
+			getMode: () => options.mode ?? 'trigger',
+			getActivationMode: () => (options.mode === 'manual' ? 'manual' : 'activate'),
 			logger,
 			helpers: requestHelpers(credentials, credentialType, requests),
 		})
