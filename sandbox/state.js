@@ -11,9 +11,10 @@
  *               messages), with lookups, cursor paging and input validation
  *   sim/        what WhatsApp users and WhatsApp itself do (join, leave, write, suspend), seeding,
  *               and the fault injector
- *   webhooks/   where webhooks go (app, WABA and phone-number destinations) and their signed
- *               delivery
- *   http/       the HTTP server: the Graph API route table, the /_sandbox control table, errors
+ *   webhooks/   where webhooks go (app, WABA and phone-number destinations, a number's 360dialog
+ *               webhook) and their delivery (signed, or with 360dialog's registered headers)
+ *   http/       the HTTP server: the Graph API route table, 360dialog's route table, the /_sandbox
+ *               control table, errors
  *
  * The methods below are the state's public face for tests, the bench and `npm run dev`: IDs,
  * timers, dump(), and one-line delegations to the modules.
@@ -75,7 +76,11 @@ class Sandbox {
 				verified_name: 'Sandbox Business Support',
 			},
 		];
-		for (const config of phoneConfigs) {
+		/** @type {Map<string, string>} 360dialog API key → phone number ID */
+		this.d360Keys = new Map();
+		for (const [index, config] of phoneConfigs.entries()) {
+			const d360Key = config.d360_api_key ?? `sandbox-360dialog-key-${index + 1}`;
+			this.d360Keys.set(d360Key, config.id);
 			this.phones.set(config.id, {
 				id: config.id,
 				display_phone_number: config.display_phone_number,
@@ -84,6 +89,8 @@ class Sandbox {
 				groups_eligible: config.groups_eligible ?? true,
 				group_creation_disabled: config.group_creation_disabled ?? false,
 				override: null,
+				d360_api_key: d360Key,
+				d360_webhook: null,
 			});
 		}
 		/** @type {Map<string, Group>} */

@@ -18,6 +18,15 @@
  * @property {string} [quality_rating]
  * @property {boolean} [groups_eligible]  false → 131215 on every group call
  * @property {boolean} [group_creation_disabled]  true → 131214 on create
+ * @property {string} [d360_api_key]  its 360dialog API key (default sandbox-360dialog-key-<n>, n counting numbers from 1)
+ */
+
+/**
+ * The number's 360dialog webhook (POST /v1/configs/webhook): where 360dialog sends its events, and
+ * the headers each delivery carries.
+ * @typedef {object} D360Webhook
+ * @property {string} url
+ * @property {Record<string, string>} headers
  */
 
 /**
@@ -29,6 +38,8 @@
  * @property {boolean} groups_eligible
  * @property {boolean} group_creation_disabled
  * @property {{ uri: string, verify_token: string } | null} override
+ * @property {string} d360_api_key  the number's 360dialog API key
+ * @property {D360Webhook | null} d360_webhook  set: every webhook of the number goes there, unsigned
  */
 
 /**
@@ -193,7 +204,8 @@
  * @property {string} [reason]
  * @property {number} attempts
  * @property {number[]} response_statuses
- * @property {string} signature
+ * @property {string | null} signature  X-Hub-Signature-256 (null: a 360dialog delivery, unsigned)
+ * @property {Record<string, string>} [headers]  a 360dialog delivery's registered headers
  * @property {WebhookDelivery} body
  * @property {string} created_at
  */
@@ -236,6 +248,7 @@
  * @property {Record<string, unknown>} params  query (without access_token) overlaid by the body
  * @property {import('./body').ParsedBody} body
  * @property {'user' | 'app'} tokenKind
+ * @property {string} [phoneId]  the number whose 360dialog API key authenticated the call
  * @property {boolean} partial  a "partial" fault fired for this request
  */
 

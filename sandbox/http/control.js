@@ -196,7 +196,13 @@ function config(sb) {
 		access_token: sb.token,
 		waba_id: sb.wabaId,
 		phone_number_id: phones[0]?.id,
-		phone_numbers: phones.map((p) => ({ id: p.id, display_phone_number: p.display_phone_number })),
+		phone_numbers: phones.map((p) => ({
+			id: p.id,
+			display_phone_number: p.display_phone_number,
+			d360_api_key: p.d360_api_key,
+		})),
+		/** The Base URL of a 360dialog credential (paths without a version, D360-API-KEY header). */
+		d360_base_url: sb.baseUrl,
 		app_id: sb.appId,
 		app_secret: sb.appSecret,
 		app_access_token: `${sb.appId}|${sb.appSecret}`,

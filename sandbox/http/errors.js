@@ -4,8 +4,8 @@
 /**
  * Errors as the sandbox answers them. GraphError carries Meta's error body and HTTP status;
  * waError() builds one for a WhatsApp code the way Meta shapes it, itemError() the per-item error
- * of failed_* arrays and webhooks. ControlError is the sandbox's own /_sandbox endpoints' error
- * (a status and a plain message).
+ * of failed_* arrays and webhooks. D360Error is 360dialog's own `{"error": "…"}`. ControlError is
+ * the sandbox's own /_sandbox endpoints' error (a status and a plain message).
  */
 
 /** @typedef {import('../../nodes/shared/types').GraphErrorDetail} GraphErrorDetail */
@@ -108,6 +108,26 @@ function itemError(code, details, message, title) {
 	};
 }
 
+/**
+ * An error of 360dialog's own layer (its API key, its configuration endpoints), which is not
+ * Meta's shape: `{"error": "<text>"}` as 360dialog's API reference documents it (utils.ErrorResp).
+ */
+class D360Error extends Error {
+	/**
+	 * @param {number} status
+	 * @param {string} message
+	 */
+	constructor(status, message) {
+		super(message);
+		this.status = status;
+	}
+
+	/** The body 360dialog answers. */
+	get body() {
+		return { error: this.message };
+	}
+}
+
 /** An error of the sandbox's control endpoints (/_sandbox/…): a status and a message. */
 class ControlError extends Error {
 	/**
@@ -120,4 +140,4 @@ class ControlError extends Error {
 	}
 }
 
-module.exports = { CODES, GraphError, waError, itemError, ControlError };
+module.exports = { CODES, GraphError, waError, itemError, ControlError, D360Error };

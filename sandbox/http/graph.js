@@ -12,7 +12,7 @@
  * the call into a model call (model/, webhooks/) and answers its result.
  *
  * Another API dialect (other paths, another auth header) is another dialect object like
- * GRAPH_DIALECT with its own table; http/handler.js tries each in turn.
+ * GRAPH_DIALECT with its own table (360dialog's: http/d360.js); http/handler.js tries each in turn.
  */
 const { GraphError, waError } = require('./errors');
 const groupsModel = require('../model/groups');
@@ -348,7 +348,7 @@ const GRAPH_DIALECT = {
 		segments.length > 0 && /^v\d+\.\d+$/.test(segments[0])
 			? { version: segments[0], parts: segments.slice(1) }
 			: undefined,
-	authenticate,
+	authenticate: (sb, req, query) => ({ tokenKind: authenticate(sb, req, query) }),
 	dispatch: dispatchGraph,
 };
 

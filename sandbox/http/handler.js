@@ -3,14 +3,16 @@
 
 /**
  * The sandbox's HTTP handler. /_sandbox/… goes to the control table (http/control.js); every
- * other path must belong to an API dialect (today one: Meta's Graph API, http/graph.js). A
- * dialect's request is authenticated, its parameters parsed (query overlaid by the body), the
- * fault injector applied, and the dialect's route table answers; errors get Meta's shapes.
+ * other path must belong to an API dialect: Meta's Graph API (http/graph.js) or 360dialog's
+ * hosted Cloud API (http/d360.js). A dialect's request is authenticated, its parameters parsed
+ * (query overlaid by the body), the fault injector applied, and the dialect's route table answers;
+ * errors get Meta's shapes, or 360dialog's own for its own layer.
  */
 const { parseBody } = require('../body');
 const { parseMaybeJson } = require('../util');
-const { GraphError, ControlError, waError } = require('./errors');
+const { GraphError, ControlError, D360Error, waError } = require('./errors');
 const { GRAPH_DIALECT } = require('./graph');
+const { D360_DIALECT } = require('./d360');
 const { dispatchControl } = require('./control');
 const { applyFaults, serverError } = require('../sim/faults');
 
@@ -26,12 +28,12 @@ const { applyFaults, serverError } = require('../sim/faults');
  * @typedef {object} Dialect
  * @property {string} name
  * @property {(segments: string[]) => { version: string, parts: string[] } | undefined} match  the path's segments → the version and the segments below it, or undefined when the path is not this dialect's
- * @property {(sb: Sandbox, req: IncomingMessage, query: URLSearchParams) => GraphCall['tokenKind']} authenticate  throws when the caller is not allowed in
+ * @property {(sb: Sandbox, req: IncomingMessage, query: URLSearchParams) => { tokenKind: GraphCall['tokenKind'], phoneId?: string }} authenticate  who calls (and, for a per-number key, its number); throws when the caller is not allowed in
  * @property {(sb: Sandbox, call: GraphCall) => Promise<RouteResult>} dispatch
  */
 
 /** @type {Dialect[]} */
-const DIALECTS = [GRAPH_DIALECT];
+const DIALECTS = [GRAPH_DIALECT, D360_DIALECT];
 
 /**
  * @param {ServerResponse} res
@@ -76,6 +78,10 @@ function createHandler(sb) {
 			}
 			if (error instanceof GraphError) {
 				sendGraphError(sb, res, error);
+				return;
+			}
+			if (error instanceof D360Error) {
+				sendJson(res, error.status, error.body);
 				return;
 			}
 			if (error instanceof ControlError) {
@@ -130,7 +136,7 @@ async function handle(sb, req, res) {
 	}
 	const { dialect, version, parts } = matched;
 
-	const tokenKind = dialect.authenticate(sb, req, url.searchParams);
+	const { tokenKind, phoneId } = dialect.authenticate(sb, req, url.searchParams);
 	const body = await parseBody(req);
 	if (body.error) throw waError(100, `Invalid request body: ${body.error}`);
 	/** @type {Record<string, unknown>} */
@@ -151,6 +157,7 @@ async function handle(sb, req, res) {
 		tokenKind,
 		partial,
 	};
+	if (phoneId !== undefined) call.phoneId = phoneId;
 	const result = await dialect.dispatch(sb, call);
 	sb.log(`${method} ${url.pathname} → ${result.status ?? 200}`);
 	if (errorAfter) throw serverError(errorAfter);

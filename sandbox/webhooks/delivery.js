@@ -5,6 +5,8 @@
  * Webhook delivery: Meta's envelope built around a change, routed to its destination, signed with
  * the app secret (X-Hub-Signature-256, and the legacy SHA-1 X-Hub-Signature), queued so deliveries
  * arrive in the order they were produced, retried, and recorded for /_sandbox/deliveries.
+ * A number with a 360dialog webhook gets every webhook there instead: the same envelope, unsigned,
+ * carrying the headers registered with it.
  * Also the hand-made webhooks and redeliveries the control endpoints send for trigger tests.
  */
 const crypto = require('node:crypto');
@@ -64,14 +66,18 @@ function rawRequest(url, method, body, headers, timeoutMs) {
 }
 
 /**
- * Where a webhook for this number and field goes: phone override → WABA override → app
- * callback; nowhere unless the app subscribed to the field and to the WABA.
+ * Where a webhook for this number and field goes: the number's 360dialog webhook when it has one
+ * (every field: 360dialog owns the app, and the sandbox takes it as subscribed to all of them;
+ * `headers` are the registered ones), else phone override → WABA override → app callback, nowhere
+ * unless the app subscribed to the field and to the WABA.
  * @param {Sandbox} sb
  * @param {string} phoneId
  * @param {string} field
- * @returns {{ url: string | null, reason?: string }}
+ * @returns {{ url: string | null, reason?: string, headers?: Record<string, string> }}
  */
 function route(sb, phoneId, field) {
+	const d360 = lookups.phone(sb, phoneId)?.d360_webhook;
+	if (d360) return { url: d360.url, headers: { ...d360.headers } };
 	if (!sb.appSubscription)
 		return { url: null, reason: 'the app has no whatsapp_business_account subscription' };
 	if (!sb.appSubscription.fields.includes(field))
@@ -129,8 +135,11 @@ function emit(sb, phoneId, field, parts) {
 		entry: [{ id: sb.wabaId, changes: [{ value, field }] }],
 	};
 	const raw = JSON.stringify(body);
-	const signature = `sha256=${crypto.createHmac('sha256', sb.appSecret).update(raw).digest('hex')}`;
-	const { url, reason } = route(sb, phoneId, field);
+	const { url, reason, headers } = route(sb, phoneId, field);
+	// 360dialog signs nothing a client could check: its deliveries carry the registered headers.
+	const signature = headers
+		? null
+		: `sha256=${crypto.createHmac('sha256', sb.appSecret).update(raw).digest('hex')}`;
 	/** @type {DeliveryRecord} */
 	const record = {
 		id: ++sb.deliverySeq,
@@ -144,6 +153,7 @@ function emit(sb, phoneId, field, parts) {
 		body,
 		created_at: new Date().toISOString(),
 	};
+	if (headers) record.headers = headers;
 	if (reason) record.reason = reason;
 	sb.deliveries.push(record);
 	if (sb.deliveries.length > 2000) sb.deliveries.splice(0, sb.deliveries.length - 2000);
@@ -162,12 +172,16 @@ function emit(sb, phoneId, field, parts) {
  * @param {string} raw
  */
 async function deliver(sb, record, raw) {
-	const headers = {
-		'content-type': 'application/json',
-		'user-agent': 'facebookexternalua',
-		'x-hub-signature-256': record.signature,
-		'x-hub-signature': `sha1=${crypto.createHmac('sha1', sb.appSecret).update(raw).digest('hex')}`,
-	};
+	/** @type {Record<string, string>} */
+	const headers = { 'content-type': 'application/json' };
+	if (record.signature === null) {
+		Object.assign(headers, record.headers ?? {});
+	} else {
+		headers['user-agent'] = 'facebookexternalua';
+		headers['x-hub-signature-256'] = record.signature;
+		headers['x-hub-signature'] =
+			`sha1=${crypto.createHmac('sha1', sb.appSecret).update(raw).digest('hex')}`;
+	}
 	for (let attempt = 1; attempt <= sb.deliveryAttempts; attempt++) {
 		record.attempts = attempt;
 		try {
@@ -197,6 +211,8 @@ async function deliver(sb, record, raw) {
  * Sends one webhook right now, outside the normal flow (for trigger tests): a Meta-shaped
  * change built from `field` and `value`, or a raw `body`; signed validly, wrongly, or not at
  * all; to the routed destination or to `url`. One attempt; answers what the endpoint said.
+ * To a number's 360dialog webhook, `signature` says the same of its registered headers: sent as
+ * registered (valid), with other values (invalid), or left out (missing).
  * @param {Sandbox} sb
  * @param {Record<string, unknown>} input
  */
@@ -235,20 +251,28 @@ async function sendWebhook(sb, input) {
 			],
 		});
 	}
-	const url = optString(input.url) ?? route(sb, phoneId, field).url;
-	if (!url)
-		throw new ControlError(409, `No destination for ${field}: ${route(sb, phoneId, field).reason}`);
+	const routed = route(sb, phoneId, field);
+	const url = optString(input.url) ?? routed.url;
+	if (!url) throw new ControlError(409, `No destination for ${field}: ${routed.reason}`);
 	const mode = optString(input.signature) ?? 'valid';
-	/** @type {Record<string, string>} */
-	const headers = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua' };
-	if (mode === 'valid')
-		headers['x-hub-signature-256'] =
-			`sha256=${crypto.createHmac('sha256', sb.appSecret).update(raw).digest('hex')}`;
-	else if (mode === 'invalid')
-		headers['x-hub-signature-256'] =
-			`sha256=${crypto.createHmac('sha256', 'not-the-app-secret').update(raw).digest('hex')}`;
-	else if (mode !== 'missing')
+	if (!['valid', 'invalid', 'missing'].includes(mode))
 		throw new ControlError(400, 'signature must be valid, invalid or missing');
+	// To the number's 360dialog webhook (not to a given url): its headers instead of a signature.
+	const d360Headers = optString(input.url) ? undefined : routed.headers;
+	/** @type {Record<string, string>} */
+	const headers = { 'content-type': 'application/json' };
+	if (d360Headers) {
+		for (const [name, value] of Object.entries(d360Headers)) {
+			if (mode === 'valid') headers[name] = value;
+			else if (mode === 'invalid') headers[name] = `not-${value}`;
+		}
+	} else {
+		headers['user-agent'] = 'facebookexternalua';
+		const key = mode === 'valid' ? sb.appSecret : 'not-the-app-secret';
+		if (mode !== 'missing')
+			headers['x-hub-signature-256'] =
+				`sha256=${crypto.createHmac('sha256', key).update(raw).digest('hex')}`;
+	}
 	try {
 		const response = await rawRequest(url, 'POST', Buffer.from(raw), headers, sb.deliveryTimeoutMs);
 		return {
@@ -275,6 +299,7 @@ function redeliver(sb, id) {
 	if (!record) throw new ControlError(404, `No delivery ${id}`);
 	const url = record.url ?? route(sb, record.phone_number_id, record.field).url;
 	if (!url) throw new ControlError(409, `No destination for ${record.field}`);
+	// A redelivery goes out as the delivery did: signed, or with the headers it carried.
 	/** @type {DeliveryRecord} */
 	const copy = {
 		...record,

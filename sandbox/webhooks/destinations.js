@@ -8,7 +8,7 @@
  */
 const http = require('node:http');
 
-const { waError } = require('../http/errors');
+const { waError, D360Error } = require('../http/errors');
 const { optString, parseFields } = require('../model/validate');
 const { rawRequest } = require('./delivery');
 const lookups = require('../model/lookups');
@@ -228,7 +228,69 @@ function phoneWebhookConfiguration(sb, phoneId) {
 	return config;
 }
 
+/** Loopback hosts, where the sandbox lets a URL carry a port (360dialog refuses any port). */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * POST /v1/configs/webhook {url, headers?} with the number's 360dialog key: replaces the number's
+ * webhook. 360dialog documents no verification request, and refuses an underscore or a port in
+ * the URL's host ("Webhook URLs or headers for Cloud API does not support '_' (underscore) or
+ * ':xxxx' (port) in (sub)domain names"); the sandbox allows a port on loopback hosts only, so that
+ * a local n8n can register, and refuses an underscore in header names too.
+ * @param {Sandbox} sb
+ * @param {string} phoneId
+ * @param {Record<string, unknown>} params
+ * @returns {import('../types').D360Webhook}
+ */
+function setD360Webhook(sb, phoneId, params) {
+	const phone = /** @type {PhoneState} */ (lookups.phone(sb, phoneId));
+	const url = typeof params.url === 'string' ? params.url.trim() : '';
+	if (!url) throw new D360Error(400, 'url is required');
+	/** @type {URL} */
+	let target;
+	try {
+		target = new URL(url);
+	} catch {
+		throw new D360Error(400, `Invalid webhook URL ${url}`);
+	}
+	if (target.protocol !== 'https:' && target.protocol !== 'http:')
+		throw new D360Error(400, 'The webhook URL must be http or https');
+	if (target.hostname.includes('_'))
+		throw new D360Error(400, 'Webhook URLs do not support "_" (underscore) in domain names');
+	if (target.port !== '' && !LOOPBACK.has(target.hostname))
+		throw new D360Error(400, 'Webhook URLs do not support a port (":xxxx") in domain names');
+	const headers = params.headers ?? {};
+	if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+		throw new D360Error(400, 'headers must be an object of header names and values');
+	/** @type {Record<string, string>} */
+	const clean = {};
+	for (const [name, value] of Object.entries(headers)) {
+		if (!/^[A-Za-z0-9-]+$/.test(name))
+			throw new D360Error(400, `Invalid header name ${JSON.stringify(name)}`);
+		if (typeof value !== 'string' || /[\r\n]/.test(value))
+			throw new D360Error(400, `Invalid value for header ${name}`);
+		clean[name] = value;
+	}
+	phone.d360_webhook = { url, headers: clean };
+	return { url, headers: { ...clean } };
+}
+
+/**
+ * GET /v1/configs/webhook: the number's webhook, `{}` when none is set (360dialog's answer for a
+ * number without one is not documented).
+ * @param {Sandbox} sb
+ * @param {string} phoneId
+ * @returns {Partial<import('../types').D360Webhook>}
+ */
+function d360WebhookConfig(sb, phoneId) {
+	const phone = /** @type {PhoneState} */ (lookups.phone(sb, phoneId));
+	const webhook = phone.d360_webhook;
+	return webhook ? { url: webhook.url, headers: { ...webhook.headers } } : {};
+}
+
 module.exports = {
+	setD360Webhook,
+	d360WebhookConfig,
 	verifyCallback,
 	subscribeApp,
 	listAppSubscriptions,

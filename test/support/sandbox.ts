@@ -32,6 +32,9 @@ export const PHONE = defaultPhone;
 export const PHONE2 = secondPhone;
 export const APP = defaults.appId;
 export const SECRET = defaults.appSecret;
+/** The 360dialog API keys of the two numbers (one key per number). */
+export const D360_KEY = defaults.phones.get(defaultPhone)!.d360_api_key;
+export const D360_KEY2 = defaults.phones.get(secondPhone)!.d360_api_key;
 /** An app access token as Meta forms it: "<app id>|<app secret>". */
 export const APP_TOKEN = `${APP}|${SECRET}`;
 
@@ -53,6 +56,20 @@ export function graphApi(sandbox: RunningSandbox, version = 'v26.0'): Api {
 		const token = opts.token === undefined ? TOKEN : opts.token;
 		if (token !== null) headers.authorization = `Bearer ${token}`;
 		return request(`${sandbox.url}/${version}${path}`, {
+			method,
+			headers,
+			json: opts.raw === undefined ? body : undefined,
+			body: opts.raw,
+		});
+	};
+}
+
+/** Calls the sandbox in 360dialog's dialect (path without version) with a number's API key. */
+export function d360Api(sandbox: RunningSandbox, key: string | null = D360_KEY): Api {
+	return async (method, path, body, opts = {}) => {
+		const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+		if (key !== null) headers['d360-api-key'] = key;
+		return request(`${sandbox.url}${path}`, {
 			method,
 			headers,
 			json: opts.raw === undefined ? body : undefined,
