@@ -947,6 +947,168 @@ test('example "approve join requests" waits for a moderator, then approves or re
 	assert.equal(g.join_requests.length, 0);
 });
 
+// ------------------------------------------------- "Listen for test event" and activation errors
+
+/**
+ * What the editor sends for "Listen for test event" on a trigger (n8n 2.40: POST
+ * /rest/workflows/:id/run; n8n answers once the trigger's create has run).
+ * @param {string} workflowId
+ * @param {string} nodeName
+ */
+const listenForTestEvent = (workflowId, nodeName) =>
+	ctx.rest.request('POST', `/workflows/${workflowId}/run`, {
+		triggerToStartFrom: { name: nodeName },
+		destinationNode: { nodeName, mode: 'inclusive' },
+	});
+
+/**
+ * The error n8n's REST API returns for a request (its `message` is what the editor shows).
+ * @param {Promise<unknown>} request
+ */
+async function restError(request) {
+	const error = await request.then(
+		(/** @type {unknown} */ value) =>
+			assert.fail(`n8n accepted the request: ${JSON.stringify(value).slice(0, 300)}`),
+		(/** @type {any} */ e) => e,
+	);
+	assert.ok(error.status >= 400, String(error));
+	return /** @type {{message: string}} */ (error.body);
+}
+
+/**
+ * Publishes a workflow whose one trigger cannot register, and returns n8n's error for it. n8n 2.40
+ * publishes in the background: the request answers at once, and the trigger's error becomes the
+ * publication status's errorMessage (the text of the editor's "failed to activate" message).
+ * @param {string} workflowId
+ */
+async function publicationError(workflowId) {
+	await ctx.rest.activate(workflowId);
+	const status = await waitFor(
+		async () => {
+			const s = await ctx.rest.request('GET', `/workflows/${workflowId}/publication-status`);
+			return s.status === 'failed' ? s : undefined;
+		},
+		60_000,
+		`the publication of ${workflowId} to fail`,
+	);
+	assert.equal(status.triggers.length, 1, JSON.stringify(status));
+	return /** @type {string} */ (status.triggers[0].errorMessage);
+}
+
+test('listening for a test event on the published welcome example takes its number over and gives it back; the published workflow runs again', async () => {
+	const workflow = ctx.examples['welcome-new-participants'];
+	const node = workflow.nodes[0];
+	const welcomeUrl = triggerUrl(node.webhookId);
+	const testUrl = `${ctx.n8n.baseUrl}/webhook-test/${node.webhookId}/webhook`;
+	const published = overrideOf(PHONE_WELCOME);
+	assert.equal(published?.uri, welcomeUrl);
+	/** @param {string} mode */
+	const runs = async (mode) =>
+		(await ctx.rest.executions(workflow.id)).filter((/** @type {any} */ e) => e.mode === mode);
+
+	// Stopped from the editor (DELETE /rest/test-webhook/:id).
+	assert.deepEqual(await listenForTestEvent(workflow.id, node.name), { waitingForWebhook: true });
+	assert.equal(overrideOf(PHONE_WELCOME)?.uri, testUrl, 'the test URL listens');
+	await ctx.rest.request('DELETE', `/test-webhook/${workflow.id}`);
+	await waitFor(
+		() => overrideOf(PHONE_WELCOME)?.uri === welcomeUrl,
+		30_000,
+		'the published override back after the test was stopped',
+	);
+	assert.equal(overrideOf(PHONE_WELCOME)?.verify_token, published.verify_token);
+
+	// Ended by a real event: it runs the test, then the number goes back to the published workflow.
+	const manualBefore = (await runs('manual')).length;
+	assert.deepEqual(await listenForTestEvent(workflow.id, node.name), { waitingForWebhook: true });
+	assert.equal(overrideOf(PHONE_WELCOME)?.uri, testUrl);
+	const g = seedGroup(PHONE_WELCOME, { subject: 'Test listening', participants: ['15550600001'] });
+	ctx.sandbox.state.simJoin({ group_id: g.id, phone: '15550600002', name: 'Tess' });
+	await waitFor(
+		async () => (await runs('manual')).length > manualBefore,
+		30_000,
+		'the test execution',
+	);
+	await waitFor(
+		() => overrideOf(PHONE_WELCOME)?.uri === welcomeUrl,
+		30_000,
+		'the published override back after the test event',
+	);
+	assert.equal(overrideOf(PHONE_WELCOME)?.verify_token, published.verify_token);
+
+	await settle();
+	const productionBefore = (await runs('webhook')).length;
+	ctx.sandbox.state.simJoin({ group_id: g.id, phone: '15550600003', name: 'Pat' });
+	await waitFor(
+		async () => (await runs('webhook')).length > productionBefore,
+		30_000,
+		'the published workflow to run on the next event',
+	);
+	await settle();
+});
+
+test("activation errors say in n8n's message what is wrong and what to do", async () => {
+	const foreign = ctx.appCallback.url;
+	/** @param {string} uri @param {string} [verifyToken] */
+	const setContractOverride = async (uri, verifyToken) => {
+		const res = await fetch(`${ctx.sandbox.url}/v27.0/${PHONE_CONTRACT}`, {
+			method: 'POST',
+			headers: {
+				authorization: `Bearer ${ctx.sandbox.config.access_token}`,
+				'content-type': 'application/json',
+			},
+			body: JSON.stringify({
+				webhook_configuration: { override_callback_uri: uri, verify_token: verifyToken },
+			}),
+		});
+		assert.equal(res.status, 200, await res.text());
+	};
+	// Another receiver (the app's own callback) set as the number's override, the way Meta sets it.
+	await setContractOverride(foreign, 'app-default-callback');
+	/** @type {string[]} */
+	const failed = [];
+	try {
+		const phone = await ctx.rest.request(
+			'POST',
+			'/workflows',
+			triggerOnly('e2e: foreign override', '0e2e0000-0000-4000-8000-0000000f0e19', {
+				destination: 'phoneNumber',
+				phoneNumberId: PHONE_CONTRACT,
+			}),
+		);
+		const app = await ctx.rest.request(
+			'POST',
+			'/workflows',
+			triggerOnly('e2e: app callback taken', '0e2e0000-0000-4000-8000-0000000a9914', {
+				destination: 'app',
+			}),
+		);
+		failed.push(phone.id, app.id);
+		// n8n tries each activation five times before it gives up: both at once.
+		const [phoneError, appError] = await Promise.all([
+			publicationError(phone.id),
+			publicationError(app.id),
+		]);
+		assert.equal(
+			phoneError,
+			`The phone number ${PHONE_CONTRACT} already sends its webhooks to ${foreign}, which is not this trigger. Remove that callback first, choose another number or destination, or turn on "Replace Existing Callback" to take it over.`,
+		);
+		assert.equal(
+			appError,
+			`The Meta app ${ctx.sandbox.config.app_id} already sends its webhooks to ${foreign}, which is not this trigger. Remove that callback first, choose the Phone Number or Business Account destination (they leave the app's one callback alone), or turn on "Replace Existing Callback" to take it over.`,
+		);
+		const tested = await restError(listenForTestEvent(phone.id, 'Trigger'));
+		assert.equal(
+			tested.message,
+			`The phone number ${PHONE_CONTRACT} sends its webhooks to ${foreign}, so listening for a test event here would take them away from it. Test on a number without an override callback, or turn on "Replace Existing Callback": the test then takes it over and gives it back when it ends, which works only if ${foreign} is a WhatsApp Groups Trigger of this app.`,
+		);
+		assert.equal(overrideOf(PHONE_CONTRACT)?.uri, foreign, 'the foreign override stays');
+		assert.equal(ctx.sandbox.state.appSubscription.callback_url, foreign);
+	} finally {
+		for (const id of failed) await ctx.rest.deactivate(id).catch(() => undefined);
+		await setContractOverride('');
+	}
+});
+
 test('deactivating a trigger removes only its own destination', async () => {
 	const welcomeUrl = triggerUrl(ctx.examples['welcome-new-participants'].nodes[0].webhookId);
 	const approvalUrl = triggerUrl(ctx.examples['join-request-approval'].nodes[0].webhookId);
