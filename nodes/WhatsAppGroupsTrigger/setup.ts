@@ -3,7 +3,7 @@ import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { CREDENTIAL_TYPE } from '../shared/transport';
 import { GROUP_WEBHOOK_FIELDS, TRIGGER_WEBHOOK_FIELDS } from '../shared/types';
 import { DESTINATIONS } from './destinations';
-import { activationError } from './destinations/common';
+import { activationError, WEBHOOK_URL_SETTING } from './destinations/common';
 import type { DestinationName, DestinationSetup, TriggerCredentials } from './destinations/types';
 import { DEFAULT_EVENTS } from './description';
 import type { TriggerEventName } from './webhook/eventTypes';
@@ -97,7 +97,7 @@ export async function resolveDestination(
 	if (!webhookUrl) {
 		throw activationError(
 			node,
-			"n8n gave this trigger no webhook URL. Check n8n's N8N_WEBHOOK_URL setting (WEBHOOK_URL in older n8n versions) and activate again.",
+			`n8n gave this trigger no webhook URL. Check ${WEBHOOK_URL_SETTING} and activate again.`,
 			'The trigger registers this URL with Meta, so it cannot activate without one.',
 		);
 	}
