@@ -9,7 +9,6 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getPhoneNumbers } from '../shared/methods/phoneNumbers';
 import { triggerProperties } from './description';
-import { DESTINATIONS } from './destinations';
 import { resolveDestination } from './setup';
 import { receiveChallenge, receiveDelivery } from './webhook/receive';
 
@@ -21,16 +20,27 @@ export class WhatsAppGroupsTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle:
-			'={{ {"phoneNumber": "Phone number override", "businessAccount": "Business account override", "app": "App subscription", "manual": "Manual setup"}[$parameter["destination"]] }}',
+			'={{ $parameter["authentication"] === "360dialog" ? {"phoneNumber": "360dialog webhook", "manual": "Manual setup (360dialog)"}[$parameter["destination"]] : {"phoneNumber": "Phone number override", "businessAccount": "Business account override", "app": "App subscription", "manual": "Manual setup"}[$parameter["destination"]] }}',
 		description:
-			'Starts the workflow on WhatsApp group events (Cloud API Groups API): lifecycle, participants, join requests, settings, suspensions, messages and statuses',
+			'Starts the workflow on WhatsApp group events (Cloud API Groups API, from Meta or through 360dialog): lifecycle, participants, join requests, settings, suspensions, messages and statuses',
 		defaults: { name: 'WhatsApp Groups Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'whatsAppGroupsApi', required: true }],
+		credentials: [
+			{
+				name: 'whatsAppGroupsApi',
+				required: true,
+				displayOptions: { show: { authentication: ['cloudApi'] } },
+			},
+			{
+				name: 'whatsAppGroups360DialogApi',
+				required: true,
+				displayOptions: { show: { authentication: ['360dialog'] } },
+			},
+		],
 		webhooks: [
 			{
-				// Meta verifies the callback with a GET challenge before it accepts it.
+				// Meta verifies the callback with a GET challenge before it accepts it (360dialog sends none).
 				name: 'setup',
 				httpMethod: 'GET',
 				responseMode: 'onReceived',
@@ -53,16 +63,16 @@ export class WhatsAppGroupsTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const { destination, setup } = await resolveDestination(this);
-				return await DESTINATIONS[destination].checkExists.call(this, setup);
+				const { handler, setup } = await resolveDestination(this);
+				return await handler.checkExists.call(this, setup);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const { destination, setup } = await resolveDestination(this);
-				return await DESTINATIONS[destination].create.call(this, setup);
+				const { handler, setup } = await resolveDestination(this);
+				return await handler.create.call(this, setup);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				const { destination, setup } = await resolveDestination(this, { forDeletion: true });
-				return await DESTINATIONS[destination].delete.call(this, setup);
+				const { handler, setup } = await resolveDestination(this, { forDeletion: true });
+				return await handler.delete.call(this, setup);
 			},
 		},
 	};

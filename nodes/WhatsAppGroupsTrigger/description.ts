@@ -1,7 +1,9 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { authenticationField } from '../shared/descriptions/authentication';
 import { phoneNumberIdField } from '../shared/descriptions/phoneNumber';
 import { MANUAL_TOKEN_MIN_LENGTH } from './destinations/manual';
+import { D360_TOKEN_HEADER } from './webhook/verifyToken';
 import type { TriggerEventName } from './webhook/eventTypes';
 import { STATUS_EVENTS, TRIGGER_EVENTS } from './webhook/eventTypes';
 
@@ -88,12 +90,17 @@ const eventOptions: INodePropertyOptions[] = TRIGGER_EVENTS.map((event) => ({
 	description: EVENT_OPTIONS[event].description,
 })).sort((a, b) => a.name.localeCompare(b.name));
 
+const META = { authentication: ['cloudApi'] };
+const D360 = { authentication: ['360dialog'] };
+
 export const triggerProperties: INodeProperties[] = [
+	authenticationField,
 	{
 		displayName: 'Webhook Destination',
 		name: 'destination',
 		type: 'options',
 		noDataExpression: true,
+		displayOptions: { show: META },
 		options: [
 			{
 				name: 'App (Whole Meta App)',
@@ -124,10 +131,40 @@ export const triggerProperties: INodeProperties[] = [
 		description: 'Where Meta is told to send the events when the workflow is activated',
 	},
 	{
+		displayName: 'Webhook Destination',
+		name: 'destination',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: D360 },
+		options: [
+			{
+				name: 'Manual',
+				value: 'manual',
+				description: `Register nothing: set the URL and the ${D360_TOKEN_HEADER} header in the 360dialog Hub yourself`,
+			},
+			{
+				name: 'Phone Number (360dialog Webhook)',
+				value: 'phoneNumber',
+				description:
+					"Set the number's one 360dialog webhook to this trigger, with a secret header every delivery must carry",
+			},
+		],
+		default: 'phoneNumber',
+		description:
+			"Where 360dialog is told to send the events of the API key's number when the workflow is activated",
+	},
+	{
 		...phoneNumberIdField,
 		description:
 			'The business phone number whose events this trigger receives. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: { show: { destination: ['phoneNumber'] } },
+		displayOptions: { show: { ...META, destination: ['phoneNumber'] } },
+	},
+	{
+		displayName: `The number's one 360dialog webhook is set to this node's Production URL, with a ${D360_TOKEN_HEADER} header whose value is derived from the API key; deliveries without it get 401. 360dialog has no way to remove a webhook: deactivating gives back the URL this trigger replaced, or leaves this one.`,
+		name: 'd360Notice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...D360, destination: ['phoneNumber'] } },
 	},
 	{
 		displayName:
@@ -135,7 +172,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { destination: ['manual'] } },
+		displayOptions: { show: { ...META, destination: ['manual'] } },
 	},
 	{
 		displayName: 'Verify Token',
@@ -145,7 +182,24 @@ export const triggerProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: `The token Meta sends back when it verifies the URL: a random string of at least ${MANUAL_TOKEN_MIN_LENGTH} characters, pasted unchanged into Meta's dashboard`,
-		displayOptions: { show: { destination: ['manual'] } },
+		displayOptions: { show: { ...META, destination: ['manual'] } },
+	},
+	{
+		displayName: `This trigger registers nothing. In the 360dialog Hub, set the number's webhook URL to this node's Production URL (under Webhook URLs above) and add the header ${D360_TOKEN_HEADER} with the value below.`,
+		name: 'd360ManualNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...D360, destination: ['manual'] } },
+	},
+	{
+		displayName: 'Header Value',
+		name: 'manualVerifyToken',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		required: true,
+		description: `The value of the ${D360_TOKEN_HEADER} header every delivery must carry: a random string of at least ${MANUAL_TOKEN_MIN_LENGTH} letters, digits and hyphens, set unchanged as that header in the 360dialog Hub`,
+		displayOptions: { show: { ...D360, destination: ['manual'] } },
 	},
 	{
 		displayName: 'Replace Existing Callback',
@@ -188,6 +242,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'verifySignatures',
 		type: 'boolean',
 		default: true,
+		displayOptions: { show: META },
 		description:
 			"Whether to accept only deliveries signed with the credential's App Secret (X-Hub-Signature-256). Others get 401 and start nothing.",
 	},
@@ -197,7 +252,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'verifySignaturesNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { verifySignatures: [false] } },
+		displayOptions: { show: { ...META, verifySignatures: [false] } },
 	},
 	{
 		displayName: 'Options',

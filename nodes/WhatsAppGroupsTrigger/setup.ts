@@ -1,14 +1,25 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../shared/transport';
+import {
+	CREDENTIAL_TYPE,
+	D360_CREDENTIAL_TYPE,
+	D360_DEFAULT_BASE_URL,
+	providerOf,
+} from '../shared/transport';
 import { GROUP_WEBHOOK_FIELDS, TRIGGER_WEBHOOK_FIELDS } from '../shared/types';
-import { DESTINATIONS } from './destinations';
+import { D360_DESTINATIONS, DESTINATIONS } from './destinations';
 import { activationError, WEBHOOK_URL_SETTING } from './destinations/common';
-import type { DestinationName, DestinationSetup, TriggerCredentials } from './destinations/types';
+import type {
+	D360TriggerCredentials,
+	DestinationName,
+	DestinationSetup,
+	TriggerCredentials,
+	WebhookDestination,
+} from './destinations/types';
 import { DEFAULT_EVENTS } from './description';
 import type { TriggerEventName } from './webhook/eventTypes';
 import { EVENT_FIELD, TRIGGER_EVENTS } from './webhook/eventTypes';
-import { deriveVerifyToken } from './webhook/verifyToken';
+import { deriveHeaderToken, deriveVerifyToken } from './webhook/verifyToken';
 
 export async function readTriggerCredentials(
 	context: IHookFunctions | IWebhookFunctions,
@@ -24,6 +35,43 @@ export async function readTriggerCredentials(
 	};
 }
 
+/** The 360dialog credential's fields the trigger uses, trimmed. */
+export async function readD360Credentials(
+	context: IHookFunctions | IWebhookFunctions,
+): Promise<D360TriggerCredentials> {
+	const credentials = await context.getCredentials(D360_CREDENTIAL_TYPE);
+	const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+	return {
+		baseUrl: text(credentials.baseUrl) || D360_DEFAULT_BASE_URL,
+		apiKey: text(credentials.apiKey),
+	};
+}
+
+/** Whether the 360dialog credential talks to 360dialog itself (and not to the sandbox). */
+export function talksTo360dialog(baseUrl: string): boolean {
+	try {
+		const host = new URL(baseUrl).hostname;
+		return host === '360dialog.io' || host.endsWith('.360dialog.io');
+	} catch {
+		return true;
+	}
+}
+
+/**
+ * The value of the header a 360dialog delivery must carry. Manual: the user's own value (they set
+ * it in the 360dialog Hub with the URL). Otherwise derived from the API key and the URL (see
+ * deriveHeaderToken): never stored, the same on every instance.
+ */
+export function headerTokenFor(
+	destination: DestinationName,
+	credentials: D360TriggerCredentials,
+	manualToken: string,
+	webhookUrl: string,
+): string {
+	if (destination === 'manual') return manualToken;
+	return credentials.apiKey ? deriveHeaderToken(credentials.apiKey, webhookUrl) : '';
+}
+
 /** Whether the credential talks to Meta itself (and not to the sandbox or a test double). */
 export function talksToMeta(baseUrl: string): boolean {
 	try {
@@ -36,7 +84,9 @@ export function talksToMeta(baseUrl: string): boolean {
 
 export function readDestinationName(context: IHookFunctions | IWebhookFunctions): DestinationName {
 	const value = String(context.getNodeParameter('destination', 'phoneNumber'));
-	return value in DESTINATIONS ? (value as DestinationName) : 'phoneNumber';
+	return Object.prototype.hasOwnProperty.call(DESTINATIONS, value)
+		? (value as DestinationName)
+		: 'phoneNumber';
 }
 
 const KNOWN_EVENTS: ReadonlySet<unknown> = new Set(TRIGGER_EVENTS);
@@ -76,11 +126,33 @@ export function verifyTokenFor(
 	return secret ? deriveVerifyToken(secret, webhookUrl) : '';
 }
 
+export interface ResolvedDestination {
+	destination: DestinationName;
+	/** What registers, checks and gives back the callback (depends on the provider). */
+	handler: WebhookDestination;
+	setup: DestinationSetup;
+}
+
+const DESTINATION_LABELS: Record<DestinationName, string> = {
+	phoneNumber: 'Phone Number',
+	businessAccount: 'Business Account',
+	app: 'App',
+	manual: 'Manual',
+};
+
+/** A destination that registers nothing and removes nothing: deactivating what never activated. */
+const NOTHING_REGISTERED: WebhookDestination = {
+	checkExists: async () => false,
+	create: async () => true,
+	delete: async () => true,
+};
+
 /** Resolves the destination and everything it needs; refuses to activate an unsafe setup. */
 export async function resolveDestination(
 	context: IHookFunctions,
 	options: { forDeletion?: boolean } = {},
-): Promise<{ destination: DestinationName; setup: DestinationSetup }> {
+): Promise<ResolvedDestination> {
+	if (providerOf(context) === '360dialog') return await resolveD360Destination(context, options);
 	const node = context.getNode();
 	const destination = readDestinationName(context);
 	const credentials = await readTriggerCredentials(context);
@@ -111,6 +183,7 @@ export async function resolveDestination(
 			: '';
 	return {
 		destination,
+		handler: DESTINATIONS[destination],
 		setup: {
 			webhookUrl,
 			verifyToken: verifyTokenFor(destination, credentials, manualToken, webhookUrl),
@@ -125,4 +198,54 @@ export async function resolveDestination(
 			requirePublicHttps: talksToMeta(credentials.baseUrl),
 		},
 	};
+}
+
+/**
+ * With 360dialog: the number's 360dialog webhook (destination Phone Number) or Manual, with the
+ * header value in place of the verify token. Meta's app-level destinations are refused before
+ * anything is sent: 360dialog owns the Meta app, and a key reaches one number.
+ */
+async function resolveD360Destination(
+	context: IHookFunctions,
+	options: { forDeletion?: boolean },
+): Promise<ResolvedDestination> {
+	const node = context.getNode();
+	const destination = readDestinationName(context);
+	const handler = D360_DESTINATIONS[destination];
+	const credentials = await readD360Credentials(context);
+	const webhookUrl = context.getNodeWebhookUrl('default') ?? '';
+	const manualToken =
+		destination === 'manual'
+			? String(context.getNodeParameter('manualVerifyToken', '')).trim()
+			: '';
+	const setup: DestinationSetup = {
+		webhookUrl,
+		verifyToken: headerTokenFor(destination, credentials, manualToken, webhookUrl),
+		verifyTokenOf: (url) => headerTokenFor(destination, credentials, manualToken, url),
+		replaceExisting:
+			destination !== 'manual' && context.getNodeParameter('replaceExisting', false) === true,
+		fields: fieldsForEvents(readSelectedEvents(context)),
+		businessAccountId: '',
+		appId: '',
+		appSecret: '',
+		phoneNumberId: '',
+		requirePublicHttps: talksTo360dialog(credentials.baseUrl),
+	};
+	if (!handler) {
+		// Nothing was ever registered for it (create refuses it): nothing to remove.
+		if (options.forDeletion) return { destination, handler: NOTHING_REGISTERED, setup };
+		throw activationError(
+			node,
+			`The ${DESTINATION_LABELS[destination]} destination is Meta's and does not exist with 360dialog. Choose Webhook Destination: Phone Number (the number's 360dialog webhook), or Manual.`,
+			"360dialog owns the Meta app and its subscriptions, and a 360dialog API key reaches one phone number: the trigger registers that number's webhook instead. Nothing was sent to 360dialog.",
+		);
+	}
+	if (!webhookUrl) {
+		throw activationError(
+			node,
+			`n8n gave this trigger no webhook URL. Check ${WEBHOOK_URL_SETTING} and activate again.`,
+			'The trigger registers this URL with 360dialog, so it cannot activate without one.',
+		);
+	}
+	return { destination, handler, setup };
 }

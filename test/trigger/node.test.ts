@@ -52,8 +52,27 @@ describe('WhatsApp Groups Trigger description', () => {
 		const field = property('phoneNumberId');
 		expect(field.type).toBe(phoneNumberIdField.type);
 		expect(field.typeOptions).toEqual(phoneNumberIdField.typeOptions);
-		expect(field.displayOptions).toEqual({ show: { destination: ['phoneNumber'] } });
+		// Hidden for 360dialog, whose API key belongs to one number.
+		expect(field.displayOptions).toEqual({
+			show: { authentication: ['cloudApi'], destination: ['phoneNumber'] },
+		});
 		expect(node.methods.loadOptions.getPhoneNumbers).toBe(getPhoneNumbers);
+	});
+
+	it('offers the Meta and the 360dialog credential, each for its Authentication', () => {
+		expect(node.description.credentials).toEqual([
+			{
+				name: 'whatsAppGroupsApi',
+				required: true,
+				displayOptions: { show: { authentication: ['cloudApi'] } },
+			},
+			{
+				name: 'whatsAppGroups360DialogApi',
+				required: true,
+				displayOptions: { show: { authentication: ['360dialog'] } },
+			},
+		]);
+		expect(property('authentication').default).toBe('cloudApi');
 	});
 
 	it('defaults to the phone number destination and never replaces callbacks silently', () => {

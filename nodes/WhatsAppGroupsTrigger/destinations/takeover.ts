@@ -40,7 +40,19 @@ export interface CallbackPlace {
 	alternative: string;
 	/** Where a test can listen without taking anything over ("a number without an override"). */
 	freeTarget: string;
+	/**
+	 * How a callback that is not this trigger's comes back after a test, when it is not Meta's rule
+	 * (the verify token this package derives): `condition` ends "which works only if …", and
+	 * `description` explains it. `console`: where the user sets a callback by hand.
+	 */
+	giveBackRule?: { condition: string; description: string; console: string };
 }
+
+const META_GIVE_BACK = (current: string | undefined) => ({
+	condition: `${current} is a WhatsApp Groups Trigger of this app`,
+	description: `The trigger gives a callback back with the verify token it derives for that URL (HMAC of the app secret and the URL). Any other receiver's verify token is not known, so Meta would refuse it: you would have to set ${current} again yourself in Meta's dashboard.`,
+	console: "Meta's dashboard, with that receiver's verify token",
+});
 
 /** Who owns the callback found where the trigger registers. */
 export type CallbackOwner = 'none' | 'this' | 'thisNode' | 'other';
@@ -108,10 +120,11 @@ export function claimCallback(
 	const owner = ownerOf(context, setup, current);
 	if (owner !== 'other' || setup.replaceExisting) return owner;
 	if (isTestRegistration(context)) {
+		const rule = place.giveBackRule ?? META_GIVE_BACK(current);
 		throw activationError(
 			context.getNode(),
-			`${place.label} sends its webhooks to ${current}, so listening for a test event here would take them away from it. Test on ${place.freeTarget}, or turn on "Replace Existing Callback": the test then takes it over and gives it back when it ends, which works only if ${current} is a WhatsApp Groups Trigger of this app.`,
-			`The trigger gives a callback back with the verify token it derives for that URL (HMAC of the app secret and the URL). Any other receiver's verify token is not known, so Meta would refuse it: you would have to set ${current} again yourself in Meta's dashboard.`,
+			`${place.label} sends its webhooks to ${current}, so listening for a test event here would take them away from it. Test on ${place.freeTarget}, or turn on "Replace Existing Callback": the test then takes it over and gives it back when it ends, which works only if ${rule.condition}.`,
+			rule.description,
 		);
 	}
 	throw activationError(
@@ -197,7 +210,7 @@ export async function giveBack(
 			return;
 		} catch (error) {
 			context.logger.error(
-				`${LOG_PREFIX} the test ended, but ${lower(place.label)} could not be given back to ${previous}: ${(error as Error).message} Set ${previous} again in Meta's dashboard, with that receiver's verify token.`,
+				`${LOG_PREFIX} the test ended, but ${lower(place.label)} could not be given back to ${previous}: ${(error as Error).message} Set ${previous} again in ${(place.giveBackRule ?? META_GIVE_BACK(previous)).console}.`,
 			);
 		}
 	}

@@ -13,9 +13,16 @@ export interface TriggerCredentials {
 	appSecret: string;
 }
 
+/** The 360dialog credential's fields the trigger uses, trimmed. */
+export interface D360TriggerCredentials {
+	baseUrl: string;
+	apiKey: string;
+}
+
 /** Everything a destination needs, resolved once by the node from its parameters and credential. */
 export interface DestinationSetup {
 	webhookUrl: string;
+	/** With 360dialog: the value of the header every delivery must carry (D360_TOKEN_HEADER). */
 	verifyToken: string;
 	/**
 	 * The verify token this package registers for a URL (derived from the URL and the credential's
@@ -32,8 +39,9 @@ export interface DestinationSetup {
 	appSecret: string;
 	phoneNumberId: string;
 	/**
-	 * Meta only calls public HTTPS URLs. Checked before calling Meta; not when the credential
-	 * points at another Base URL (the local sandbox or a test double), which may call anything.
+	 * Meta (and 360dialog) only call public HTTPS URLs. Checked before calling them; not when the
+	 * credential points at another Base URL (the local sandbox or a test double), which may call
+	 * anything.
 	 */
 	requirePublicHttps: boolean;
 }

@@ -1,14 +1,15 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { providerOf } from '../../shared/transport';
 import {
 	readDestinationName,
 	readSelectedEvents,
 	readTriggerCredentials,
 	verifyTokenFor,
 } from '../setup';
+import { deliveryRefusal, servedWebhookUrl } from './authenticity';
 import { parseDelivery } from './events';
 import { applyFilters, dropRedeliveries, parseIdList } from './filters';
-import { checkSignature, SIGNATURE_HEADER } from './signature';
 import { sameToken } from './verifyToken';
 
 const LOG_PREFIX = 'WhatsApp Groups Trigger:';
@@ -22,20 +23,14 @@ function answer(context: IWebhookFunctions, status: number, body: string): IWebh
 	return { noWebhookResponse: true };
 }
 
-/**
- * The URL the request arrived on: the test URL during "Listen for test event", the production URL
- * otherwise. The verify token is bound to it, as it was when the destination was registered.
- */
-function servedWebhookUrl(context: IWebhookFunctions): string {
-	const resourceUrl =
-		typeof context.getWebhookResourceUrl === 'function'
-			? context.getWebhookResourceUrl('default')
-			: undefined;
-	return resourceUrl ?? context.getNodeWebhookUrl('default') ?? '';
-}
-
 /** Meta's verification: GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=… */
 export async function receiveChallenge(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	if (providerOf(this) === '360dialog') {
+		this.logger.warn(
+			`${LOG_PREFIX} refused a GET request (403): 360dialog sends no verification request, only POSTed deliveries.`,
+		);
+		return answer(this, 403, 'Forbidden');
+	}
 	const query = this.getQueryData() as IDataObject;
 	const mode = query['hub.mode'];
 	const challenge = query['hub.challenge'];
@@ -121,24 +116,16 @@ function deliveryBody(context: IWebhookFunctions, rawBody: Buffer | undefined): 
 	return context.getBodyData();
 }
 
-/** A delivery: check the signature, split into events, filter, drop redeliveries, emit. */
+/**
+ * A delivery: check that it comes from Meta or 360dialog (authenticity.ts), split into events,
+ * filter, drop redeliveries, emit.
+ */
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const verifySignatures = this.getNodeParameter('verifySignatures', true) !== false;
 	const rawBody = await readRawBody(this);
-	if (verifySignatures) {
-		const { appSecret } = await readTriggerCredentials(this);
-		if (!appSecret) {
-			this.logger.warn(
-				`${LOG_PREFIX} refused a delivery (401): the credential has no App Secret to verify its signature.`,
-			);
-			return answer(this, 401, 'Unauthorized');
-		}
-		const headers = this.getHeaderData();
-		const result = checkSignature(rawBody, headers[SIGNATURE_HEADER], appSecret);
-		if (!result.valid) {
-			this.logger.warn(`${LOG_PREFIX} refused a delivery (401): ${result.reason}.`);
-			return answer(this, 401, 'Unauthorized');
-		}
+	const refusal = await deliveryRefusal(this, rawBody);
+	if (refusal !== undefined) {
+		this.logger.warn(`${LOG_PREFIX} refused a delivery (401): ${refusal}.`);
+		return answer(this, 401, 'Unauthorized');
 	}
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;

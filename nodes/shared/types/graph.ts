@@ -280,6 +280,16 @@ export interface PhoneNumberWebhookConfigurationResponse {
 	webhook_configuration?: WebhookConfiguration;
 }
 
+/**
+ * 360dialog's webhook of a phone number: `GET /v1/configs/webhook` answers it, `POST` sets it
+ * (the body is the same: the URL and the headers every delivery carries). Whether GET reports the
+ * headers, and its answer for a number without a webhook, are not documented: both optional.
+ */
+export interface D360WebhookConfig {
+	url?: string | null;
+	headers?: Record<string, string> | null;
+}
+
 export interface SubscribedApp {
 	whatsapp_business_api_data?: { id?: string; name?: string; link?: string };
 	override_callback_uri?: string;

@@ -166,13 +166,15 @@ function credentialReader(credentials, credentialType) {
  */
 function requestHelpers(credentials, credentialType, recorded) {
 	return {
-		// What the credential's `authenticate` does: a bearer token header.
+		// What the credential's `authenticate` does: Meta's bearer token header, or 360dialog's key.
 		httpRequestWithAuthentication: spy(
 			async (/** @type {string} */ type, /** @type {IHttpRequestOptions} */ options) => {
 				if (type !== credentialType) throw new Error(`Unexpected credential type ${type}`);
 				return await performRequest(
 					options,
-					{ Authorization: `Bearer ${String(credentials.accessToken)}` },
+					type === 'whatsAppGroups360DialogApi'
+						? { 'D360-API-KEY': String(credentials.apiKey) }
+						: { Authorization: `Bearer ${String(credentials.accessToken)}` },
 					recorded,
 				);
 			},
