@@ -21,6 +21,7 @@ import {
 	GROUP_POOL,
 	isObj,
 	oddString,
+	personOfItem,
 	PHONE_POOL,
 	tagOfItem,
 } from '../support/deliveries';
@@ -270,6 +271,13 @@ describe('trigger webhook under random and hostile deliveries', () => {
 					same(
 						out.map((item) => item.groupId),
 						expected.map((event) => event.groupId),
+					);
+					// Who each message and status is about, from the change's contacts[].
+					same(
+						out.map((item) => (item.event === 'unknown' ? undefined : personOfItem(item))),
+						expected.map((event) =>
+							event.event === 'unknown' ? undefined : (event.person ?? null),
+						),
 					);
 					checkShape(out);
 					// Tags are unique, so "in order and equal" means each exactly once.

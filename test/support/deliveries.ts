@@ -62,6 +62,46 @@ const errorObject = fc.record({
 	error_data: fc.record({ details: text }),
 });
 const errors = fc.array(errorObject, { maxLength: 2 });
+/**
+ * Group participants as Meta names them: a phone number and a business-scoped user ID (and
+ * parent ID), from a small pool so that contacts, senders and status recipients meet.
+ */
+const PEOPLE = Array.from({ length: 12 }, (_, index) => ({
+	wa_id: `155500000${String(index).padStart(2, '0')}`,
+	user_id: `US.9000${index}`,
+	parent_user_id: `US.ENT.9000${index}`,
+}));
+const person = fc.constantFrom(...PEOPLE);
+/** One of the pool, or somebody no contact names. */
+const phoneOfSomeone = fc.oneof(
+	person.map((one) => one.wa_id),
+	digits,
+);
+const bsuidOfSomeone = fc.oneof(
+	person.map((one) => one.user_id),
+	bsuid,
+);
+/**
+ * A `contacts[]` entry: Meta's shape (username inside `profile`), sometimes with the username
+ * beside the profile (the shape the sandbox once sent), the phone number sometimes hidden.
+ */
+const contact: fc.Arbitrary<JsonObject> = fc
+	.tuple(
+		person,
+		fc.record({ name: text, username: text }, { requiredKeys: ['name'] }),
+		fc.record(
+			{ username: text, hideWaId: fc.boolean(), noParent: fc.boolean() },
+			{ requiredKeys: ['hideWaId', 'noParent'] },
+		),
+	)
+	.map(([one, profile, extra]) => {
+		const entry: JsonObject = { profile, user_id: one.user_id };
+		if (!extra.hideWaId) entry.wa_id = one.wa_id;
+		if (!extra.noParent) entry.parent_user_id = one.parent_user_id;
+		if (extra.username !== undefined) entry.username = extra.username;
+		return entry;
+	});
+
 const participant = fc.record(
 	{ wa_id: digits, user_id: bsuid, username: text, parent_user_id: bsuid, input: digits },
 	{ requiredKeys: [] },
@@ -198,7 +238,13 @@ export const message: fc.Arbitrary<JsonObject> = fc
 	.tuple(
 		messageBody,
 		fc.record(
-			{ from: digits, from_user_id: bsuid, timestamp, group_id: fc.constantFrom(...GROUP_POOL) },
+			{
+				from: phoneOfSomeone,
+				from_user_id: bsuidOfSomeone,
+				from_parent_user_id: bsuid,
+				timestamp,
+				group_id: fc.constantFrom(...GROUP_POOL),
+			},
 			// No group_id: one-to-one traffic on the messages field.
 			{ requiredKeys: ['from'] },
 		),
@@ -218,8 +264,10 @@ export const status: fc.Arbitrary<JsonObject> = fc.record(
 			{ weight: 1, arbitrary: fc.constant('individual') },
 		),
 		recipient_id: fc.constantFrom(...GROUP_POOL),
-		recipient_participant_id: digits,
-		recipient_participant_user_id: bsuid,
+		recipient_participant_id: phoneOfSomeone,
+		recipient_participant_user_id: bsuidOfSomeone,
+		recipient_participant_parent_user_id: bsuid,
+		recipient_user_id: bsuidOfSomeone,
 		pricing: fc.record({
 			billable: fc.boolean(),
 			pricing_model: fc.constant('PMP'),
@@ -265,16 +313,17 @@ const messagesChange: fc.Arbitrary<JsonObject> = fc
 		fc.array(message, { maxLength: 4 }),
 		fc.array(status, { maxLength: 6 }),
 		metadata,
-		fc.array(fc.record({ wa_id: digits, user_id: bsuid, profile: fc.record({ name: text }) }), {
-			maxLength: 2,
-		}),
+		// Up to 10: over 8 contacts the parser looks them up in an index.
+		fc.oneof(
+			{ weight: 4, arbitrary: fc.array(contact, { maxLength: 2 }) },
+			{ weight: 1, arbitrary: fc.array(contact, { minLength: 9, maxLength: 10 }) },
+		),
 	)
 	.map(([messages, statuses, meta, contacts]) => {
 		const value: JsonObject = { messaging_product: 'whatsapp', metadata: meta };
-		if (messages.length > 0 || statuses.length === 0) {
-			value.messages = messages;
-			value.contacts = contacts;
-		}
+		// Meta sends contacts with messages and with delivered and read statuses.
+		if (contacts.length > 0) value.contacts = contacts;
+		if (messages.length > 0 || statuses.length === 0) value.messages = messages;
 		if (statuses.length > 0) value.statuses = statuses;
 		return { field: 'messages', value };
 	});
@@ -351,6 +400,38 @@ export interface ExpectedEvent {
 	phoneNumberId: string | null;
 	/** Traffic on `messages` that is not about a group. */
 	oneToOne: boolean;
+	/**
+	 * For messages and statuses: the BSUID and username of the person the change's `contacts[]`
+	 * names for it (the sender, the status's recipient), null when no contact does.
+	 */
+	person?: { userId: string | null; username: string | null } | null;
+}
+
+/**
+ * The contact of a user in a `messages` change, by the reference: the entry of `contacts[]` with
+ * that phone number (`wa_id`) or BSUID (`user_id`), the first one if several.
+ */
+function contactFor(
+	contacts: JsonObject[],
+	phone: unknown,
+	userId: unknown,
+): JsonObject | undefined {
+	return contacts.find(
+		(entry) =>
+			(phone !== undefined && entry.wa_id === phone) ||
+			(userId !== undefined && entry.user_id === userId),
+	);
+}
+
+/** What a contact says about its person: BSUID, and username (in `profile`, or beside it). */
+function personOf(entry: JsonObject | undefined): ExpectedEvent['person'] {
+	if (entry === undefined) return null;
+	const profile = isObj(entry.profile) ? entry.profile : {};
+	const username = [profile.username, entry.username].find((one) => typeof one === 'string');
+	return {
+		userId: typeof entry.user_id === 'string' ? entry.user_id : null,
+		username: typeof username === 'string' ? username : null,
+	};
 }
 
 function tagOf(value: unknown): string {
@@ -462,15 +543,23 @@ export function expectedEvents(body: unknown): ExpectedEvent[] {
 			const phoneNumberId = isObj(value.metadata) ? str(value.metadata.phone_number_id) : null;
 			const before = events.length;
 			if (field === 'messages') {
+				const contacts = asArray(value.contacts).filter(isObj);
 				for (const item of asArray(value.messages)) {
 					const ok = isObj(item);
 					const groupId = ok ? str(item.group_id) : null;
+					// A message's sender; Meta's own samples give a lone contact other placeholder IDs
+					// than the message, so a lone contact is the sender whatever its IDs.
+					const sender = ok
+						? (contactFor(contacts, item.from, item.from_user_id) ??
+							(contacts.length === 1 ? contacts[0] : undefined))
+						: undefined;
 					events.push({
 						event: ok ? 'message_received' : 'unknown',
 						tag: tagOf(item),
 						groupId,
 						phoneNumberId,
 						oneToOne: ok && item.group_id === undefined,
+						person: ok ? personOf(sender) : undefined,
 					});
 				}
 				for (const item of asArray(value.statuses)) {
@@ -483,12 +572,21 @@ export function expectedEvents(body: unknown): ExpectedEvent[] {
 							: undefined;
 					if (ok && name) {
 						const isGroup = item.recipient_type === 'group';
+						// The status's person: a group participant, or the one-to-one recipient.
+						const recipient = isGroup
+							? contactFor(
+									contacts,
+									item.recipient_participant_id ?? item.participant_recipient_id,
+									item.recipient_participant_user_id,
+								)
+							: contactFor(contacts, item.recipient_id, item.recipient_user_id);
 						events.push({
 							event: name,
 							tag: tagOf(item),
 							groupId: isGroup ? str(item.recipient_id) : null,
 							phoneNumberId,
 							oneToOne: !isGroup,
+							person: personOf(recipient),
 						});
 					} else {
 						events.push({
@@ -515,6 +613,28 @@ export function expectedEvents(body: unknown): ExpectedEvent[] {
 		}
 	}
 	return events;
+}
+
+/** What an emitted message or status says about its person, to compare with ExpectedEvent.person. */
+export function personOfItem(item: Record<string, unknown>): ExpectedEvent['person'] {
+	if (item.event === 'message_received') {
+		if (
+			item.senderUserId === undefined &&
+			item.senderUsername === undefined &&
+			item.senderName === undefined
+		)
+			return null;
+		return {
+			userId: typeof item.senderUserId === 'string' ? item.senderUserId : null,
+			username: typeof item.senderUsername === 'string' ? item.senderUsername : null,
+		};
+	}
+	const recipient = item.recipient;
+	if (!isObj(recipient)) return null;
+	return {
+		userId: typeof recipient.userId === 'string' ? recipient.userId : null,
+		username: typeof recipient.username === 'string' ? recipient.username : null,
+	};
 }
 
 /** The identity of an emitted item, to compare with ExpectedEvent.tag. */

@@ -473,6 +473,109 @@ describe('deliveries', () => {
 		]);
 	});
 
+	it("names the person of each group status from the change's contacts[], by BSUID or phone number, in a long list too", async () => {
+		// Ten participants read one message: the contacts are looked up in an index (over eight).
+		const people = Array.from({ length: 10 }, (_, index) => ({
+			profile: { name: `Reader ${index}`, username: `reader${index}` },
+			wa_id: `49151000000${String(index).padStart(2, '0')}`,
+			user_id: `DE.${index}00`,
+			parent_user_id: `DE.ENT.${index}00`,
+		}));
+		const statuses = [
+			// By BSUID only (the phone number hidden), by phone number only, and a stranger.
+			{
+				recipient_participant_user_id: 'DE.700',
+				recipient_participant_parent_user_id: 'DE.ENT.700',
+			},
+			{ recipient_participant_id: '4915100000003' },
+			{ recipient_participant_user_id: 'DE.999' },
+		].map((who, index) => ({
+			id: 'wamid.R',
+			status: 'read',
+			timestamp: String(1760000000 + index),
+			recipient_id: 'G1',
+			recipient_type: 'group',
+			...who,
+		}));
+		const body = delivery([
+			{
+				id: 'WABA_1',
+				changes: [
+					{
+						field: 'messages',
+						value: { messaging_product: 'whatsapp', metadata, contacts: people, statuses },
+					},
+				],
+			},
+		]);
+		const { items } = await post(body, allEvents);
+		expect(items?.map((item) => [item.recipientParticipantParentUserId, item.recipient])).toEqual([
+			[
+				'DE.ENT.700',
+				{
+					waId: '4915100000007',
+					userId: 'DE.700',
+					parentUserId: 'DE.ENT.700',
+					username: 'reader7',
+					name: 'Reader 7',
+				},
+			],
+			[
+				undefined,
+				{
+					waId: '4915100000003',
+					userId: 'DE.300',
+					parentUserId: 'DE.ENT.300',
+					username: 'reader3',
+					name: 'Reader 3',
+				},
+			],
+			// Not among the contacts: no recipient rather than a guess.
+			[undefined, undefined],
+		]);
+		expect(items?.[2]).not.toHaveProperty('recipient');
+	});
+
+	it("reads the username inside the contact's profile (Meta's shape) before one beside it", async () => {
+		const message = (id: string, from: string) => ({
+			from,
+			group_id: 'G1',
+			id,
+			timestamp: '1760000000',
+			type: 'text',
+			text: { body: 'hi' },
+		});
+		const body = delivery([
+			{
+				id: 'WABA_1',
+				changes: [
+					{
+						field: 'messages',
+						value: {
+							metadata,
+							contacts: [
+								{
+									profile: { name: 'Ana', username: 'ana.profile' },
+									wa_id: '1',
+									username: 'ana.beside',
+								},
+								{ profile: { name: 'Bo' }, wa_id: '2', username: 'bo.beside' },
+								{ profile: 'not an object', wa_id: '3', username: 'cy' },
+							],
+							messages: [message('wamid.1', '1'), message('wamid.2', '2'), message('wamid.3', '3')],
+						},
+					},
+				],
+			},
+		]);
+		const { items } = await post(body, allEvents);
+		expect(items?.map((item) => [item.senderName, item.senderUsername])).toEqual([
+			['Ana', 'ana.profile'],
+			['Bo', 'bo.beside'],
+			[undefined, 'cy'],
+		]);
+	});
+
 	it('splits aggregated statuses into one item per participant', async () => {
 		const { items } = await post(JSON.stringify(statusAggregated), allEvents);
 		expect(items?.map((item) => [item.event, item.messageId, item.recipientParticipantId])).toEqual(
@@ -998,6 +1101,8 @@ describe('filters', () => {
 				messageId: 'wamid.E',
 				status: 'delivered',
 				recipientId: '4915100000009',
+				// The change's contact with the status's phone number.
+				recipient: { waId: '4915100000009', name: 'Cy' },
 			},
 		]);
 	});

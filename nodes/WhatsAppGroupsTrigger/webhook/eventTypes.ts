@@ -75,6 +75,18 @@ export interface EventParticipant {
 	errors?: EventError[];
 }
 
+/**
+ * A person as a `messages` change's `contacts[]` names them (the recipient of a delivered or read
+ * status): phone number, business-scoped user ID and parent ID, and the profile's username and name.
+ */
+export interface EventContact {
+	waId?: string;
+	userId?: string;
+	parentUserId?: string;
+	username?: string;
+	name?: string;
+}
+
 /** Keys every item carries. `requestId` only when Meta sent one. */
 export interface EventCommon {
 	event: TriggerEventName;
@@ -183,8 +195,10 @@ export interface MessageReceivedEvent extends EventCommon {
 	id?: string;
 	from?: string;
 	fromUserId?: string;
+	fromParentUserId?: string;
 	senderName?: string;
 	senderUserId?: string;
+	senderParentUserId?: string;
 	senderUsername?: string;
 	type?: string;
 	text?: string;
@@ -210,6 +224,12 @@ export interface MessageStatusEvent extends EventCommon {
 	recipientId?: string;
 	recipientParticipantId?: string;
 	recipientParticipantUserId?: string;
+	recipientParticipantParentUserId?: string;
+	/** One-to-one statuses: the user's business-scoped user ID and parent ID. */
+	recipientUserId?: string;
+	recipientParentUserId?: string;
+	/** The person the status is about, from the change's `contacts[]` (delivered and read). */
+	recipient?: EventContact;
 	conversationId?: string;
 	pricing?: EventPricing;
 	errors?: EventError[];

@@ -36,6 +36,7 @@ import {
 	hasOwn,
 	isObject,
 	isoTime,
+	mapContact,
 	mapErrors,
 	mapMedia,
 	mapParticipant,
@@ -305,42 +306,45 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
-/** Above this many contacts in a change, senders are looked up in an index, not by a scan. */
-const SENDER_SCAN_LIMIT = 8;
+/** Above this many contacts in a change, people are looked up in an index, not by a scan. */
+const CONTACT_SCAN_LIMIT = 8;
 
 /**
- * The contact of a message's sender: the first contact whose `wa_id` is the message's `from` or
- * whose `user_id` is its `from_user_id`; a single contact is the sender even when Meta leaves out
- * the matching ID. Large contact lists are indexed once per change, so a change with many messages
- * and many contacts costs linear time, not quadratic.
+ * The `contacts[]` of a `messages` change, looked up by a user's phone number (`wa_id`) or
+ * business-scoped user ID (`user_id`): the sender of a message, the recipient of a status. The
+ * first contact with either ID wins. Large contact lists are indexed once per change, so a change with many
+ * elements and many contacts costs linear time, not quadratic.
  */
-class Senders {
+class Contacts {
 	private byWaId?: Map<unknown, number>;
 	private byUserId?: Map<unknown, number>;
 
 	constructor(private readonly contacts: WebhookContact[]) {}
 
-	find(message: WebhookMessage): WebhookContact | undefined {
+	/**
+	 * The contact with this phone number or BSUID. `orOnly`: the only contact when none has either
+	 * (the sender of a message: Meta's own samples give its contact other placeholder IDs).
+	 */
+	find(waId: unknown, userId: unknown, orOnly: boolean): WebhookContact | undefined {
 		const { contacts } = this;
 		let found: WebhookContact | undefined;
-		if (contacts.length <= SENDER_SCAN_LIMIT) {
+		if (contacts.length <= CONTACT_SCAN_LIMIT) {
 			found = contacts.find(
 				(contact) =>
-					(message.from !== undefined && contact.wa_id === message.from) ||
-					(message.from_user_id !== undefined && contact.user_id === message.from_user_id),
+					(waId !== undefined && contact.wa_id === waId) ||
+					(userId !== undefined && contact.user_id === userId),
 			);
 		} else {
 			if (this.byWaId === undefined || this.byUserId === undefined) {
 				this.byWaId = firstIndexes(contacts, 'wa_id');
 				this.byUserId = firstIndexes(contacts, 'user_id');
 			}
-			const byWaId = message.from === undefined ? undefined : this.byWaId.get(message.from);
-			const byUserId =
-				message.from_user_id === undefined ? undefined : this.byUserId.get(message.from_user_id);
+			const byWaId = waId === undefined ? undefined : this.byWaId.get(waId);
+			const byUserId = userId === undefined ? undefined : this.byUserId.get(userId);
 			const index = Math.min(byWaId ?? Infinity, byUserId ?? Infinity);
 			found = index === Infinity ? undefined : contacts[index];
 		}
-		return found ?? (contacts.length === 1 ? contacts[0] : undefined);
+		return found ?? (orOnly && contacts.length === 1 ? contacts[0] : undefined);
 	}
 }
 
@@ -354,13 +358,20 @@ function firstIndexes(contacts: WebhookContact[], key: 'wa_id' | 'user_id'): Map
 	return indexes;
 }
 
+/** The contacts of a change, or undefined when it has none (most changes of statuses). */
+function contactsOf(value: WebhookChangeValue): Contacts | undefined {
+	const list = value.contacts;
+	if (!Array.isArray(list) || list.length === 0) return undefined;
+	return new Contacts((list as unknown[]).filter(isObject) as WebhookContact[]);
+}
+
 function parseMessage(
 	context: ChangeContext,
 	message: WebhookMessage,
-	senders: Senders,
+	contacts: Contacts | undefined,
 ): ParsedEvent {
 	if (!isObject(message)) return unknownEvent(context, message);
-	const sender = senders.find(message);
+	const sender = contacts?.find(message.from, message.from_user_id, true);
 	const type = asString(message.type);
 	const groupId = asString(message.group_id);
 	const messageId = asString(message.id);
@@ -376,12 +387,18 @@ function parseMessage(
 	if (from !== undefined) event.from = from;
 	const fromUserId = asString(message.from_user_id);
 	if (fromUserId !== undefined) event.fromUserId = fromUserId;
+	const fromParentUserId = asString(message.from_parent_user_id);
+	if (fromParentUserId !== undefined) event.fromParentUserId = fromParentUserId;
 	if (sender !== undefined) {
-		const senderName = asString(sender.profile?.name);
+		const profile = isObject(sender.profile) ? sender.profile : undefined;
+		const senderName = asString(profile?.name);
 		if (senderName !== undefined) event.senderName = senderName;
 		const senderUserId = asString(sender.user_id);
 		if (senderUserId !== undefined) event.senderUserId = senderUserId;
-		const senderUsername = asString(sender.username ?? sender.profile?.username);
+		const senderParentUserId = asString(sender.parent_user_id);
+		if (senderParentUserId !== undefined) event.senderParentUserId = senderParentUserId;
+		// Meta's pages put the username inside profile; beside it is read too.
+		const senderUsername = asString(profile?.username) ?? asString(sender.username);
 		if (senderUsername !== undefined) event.senderUsername = senderUsername;
 	}
 	if (type !== undefined) event.type = type;
@@ -410,7 +427,11 @@ const STATUS_EVENT: Record<string, MessageStatusEvent['event']> = {
 	failed: 'message_failed',
 };
 
-function parseStatus(context: ChangeContext, status: WebhookStatus): ParsedEvent {
+function parseStatus(
+	context: ChangeContext,
+	status: WebhookStatus,
+	contacts: Contacts | undefined,
+): ParsedEvent {
 	if (!isObject(status)) return unknownEvent(context, status);
 	const statusValue = asString(status.status);
 	const name =
@@ -424,6 +445,7 @@ function parseStatus(context: ChangeContext, status: WebhookStatus): ParsedEvent
 	const participantUserId = asString(status.recipient_participant_user_id);
 	const conversation = isObject(status.conversation) ? status.conversation : undefined;
 	const recipientId = asString(status.recipient_id);
+	const recipientUserId = asString(status.recipient_user_id);
 	const messageId = asString(status.id);
 	const event = start(
 		context,
@@ -437,13 +459,32 @@ function parseStatus(context: ChangeContext, status: WebhookStatus): ParsedEvent
 	if (!isGroup && recipientId !== undefined) event.recipientId = recipientId;
 	if (participant !== undefined) event.recipientParticipantId = participant;
 	if (participantUserId !== undefined) event.recipientParticipantUserId = participantUserId;
+	const participantParentUserId = asString(status.recipient_participant_parent_user_id);
+	if (participantParentUserId !== undefined) {
+		event.recipientParticipantParentUserId = participantParentUserId;
+	}
+	if (recipientUserId !== undefined) event.recipientUserId = recipientUserId;
+	const recipientParentUserId = asString(status.recipient_parent_user_id);
+	if (recipientParentUserId !== undefined) event.recipientParentUserId = recipientParentUserId;
+	if (contacts !== undefined) {
+		// Delivered and read statuses name the person in the change's contacts[]: the contact with
+		// the status's phone number or BSUID, never a guess.
+		const contact = isGroup
+			? contacts.find(
+					status.recipient_participant_id ?? status.participant_recipient_id,
+					status.recipient_participant_user_id,
+					false,
+				)
+			: contacts.find(status.recipient_id, status.recipient_user_id, false);
+		if (contact !== undefined) event.recipient = mapContact(contact);
+	}
 	const conversationId = asString(conversation?.id);
 	if (conversationId !== undefined) event.conversationId = conversationId;
 	const pricing = mapPricing(status.pricing ?? conversation?.pricing);
 	if (pricing !== undefined) event.pricing = pricing;
 	const errors = mapErrors(status.errors);
 	if (errors !== undefined) event.errors = errors;
-	const key = `status:${context.phoneNumberId ?? ''}:${messageId ?? ''}:${statusValue}:${participant ?? participantUserId ?? ''}:${recipientId ?? ''}`;
+	const key = `status:${context.phoneNumberId ?? ''}:${messageId ?? ''}:${statusValue}:${participant ?? participantUserId ?? ''}:${recipientId ?? recipientUserId ?? ''}`;
 	return { item: event, dedupeKey: key, raw: status, oneToOne: !isGroup };
 }
 
@@ -464,14 +505,13 @@ function parseChange(
 	};
 	const before = events.length;
 	if (context.field === 'messages') {
-		const messages = asArray<WebhookMessage>(value.messages);
-		if (messages.length > 0) {
-			// Senders are looked up only for messages: a change of statuses has no contacts to read.
-			const senders = new Senders(asArray<WebhookContact>(value.contacts).filter(isObject));
-			for (const message of messages) events.push(parseMessage(context, message, senders));
+		// The senders of messages and the recipients of statuses (most changes of statuses have none).
+		const contacts = contactsOf(value);
+		for (const message of asArray<WebhookMessage>(value.messages)) {
+			events.push(parseMessage(context, message, contacts));
 		}
 		for (const status of asArray<WebhookStatus>(value.statuses)) {
-			events.push(parseStatus(context, status));
+			events.push(parseStatus(context, status, contacts));
 		}
 	} else if (context.field !== null && context.field.startsWith('group_')) {
 		for (const item of asArray<WebhookGroupItem>(value.groups)) {

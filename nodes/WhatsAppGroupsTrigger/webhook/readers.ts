@@ -5,6 +5,7 @@
 import type {
 	GraphErrorDetail,
 	GraphParticipant,
+	WebhookContact,
 	WebhookMedia,
 	WebhookPricing,
 	WebhookProfilePicturePart,
@@ -12,6 +13,7 @@ import type {
 	WebhookTimestamp,
 } from '../../shared/types';
 import type {
+	EventContact,
 	EventError,
 	EventMedia,
 	EventParticipant,
@@ -197,6 +199,26 @@ export function mapParticipant(
 	if (input !== undefined) mapped.input = input;
 	const errors = mapErrors(participant.errors);
 	if (errors !== undefined) mapped.errors = errors;
+	return mapped;
+}
+
+/**
+ * A person of a change's `contacts[]`: the IDs, and the profile's name and username (Meta's pages
+ * put the username inside `profile`; one beside it is read too).
+ */
+export function mapContact(contact: WebhookContact): EventContact {
+	const mapped: EventContact = {};
+	const waId = asString(contact.wa_id);
+	if (waId !== undefined) mapped.waId = waId;
+	const userId = asString(contact.user_id);
+	if (userId !== undefined) mapped.userId = userId;
+	const parentUserId = asString(contact.parent_user_id);
+	if (parentUserId !== undefined) mapped.parentUserId = parentUserId;
+	const profile = isObject(contact.profile) ? contact.profile : undefined;
+	const username = asString(profile?.username) ?? asString(contact.username);
+	if (username !== undefined) mapped.username = username;
+	const name = asString(profile?.name);
+	if (name !== undefined) mapped.name = name;
 	return mapped;
 }
 
