@@ -26,6 +26,8 @@ const groups = require('./model/groups');
 const { inviteLink } = require('./model/inviteLinks');
 const paging = require('./model/paging');
 const users = require('./sim/users');
+const membership = require('./sim/membership');
+const { simMessage } = require('./sim/messages');
 const { seed } = require('./sim/seed');
 const faults = require('./sim/faults');
 const destinations = require('./webhooks/destinations');
@@ -116,7 +118,7 @@ class Sandbox {
 		this.cursorEpoch = 0;
 		/** Bumped by reset(), so timers of an earlier life do nothing. */
 		this.generation = 0;
-		/** Every message seen, by ID, in order (model/messages.js). @type {Map<string, import('./types').MessageRecord>} */
+		/** Every message seen, by ID, in order (model/messageLog.js). @type {Map<string, import('./types').MessageRecord>} */
 		this.messages = new Map();
 		/** @type {import('./types').Template[]} the business account's message templates */
 		this.templates = account.defaultTemplates();
@@ -252,43 +254,43 @@ class Sandbox {
 	}
 
 	/**
-	 * A user opens the invite link (sim/users.js).
+	 * A user opens the invite link (sim/membership.js).
 	 * @param {Record<string, unknown>} input
 	 */
 	simJoin(input) {
-		return users.simJoin(this, input);
+		return membership.simJoin(this, input);
 	}
 
 	/**
-	 * A user asks to join (sim/users.js).
+	 * A user asks to join (sim/membership.js).
 	 * @param {Record<string, unknown>} input
 	 */
 	simRequest(input) {
-		return users.simRequest(this, input);
+		return membership.simRequest(this, input);
 	}
 
 	/**
-	 * A user withdraws a pending join request (sim/users.js).
+	 * A user withdraws a pending join request (sim/membership.js).
 	 * @param {Record<string, unknown>} input
 	 */
 	simWithdraw(input) {
-		return users.simWithdraw(this, input);
+		return membership.simWithdraw(this, input);
 	}
 
 	/**
-	 * A participant leaves (sim/users.js).
+	 * A participant leaves (sim/membership.js).
 	 * @param {Record<string, unknown>} input
 	 */
 	simLeave(input) {
-		return users.simLeave(this, input);
+		return membership.simLeave(this, input);
 	}
 
 	/**
-	 * A participant writes in the group (sim/users.js).
+	 * A participant writes in the group (sim/messages.js).
 	 * @param {Record<string, unknown>} input
 	 */
 	simMessage(input) {
-		return users.simMessage(this, input);
+		return simMessage(this, input);
 	}
 
 	/**

@@ -8,8 +8,11 @@
  * :name for a path segment. sandbox/cli.js is a command line over these.
  */
 const { ControlError } = require('./errors');
-const users = require('../sim/users');
-const { groupMessages } = require('../model/messages');
+const { simSuspend } = require('../sim/users');
+const membership = require('../sim/membership');
+const { simMessage } = require('../sim/messages');
+const { simChangeUserId } = require('../sim/userIds');
+const { groupMessages } = require('../model/messageLog');
 const { normalizeFault } = require('../sim/faults');
 const delivery = require('../webhooks/delivery');
 
@@ -101,12 +104,12 @@ const CONTROL_ROUTES = {
 		return { body: request };
 	},
 
-	'POST /users/join': (sb, { input }) => ({ body: users.simJoin(sb, input) }),
-	'POST /users/request': (sb, { input }) => ({ body: users.simRequest(sb, input) }),
-	'POST /users/withdraw': (sb, { input }) => ({ body: users.simWithdraw(sb, input) }),
-	'POST /users/leave': (sb, { input }) => ({ body: users.simLeave(sb, input) }),
-	'POST /users/message': (sb, { input }) => ({ body: users.simMessage(sb, input) }),
-	'POST /users/change-user-id': (sb, { input }) => ({ body: users.simChangeUserId(sb, input) }),
+	'POST /users/join': (sb, { input }) => ({ body: membership.simJoin(sb, input) }),
+	'POST /users/request': (sb, { input }) => ({ body: membership.simRequest(sb, input) }),
+	'POST /users/withdraw': (sb, { input }) => ({ body: membership.simWithdraw(sb, input) }),
+	'POST /users/leave': (sb, { input }) => ({ body: membership.simLeave(sb, input) }),
+	'POST /users/message': (sb, { input }) => ({ body: simMessage(sb, input) }),
+	'POST /users/change-user-id': (sb, { input }) => ({ body: simChangeUserId(sb, input) }),
 	'GET /groups/:id/messages': (sb, { path }) => {
 		const group = sb.groups.get(path.id);
 		const messages = groupMessages(sb, path.id);
@@ -120,11 +123,11 @@ const CONTROL_ROUTES = {
 			},
 		};
 	},
-	'POST /groups/:id/suspend': (sb, { path }) => ({ body: users.simSuspend(sb, path.id, true) }),
+	'POST /groups/:id/suspend': (sb, { path }) => ({ body: simSuspend(sb, path.id, true) }),
 	'POST /groups/:id/clear-suspension': (sb, { path }) => ({
-		body: users.simSuspend(sb, path.id, false),
+		body: simSuspend(sb, path.id, false),
 	}),
-	'POST /groups/:id/unsuspend': (sb, { path }) => ({ body: users.simSuspend(sb, path.id, false) }),
+	'POST /groups/:id/unsuspend': (sb, { path }) => ({ body: simSuspend(sb, path.id, false) }),
 
 	'POST /phone_numbers/:id': (sb, { path, input }) => {
 		const phone = sb.phones.get(path.id);

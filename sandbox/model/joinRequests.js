@@ -3,7 +3,7 @@
 
 /**
  * Join requests: list (cursor-paged, in arrival order), approve and reject, with per-ID
- * outcomes. Simulated users create and withdraw them (sim/users.js).
+ * outcomes. Simulated users create and withdraw them (sim/membership.js).
  */
 const { nowSeconds } = require('../util');
 const { itemError } = require('../http/errors');

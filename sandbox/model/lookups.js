@@ -91,6 +91,21 @@ function participantRef(p) {
 	return out;
 }
 
+/**
+ * A participant as Meta's webhooks name them in contacts[] (beside a message they wrote, and beside
+ * delivered and read statuses of group messages): name and username in profile, wa_id, user_id.
+ * @param {import('../types').Participant} participant
+ * @returns {import('../../nodes/shared/types').WebhookContact}
+ */
+function participantContact(participant) {
+	/** @type {import('../../nodes/shared/types').WebhookContact} */
+	const contact = { profile: { name: participant.name } };
+	if (participant.username && contact.profile) contact.profile.username = participant.username;
+	if (participant.wa_id) contact.wa_id = participant.wa_id;
+	if (participant.user_id) contact.user_id = participant.user_id;
+	return contact;
+}
+
 module.exports = {
 	isSameUser,
 	phone,
@@ -99,4 +114,5 @@ module.exports = {
 	notSuspended,
 	findParticipant,
 	participantRef,
+	participantContact,
 };
