@@ -154,6 +154,25 @@ class Sandbox {
 		return randomString(this.rng, 32, '0123456789abcdef');
 	}
 
+	/**
+	 * A pending request under a new request_id (each operation Meta answers with a request_id and
+	 * reports later by webhook), kept for GET /_sandbox/requests/<id>.
+	 * @param {string} type
+	 * @param {string} [groupId]
+	 * @returns {import('./types').RequestRecord}
+	 */
+	newRequest(type, groupId) {
+		/** @type {import('./types').RequestRecord} */
+		const record = {
+			request_id: this.newRequestId(),
+			type,
+			...(groupId === undefined ? {} : { group_id: groupId }),
+			status: 'pending',
+		};
+		this.requests.set(record.request_id, record);
+		return record;
+	}
+
 	newInviteCode() {
 		return randomString(this.rng, 22);
 	}

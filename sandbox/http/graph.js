@@ -16,6 +16,7 @@
  */
 const { GraphError, waError } = require('./errors');
 const groupsModel = require('../model/groups');
+const { updateSettings } = require('../model/groupSettings');
 const inviteLinks = require('../model/inviteLinks');
 const joinRequestsModel = require('../model/joinRequests');
 const participantsModel = require('../model/participants');
@@ -143,7 +144,7 @@ const groups = {
 		) {
 			throw waError(100, 'The multipart body has no file part (name it "file")');
 		}
-		return { body: groupsModel.updateSettings(sb, call.parts[0], call.params, file, call) };
+		return { body: updateSettings(sb, call.parts[0], call.params, file, call) };
 	},
 };
 

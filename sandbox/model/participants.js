@@ -62,15 +62,8 @@ function removeParticipants(sb, groupId, participants, ctx = {}) {
 			ref: userId ? { user_id: userId } : { user },
 		});
 	}
-	const requestId = sb.newRequestId();
-	/** @type {import('../types').RequestRecord} */
-	const record = {
-		request_id: requestId,
-		type: 'group_participants_remove',
-		group_id: group.id,
-		status: 'pending',
-	};
-	sb.requests.set(requestId, record);
+	const record = sb.newRequest('group_participants_remove', group.id);
+	const requestId = record.request_id;
 	const partial = Boolean(ctx.partial);
 	sb.later(sb.asyncDelayMs, () => {
 		const item = applyRemoval(sb, group, refs, requestId, partial);
