@@ -4,7 +4,9 @@ import {
 	CREDENTIAL_TYPE,
 	D360_CREDENTIAL_TYPE,
 	D360_DEFAULT_BASE_URL,
+	pathIdProblem,
 	providerOf,
+	shownValue,
 } from '../shared/transport';
 import { GROUP_WEBHOOK_FIELDS, TRIGGER_WEBHOOK_FIELDS } from '../shared/types';
 import { D360_DESTINATIONS, DESTINATIONS } from './destinations';
@@ -147,6 +149,41 @@ const NOTHING_REGISTERED: WebhookDestination = {
 	delete: async () => true,
 };
 
+/**
+ * The IDs that go into the destination's request paths, held to the transport's rule for path IDs
+ * and refused by name (the transport would refuse the request too, but could not name the field).
+ */
+function assertIds(
+	node: ReturnType<IHookFunctions['getNode']>,
+	destination: DestinationName,
+	credentials: TriggerCredentials,
+	phoneNumberId: string,
+): void {
+	const fields: Array<[string, string, boolean]> = [
+		['Business Phone Number', phoneNumberId, destination === 'phoneNumber' && phoneNumberId !== ''],
+		[
+			"credential's WhatsApp Business Account ID",
+			credentials.businessAccountId,
+			destination === 'phoneNumber' || destination === 'businessAccount',
+		],
+		[
+			"credential's App ID",
+			credentials.appId,
+			destination !== 'manual' && credentials.appId !== '',
+		],
+	];
+	for (const [field, value, used] of fields) {
+		const problem = used ? pathIdProblem(value) : undefined;
+		if (problem) {
+			throw activationError(
+				node,
+				`The ${field} ${shownValue(value)} is not an ID (${problem}): correct it and activate again`,
+				"Meta's IDs are digits; this value cannot be sent in a request path. Nothing was sent.",
+			);
+		}
+	}
+}
+
 /** Resolves the destination and everything it needs; refuses to activate an unsafe setup. */
 export async function resolveDestination(
 	context: IHookFunctions,
@@ -179,8 +216,9 @@ export async function resolveDestination(
 			: '';
 	const phoneNumberId =
 		destination === 'phoneNumber'
-			? String(context.getNodeParameter('phoneNumberId', '')).trim()
+			? String(context.getNodeParameter('phoneNumberId', '') ?? '').trim()
 			: '';
+	assertIds(node, destination, credentials, phoneNumberId);
 	return {
 		destination,
 		handler: DESTINATIONS[destination],

@@ -84,19 +84,36 @@ describe('ENDPOINTS', () => {
 		);
 	});
 
-	it('encodes an ID as one segment and refuses a missing ID or a dot segment, for both providers', () => {
-		expect(resolvePath(NODE, '360dialog', 'group', { groupId: ' a/b?c#d ' })).toBe(
-			'/groups/a%2Fb%3Fc%23d',
+	it('puts an ID in one segment and refuses a missing ID, a dot segment or URL characters, for both providers', () => {
+		expect(resolvePath(NODE, '360dialog', 'group', { groupId: ' Y2F-b_c.d=~1 ' })).toBe(
+			'/groups/Y2F-b_c.d%3D~1',
 		);
-		for (const groupId of [undefined, '', '  ', '.', '..', ' .. ']) {
+		for (const groupId of [undefined, '', '  ']) {
 			for (const provider of ['cloudApi', '360dialog'] as const) {
 				expect(() => resolvePath(NODE, provider, 'inviteLink', { groupId })).toThrow(
-					'The group ID is missing or not an ID',
+					'The group ID is missing',
+				);
+			}
+		}
+		for (const groupId of [
+			'.',
+			'..',
+			' .. ',
+			'a/b',
+			'a?b',
+			'a#b',
+			'%2e%2e',
+			'a b',
+			'\uFF0E\uFF0E',
+		]) {
+			for (const provider of ['cloudApi', '360dialog'] as const) {
+				expect(() => resolvePath(NODE, provider, 'inviteLink', { groupId })).toThrow(
+					/^The group ID ".*" is not an ID: /,
 				);
 			}
 		}
 		expect(() => resolvePath(NODE, 'cloudApi', 'groups', {})).toThrow(
-			'The business phone number ID is missing or not an ID',
+			'The business phone number ID is missing',
 		);
 	});
 });

@@ -1,6 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import {
+	isNumericId,
+	NUMERIC_ID_MAX_LENGTH,
+	pathIdProblem,
+	shownValue,
+} from '../../shared/transport';
+
 /** A validation error that names the field and the item, so the user can find it at once. */
 export function invalidInput(
 	context: IExecuteFunctions,
@@ -40,7 +47,10 @@ export function isBusinessScopedUserId(value: string): boolean {
 	return BSUID_PATTERN.test(value);
 }
 
-/** Group IDs are opaque strings; WhatsApp Web JIDs and phone numbers are a common mix-up. */
+/**
+ * Group IDs are opaque strings that go into request paths: held to the transport's rule for path
+ * IDs (no ".", "..", "/", "%", spaces, …). WhatsApp Web JIDs and phone numbers are a common mix-up.
+ */
 export function validateGroupId(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -60,16 +70,18 @@ export function validateGroupId(
 			context,
 			itemIndex,
 			'Group',
-			`"${groupId}" is a WhatsApp Web group JID, not a Cloud API group ID`,
+			`${shownValue(groupId)} is a WhatsApp Web group JID, not a Cloud API group ID`,
 			'Cloud API group IDs are opaque strings such as Y2FwaV9ncm91cDo…; list them with Group > Get Many.',
 		);
 	}
-	if (/[\s/?#]/.test(groupId)) {
+	const problem = pathIdProblem(groupId);
+	if (problem) {
 		throw invalidInput(
 			context,
 			itemIndex,
 			'Group',
-			`"${groupId}" is not a valid group ID (it contains spaces or URL characters)`,
+			`${shownValue(groupId)} is not a group ID: ${problem}`,
+			`Nothing was sent for item ${itemIndex}. Cloud API group IDs are opaque strings such as Y2FwaV9ncm91cDo…; list them with Group > Get Many.`,
 		);
 	}
 	return groupId;
@@ -77,7 +89,7 @@ export function validateGroupId(
 
 /** Meta's phone number IDs are digits only: not the phone number itself with + or spaces. */
 export function isPhoneNumberId(value: string): boolean {
-	return /^\d+$/.test(value);
+	return isNumericId(value);
 }
 
 export function validatePhoneNumberId(
@@ -85,15 +97,22 @@ export function validatePhoneNumberId(
 	itemIndex: number,
 	value: unknown,
 ): string {
-	const id = String(value ?? '').trim();
+	const id = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 	if (!isPhoneNumberId(id)) {
 		throw invalidInput(
 			context,
 			itemIndex,
 			'Business Phone Number',
-			id
-				? `"${id}" is not a phone number ID (Meta's phone number IDs are digits only, not the phone number itself with + or spaces)`
-				: 'a business phone number ID is required',
+			typeof value !== 'string' &&
+				typeof value !== 'number' &&
+				value !== undefined &&
+				value !== null
+				? `must be a phone number ID (digits), not ${Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value)}`
+				: !id
+					? 'a business phone number ID is required'
+					: /^[0-9]+$/.test(id)
+						? `${shownValue(id)} is not a phone number ID: it has ${id.length} digits, at most ${NUMERIC_ID_MAX_LENGTH}`
+						: `${shownValue(id)} is not a phone number ID (Meta's phone number IDs are digits only, not the phone number itself with + or spaces)`,
 		);
 	}
 	return id;

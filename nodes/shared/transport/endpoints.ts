@@ -6,6 +6,8 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { pathIdProblem, shownValue } from './path';
+
 /**
  * The value of both nodes' Authentication parameter (saved in workflows: never rename one).
  * `cloudApi`: Meta's Graph API with a system-user token. `360dialog`: 360dialog's hosted Cloud API
@@ -90,15 +92,27 @@ const ID_NAMES: Record<keyof PathIds, string> = {
 };
 
 /**
- * One ID as one path segment: trimmed and percent-encoded. An empty ID or a dot segment is refused:
- * `/groups/` + '' would list the groups, and `..` would climb to another endpoint.
+ * One ID as one path segment: trimmed, held to the rule for path IDs (./path: letters, digits and
+ * `. _ - = ~ + :`, not dots alone), then percent-encoded. The one place an ID enters a path, for
+ * both providers: `/groups/` + '' would list the groups, `..` would climb to another endpoint,
+ * and `/`, `?`, `#`, `%`, spaces or look-alikes would change what the path says.
  */
-function pathSegment(node: INode, name: keyof PathIds, value: string | undefined): string {
+function pathSegment(
+	node: INode,
+	name: keyof PathIds,
+	value: string | undefined,
+	itemIndex: number | undefined,
+): string {
 	const id = String(value ?? '').trim();
-	if (id === '' || id === '.' || id === '..') {
-		throw new NodeOperationError(node, `The ${ID_NAMES[name]} is missing or not an ID`, {
-			description: `Got ${JSON.stringify(value ?? '')}. Nothing was sent.`,
-		});
+	const problem = pathIdProblem(id);
+	if (problem) {
+		throw new NodeOperationError(
+			node,
+			id === ''
+				? `The ${ID_NAMES[name]} is missing`
+				: `The ${ID_NAMES[name]} ${shownValue(id)} is not an ID: ${problem}`,
+			{ itemIndex, description: 'Nothing was sent.' },
+		);
 	}
 	return encodeURIComponent(id);
 }
@@ -121,16 +135,17 @@ export function assertAvailable(node: INode, provider: Provider, endpoint: Endpo
 
 /**
  * The path of an endpoint for a provider, its IDs filled in. Throws, before anything is sent,
- * when the provider has no such endpoint or an ID is missing.
+ * when the provider has no such endpoint or an ID is missing or not an ID (for `itemIndex`).
  */
 export function resolvePath(
 	node: INode,
 	provider: Provider,
 	endpoint: EndpointName,
 	ids: PathIds = {},
+	itemIndex?: number,
 ): string {
 	return assertAvailable(node, provider, endpoint).replace(
 		/\{(\w+)\}/g,
-		(_match, name: keyof PathIds) => pathSegment(node, name, ids[name]),
+		(_match, name: keyof PathIds) => pathSegment(node, name, ids[name], itemIndex),
 	);
 }

@@ -1,4 +1,5 @@
 export * from './endpoints';
 export * from './errors';
+export * from './path';
 export * from './request';
 export * from './types';
