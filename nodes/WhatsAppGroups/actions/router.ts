@@ -2,8 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { metaCodeOf } from '../../shared/transport';
-import { DEFAULTS } from '../helpers/defaults';
-import { getOptions } from '../helpers/parameters';
+import { getConcurrency } from '../helpers/parameters';
 import { runWithConcurrency } from '../helpers/pool';
 import { groupOperations } from './group';
 import { inviteLinkOperations } from './inviteLink';
@@ -75,9 +74,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	// 1. Validate all items first: with one bad item and no "Continue On Fail", nothing is sent.
 	const prepared: Array<PreparedItem<unknown>> = [];
+	const concurrencies = new Map<number, number>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			prepared.push({ itemIndex, plan: await operation.prepare.call(this, itemIndex) });
+			const plan = await operation.prepare.call(this, itemIndex);
+			concurrencies.set(itemIndex, getConcurrency(this, itemIndex));
+			prepared.push({ itemIndex, plan });
 		} catch (error) {
 			const failure = asError(this, error, itemIndex);
 			if (!continueOnFail) throw failure;
@@ -99,12 +101,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				}
 			}
 		} else {
-			const concurrency = Math.max(
-				1,
-				Math.floor(
-					Number(getOptions(this, prepared[0].itemIndex).concurrency ?? DEFAULTS.concurrency),
-				),
-			);
+			// The run's concurrency is the first valid item's (each item's was checked above).
+			const concurrency = concurrencies.get(prepared[0].itemIndex) ?? 1;
 			const results = await runWithConcurrency(
 				prepared,
 				concurrency,

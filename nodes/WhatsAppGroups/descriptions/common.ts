@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { phoneNumberIdField } from '../../shared/descriptions/phoneNumber';
-import { DEFAULTS } from '../helpers/defaults';
+import { DEFAULTS, RANGES } from '../helpers/defaults';
 
 // Plain names: n8n's linter reads `default: DEFAULTS.x` as a missing default.
 const { concurrency: defaultConcurrency, requestTimeout: defaultRequestTimeout } = DEFAULTS;
@@ -50,7 +50,7 @@ export const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 50 },
+	typeOptions: { minValue: RANGES.concurrency.min, maxValue: RANGES.concurrency.max },
 	default: defaultConcurrency,
 	description:
 		'How many requests to Meta may be in flight at once when the node gets many items. Lower it if Meta answers with rate-limit errors.',
@@ -60,7 +60,7 @@ export const requestTimeoutOption: INodeProperties = {
 	displayName: 'Request Timeout',
 	name: 'requestTimeout',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 300 },
+	typeOptions: { minValue: RANGES.requestTimeout.min, maxValue: RANGES.requestTimeout.max },
 	default: defaultRequestTimeout,
 	description:
 		'How many seconds to wait for Meta to answer one request. A read that times out is retried; a create or a send is not (Meta may have acted on it), unless "Retry After Ambiguous Failures" is on.',
@@ -101,7 +101,7 @@ export const limitField: INodeProperties = {
 	displayName: 'Limit',
 	name: 'limit',
 	type: 'number',
-	typeOptions: { minValue: 1 },
+	typeOptions: { minValue: RANGES.limit.min },
 	// A literal: n8n's linter wants 50 written here. A test checks it equals DEFAULTS.limit.
 	default: 50,
 	description: 'Max number of results to return',

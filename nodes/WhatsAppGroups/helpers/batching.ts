@@ -18,6 +18,10 @@ export async function runGroupedBatches(
 	send: (groupId: string, keys: string[], itemIndex: number) => Promise<KeyResults>,
 	failedRow: (groupId: string, key: string, error: unknown) => IDataObject,
 ): Promise<Map<number, BatchOutcome>> {
+	// The callers read it with its range checked; a bad one here would loop for ever.
+	if (!Number.isInteger(maxPerRequest) || maxPerRequest < 1) {
+		throw new Error(`IDs per request must be a whole number of at least 1, not ${maxPerRequest}`);
+	}
 	const keysByGroup = new Map<string, { keys: string[]; firstItem: number }>();
 	for (const { itemIndex, plan } of items) {
 		const entry = keysByGroup.get(plan.groupId) ?? { keys: [], firstItem: itemIndex };

@@ -10,6 +10,10 @@ export async function runWithConcurrency<TInput, TResult>(
 ): Promise<Array<{ ok: true; value: TResult } | { ok: false; error: unknown } | undefined>> {
 	const results: Array<{ ok: true; value: TResult } | { ok: false; error: unknown } | undefined> =
 		new Array(inputs.length).fill(undefined);
+	// The callers read it with its range checked; NaN here would start no worker and run nothing.
+	if (!Number.isInteger(concurrency) || concurrency < 1) {
+		throw new Error(`Concurrency must be a whole number of at least 1, not ${concurrency}`);
+	}
 	let next = 0;
 	let failed = false;
 	const workers = Array.from(

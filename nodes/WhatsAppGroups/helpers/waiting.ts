@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { DEFAULTS } from './defaults';
-import { invalidInput } from './validation';
+import { DEFAULTS, RANGES } from './defaults';
+import { readBoolean, readNumber } from './parameters';
 
 // Plain names: n8n's linter reads `default: DEFAULTS.x` as a missing default.
 const { waitTimeout, pollInterval } = DEFAULTS;
@@ -13,9 +13,20 @@ const { waitTimeout, pollInterval } = DEFAULTS;
  * and one polling loop, so every wait is bounded the same way.
  */
 export const WAIT_BOUNDS = {
-	timeout: { min: 5, max: 300, default: waitTimeout },
-	pollInterval: { min: 1, max: 60, default: pollInterval },
+	timeout: { min: RANGES.waitTimeout.min, max: RANGES.waitTimeout.max, default: waitTimeout },
+	pollInterval: {
+		min: RANGES.pollInterval.min,
+		max: RANGES.pollInterval.max,
+		default: pollInterval,
+	},
 } as const;
+
+/** The switches that turn a wait on, as saved (`name`) and as errors name them. */
+export const WAIT_FOR_CONFIRMATION = {
+	name: 'waitForConfirmation',
+	displayName: 'Wait for Confirmation',
+} as const;
+export const WAIT_FOR_GROUP = { name: 'waitForGroup', displayName: 'Wait for Group' } as const;
 
 export interface WaitPlan {
 	timeoutMs: number;
@@ -63,49 +74,20 @@ export function waitOptions(
 	];
 }
 
-function boundedSeconds(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	field: string,
-	value: unknown,
-	bounds: { min: number; max: number; default: number },
-): number {
-	if (value === undefined || value === null || value === '') return bounds.default;
-	const seconds = Number(value);
-	if (!Number.isFinite(seconds) || seconds < bounds.min || seconds > bounds.max) {
-		throw invalidInput(
-			context,
-			itemIndex,
-			field,
-			`must be a number of seconds from ${bounds.min} to ${bounds.max} (got ${String(value)})`,
-		);
-	}
-	return seconds;
-}
-
 /** The item's wait, read from its Options; undefined when the switch `flag` is off. */
 export function readWaitPlan(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	options: IDataObject,
-	flag: string,
+	flag: { name: string; displayName: string },
 ): WaitPlan | undefined {
-	if (options[flag] !== true) return undefined;
-	const timeout = boundedSeconds(
-		context,
-		itemIndex,
-		'Wait Timeout (Seconds)',
-		options.waitTimeout,
-		WAIT_BOUNDS.timeout,
-	);
-	const pollInterval = boundedSeconds(
-		context,
-		itemIndex,
-		'Poll Interval (Seconds)',
-		options.pollInterval,
-		WAIT_BOUNDS.pollInterval,
-	);
-	return { timeoutMs: timeout * 1000, pollIntervalMs: pollInterval * 1000 };
+	if (!readBoolean(context, itemIndex, flag.displayName, options[flag.name])) return undefined;
+	const timeout = readNumber(context, itemIndex, 'waitTimeout', options.waitTimeout);
+	const pollInterval = readNumber(context, itemIndex, 'pollInterval', options.pollInterval);
+	return {
+		timeoutMs: Math.round(timeout * 1000),
+		pollIntervalMs: Math.round(pollInterval * 1000),
+	};
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 import { readGroupBack, triggerHint } from '../../helpers/confirmation';
 import { compact } from '../../helpers/output';
 import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
-import { pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
+import { WAIT_FOR_CONFIRMATION, pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
 import type { WaitPlan } from '../../helpers/waiting';
 import type { GroupTargetPlan, ItemOperation } from '../types';
 
@@ -21,8 +21,7 @@ const properties: INodeProperties[] = [
 	optionsCollection(
 		waitOptions(
 			{
-				name: 'waitForConfirmation',
-				displayName: 'Wait for Confirmation',
+				...WAIT_FOR_CONFIRMATION,
 				description:
 					"Whether to read the group back until Meta no longer knows it. Meta deletes the group after it answers and reports the outcome only by webhook; without this the status is 'requested'.",
 			},
@@ -51,7 +50,7 @@ export const deleteGroup: ItemOperation<DeletePlan> = {
 		return {
 			groupId: getGroupId(this, itemIndex),
 			timeoutMs: getRequestTimeoutMs(this, itemIndex),
-			wait: readWaitPlan(this, itemIndex, getOptions(this, itemIndex), 'waitForConfirmation'),
+			wait: readWaitPlan(this, itemIndex, getOptions(this, itemIndex), WAIT_FOR_CONFIRMATION),
 		};
 	},
 	async execute(

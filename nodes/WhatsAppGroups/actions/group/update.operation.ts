@@ -20,7 +20,7 @@ import {
 	validateDescription,
 	validateSubject,
 } from '../../helpers/validation';
-import { pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
+import { WAIT_FOR_CONFIRMATION, pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
 import type { WaitPlan } from '../../helpers/waiting';
 import type { ItemOperation, RequestPlan } from '../types';
 
@@ -62,8 +62,7 @@ const properties: INodeProperties[] = [
 	optionsCollection(
 		waitOptions(
 			{
-				name: 'waitForConfirmation',
-				displayName: 'Wait for Confirmation',
+				...WAIT_FOR_CONFIRMATION,
 				description:
 					"Whether to read the group back until the subject and description are the ones set. Meta applies settings after it answers and reports the outcome only by webhook; without this every setting is 'requested'. The profile picture cannot be read back, so it stays 'unconfirmed'.",
 			},
@@ -188,7 +187,7 @@ export const update: ItemOperation<UpdatePlan> = {
 		const plan: UpdatePlan = {
 			groupId,
 			timeoutMs: getRequestTimeoutMs(this, itemIndex),
-			wait: readWaitPlan(this, itemIndex, getOptions(this, itemIndex), 'waitForConfirmation'),
+			wait: readWaitPlan(this, itemIndex, getOptions(this, itemIndex), WAIT_FOR_CONFIRMATION),
 		};
 		const settings: UpdateSettingsBody = { messaging_product: 'whatsapp' };
 		if (fields.subject !== undefined)

@@ -9,13 +9,14 @@ import {
 	phoneNumberIdField,
 	retryAmbiguousOption,
 } from '../../descriptions/common';
-import { DEFAULTS } from '../../helpers/defaults';
+import { DEFAULTS, RANGES } from '../../helpers/defaults';
 import { compact } from '../../helpers/output';
 import {
 	getGroupId,
-	getOptions,
 	getPhoneNumberId,
 	getRequestTimeoutMs,
+	readNumber,
+	readRetryAmbiguous,
 } from '../../helpers/parameters';
 import {
 	invalidInput,
@@ -112,7 +113,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Invite Link Position',
 		name: 'groupLinkPosition',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: RANGES.inviteLinkPosition.min },
 		default: inviteLinkPosition,
 		description:
 			'Which body variable ({{1}}, {{2}}, …) of the template is the group invite link; the text parameters fill the others in order',
@@ -182,17 +183,13 @@ export const send: ItemOperation<SendInvitePlan> = {
 			parameter?: Array<{ text?: string }>;
 		};
 		const texts = (collection.parameter ?? []).map((entry) => String(entry.text ?? ''));
-		const position = Number(
+		const position = readNumber(
+			this,
+			itemIndex,
+			'inviteLinkPosition',
 			this.getNodeParameter('groupLinkPosition', itemIndex, DEFAULTS.inviteLinkPosition),
+			texts.length + 1,
 		);
-		if (!Number.isInteger(position) || position < 1 || position > texts.length + 1) {
-			throw invalidInput(
-				this,
-				itemIndex,
-				'Invite Link Position',
-				`must be a whole number from 1 to ${texts.length + 1} (got ${position})`,
-			);
-		}
 		const parameters: IDataObject[] = texts.map((text) => ({ type: 'text', text }));
 		parameters.splice(position - 1, 0, { type: 'group_id', group_id: groupId });
 		const body: SendMessageRequest = {
@@ -210,7 +207,7 @@ export const send: ItemOperation<SendInvitePlan> = {
 			phoneNumberId,
 			groupId,
 			body,
-			retryAmbiguous: getOptions(this, itemIndex).retryAmbiguous === true,
+			retryAmbiguous: readRetryAmbiguous(this, itemIndex),
 			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
 	},

@@ -9,9 +9,15 @@ import {
 	phoneNumberIdField,
 } from '../../descriptions/common';
 import { errorToData, runGroupedBatches } from '../../helpers/batching';
-import { DEFAULTS } from '../../helpers/defaults';
+import { DEFAULTS, RANGES } from '../../helpers/defaults';
 import { compact } from '../../helpers/output';
-import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
+import {
+	getConcurrency,
+	getGroupId,
+	getOptions,
+	getRequestTimeoutMs,
+	readNumber,
+} from '../../helpers/parameters';
 import { invalidInput } from '../../helpers/validation';
 import type { BatchOperation, BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../types';
 
@@ -36,7 +42,10 @@ export function joinRequestProperties(verb: 'approve' | 'reject'): INodeProperti
 				displayName: 'Batch Size',
 				name: 'batchSize',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 1000 },
+				typeOptions: {
+					minValue: RANGES.joinRequestBatchSize.min,
+					maxValue: RANGES.joinRequestBatchSize.max,
+				},
 				default: joinRequestBatchSize,
 				description:
 					'The most join request IDs sent in one request; IDs of all items for the same group are combined up to this size',
@@ -68,8 +77,8 @@ async function prepareJoinRequests(
 	return {
 		groupId,
 		keys: [...new Set(ids)],
-		batchSize: Number(options.batchSize ?? DEFAULTS.joinRequestBatchSize),
-		concurrency: Number(options.concurrency ?? DEFAULTS.concurrency),
+		batchSize: readNumber(this, itemIndex, 'joinRequestBatchSize', options.batchSize),
+		concurrency: getConcurrency(this, itemIndex),
 		timeoutMs: getRequestTimeoutMs(this, itemIndex),
 	};
 }

@@ -6,9 +6,14 @@ import {
 	optionsCollection,
 	phoneNumberIdField,
 } from '../../descriptions/common';
-import { DEFAULTS } from '../../helpers/defaults';
-import { getGroupId, getPhoneNumberId, getRequestTimeoutMs } from '../../helpers/parameters';
-import { invalidInput, LIMITS } from '../../helpers/validation';
+import { DEFAULTS, RANGES } from '../../helpers/defaults';
+import {
+	getGroupId,
+	getPhoneNumberId,
+	getRequestTimeoutMs,
+	readNumber,
+} from '../../helpers/parameters';
+import { invalidInput } from '../../helpers/validation';
 import type { ItemOperation } from '../types';
 import type { GroupMessagePlan } from './shared';
 import { sendGroupMessage } from './shared';
@@ -34,7 +39,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Days',
 		name: 'expirationDays',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 30 },
+		typeOptions: { minValue: RANGES.pinDays.min, maxValue: RANGES.pinDays.max },
 		default: pinDays,
 		description:
 			'How long the message stays pinned, 1–30 days. A group has at most 3 pins; the oldest is unpinned automatically.',
@@ -60,15 +65,12 @@ export const pin: ItemOperation<GroupMessagePlan> = {
 		const phoneNumberId = getPhoneNumberId(this, itemIndex);
 		const groupId = getGroupId(this, itemIndex);
 		const messageId = getMessageId(this, itemIndex);
-		const days = Number(this.getNodeParameter('expirationDays', itemIndex, DEFAULTS.pinDays));
-		if (!Number.isInteger(days) || days < LIMITS.pinMinDays || days > LIMITS.pinMaxDays) {
-			throw invalidInput(
-				this,
-				itemIndex,
-				'Days',
-				`must be a whole number from ${LIMITS.pinMinDays} to ${LIMITS.pinMaxDays} (got ${days})`,
-			);
-		}
+		const days = readNumber(
+			this,
+			itemIndex,
+			'pinDays',
+			this.getNodeParameter('expirationDays', itemIndex, DEFAULTS.pinDays),
+		);
 		return {
 			phoneNumberId,
 			body: {

@@ -10,9 +10,9 @@ import {
 } from '../../descriptions/common';
 import {
 	getGroupId,
-	getOptions,
 	getPhoneNumberId,
 	getRequestTimeoutMs,
+	readRetryAmbiguous,
 } from '../../helpers/parameters';
 import {
 	characterCount,
@@ -317,7 +317,7 @@ export const send: ItemOperation<SendPlan> = {
 		return {
 			phoneNumberId,
 			body,
-			retryAmbiguous: getOptions(this, itemIndex).retryAmbiguous === true,
+			retryAmbiguous: readRetryAmbiguous(this, itemIndex),
 			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
 	},

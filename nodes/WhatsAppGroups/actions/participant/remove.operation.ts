@@ -19,10 +19,15 @@ import { errorToData, runGroupedBatches } from '../../helpers/batching';
 import { readGroupBack, triggerHint } from '../../helpers/confirmation';
 import { DEFAULTS } from '../../helpers/defaults';
 import { compact } from '../../helpers/output';
-import { getGroupId, getOptions, getRequestTimeoutMs } from '../../helpers/parameters';
+import {
+	getConcurrency,
+	getGroupId,
+	getOptions,
+	getRequestTimeoutMs,
+} from '../../helpers/parameters';
 import { runWithConcurrency } from '../../helpers/pool';
 import { invalidInput, isBusinessScopedUserId, LIMITS } from '../../helpers/validation';
-import { pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
+import { WAIT_FOR_CONFIRMATION, pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
 import type { WaitPlan } from '../../helpers/waiting';
 import type { BatchOperation, BatchOutcome, GroupedPlan, KeyResults, PreparedItem } from '../types';
 
@@ -58,8 +63,7 @@ const properties: INodeProperties[] = [
 	optionsCollection(
 		waitOptions(
 			{
-				name: 'waitForConfirmation',
-				displayName: 'Wait for Confirmation',
+				...WAIT_FOR_CONFIRMATION,
 				description:
 					"Whether to read the group back until the participants are gone. Meta removes them after it answers and reports the outcome only by webhook; without this each participant's status is 'requested'.",
 			},
@@ -161,8 +165,8 @@ export const remove: BatchOperation<RemovePlan> = {
 		return {
 			groupId,
 			keys,
-			concurrency: Number(options.concurrency ?? DEFAULTS.concurrency),
-			wait: readWaitPlan(this, itemIndex, options, 'waitForConfirmation'),
+			concurrency: getConcurrency(this, itemIndex),
+			wait: readWaitPlan(this, itemIndex, options, WAIT_FOR_CONFIRMATION),
 			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
 	},
