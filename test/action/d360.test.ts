@@ -97,6 +97,10 @@ describe('360dialog: Group', () => {
 		d360()
 			.post('/groups', { messaging_product: 'whatsapp', subject: 'Twins' })
 			.reply(200, { id: 'NEW' })
+			// Before the request: Wait for Group lists the groups that already carry the subject.
+			.get('/groups')
+			.query({ limit: 1024 })
+			.reply(200, { data: { groups: [{ id: 'OTHER', subject: 'Twins', created_at: now }] } })
 			.get('/groups')
 			.query({ limit: 1024 })
 			.reply(200, {
@@ -130,7 +134,7 @@ describe('360dialog: Group', () => {
 				item: 0,
 			},
 		]);
-		expectKeyHeaderOnly(result, 3);
+		expectKeyHeaderOnly(result, 4);
 	});
 
 	it('Delete sends DELETE /groups/<id>', async () => {

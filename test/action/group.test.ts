@@ -75,11 +75,18 @@ describe('Group', () => {
 			scope.done();
 		});
 
-		it('waits for the group, matching subject and creation time, and returns ID and invite link', async () => {
+		it('waits for the group, matching a group with the subject that was not there before, and returns ID and invite link', async () => {
 			const now = Math.floor(Date.now() / 1000);
 			const scope = graph()
 				.post(`/v26.0/${PHONE_ID}/groups`, { messaging_product: 'whatsapp', subject: 'Cohort 8' })
 				.reply(200, { messaging_product: 'whatsapp', request_id: 'REQ-2' })
+				// Before the request: the groups that already carry the subject.
+				.get(`/v26.0/${PHONE_ID}/groups`)
+				.query({ limit: 1024 })
+				.reply(200, {
+					data: { groups: [{ id: 'OLD', subject: 'Cohort 8', created_at: now - 86400 }] },
+					paging: { cursors: { before: 'b', after: 'a' } },
+				})
 				// First poll: not there yet.
 				.get(`/v26.0/${PHONE_ID}/groups`)
 				.query({ limit: 1024 })
@@ -137,6 +144,9 @@ describe('Group', () => {
 				.reply(200, { messaging_product: 'whatsapp', request_id: 'REQ-3' })
 				.get(`/v26.0/${PHONE_ID}/groups`)
 				.query({ limit: 1024 })
+				.reply(200, { data: { groups: [] } })
+				.get(`/v26.0/${PHONE_ID}/groups`)
+				.query({ limit: 1024 })
 				.reply(200, {
 					data: {
 						groups: [
@@ -153,9 +163,10 @@ describe('Group', () => {
 				options: { waitForGroup: true },
 			});
 			expect(result.error?.message).toBe(
-				'Several groups named "Twins" were created just now; cannot tell which one request REQ-3 created',
+				'2 new groups named "Twins" appeared on this number while waiting; cannot tell which one request REQ-3 created',
 			);
 			expect(result.error?.description).toContain(`${GROUP_ID}, ${GROUP_ID_2}`);
+			expect(result.error?.description).toContain('unique suffix');
 			scope.done();
 		});
 
@@ -165,7 +176,7 @@ describe('Group', () => {
 				.reply(200, { messaging_product: 'whatsapp', request_id: 'REQ-4' })
 				.get(`/v26.0/${PHONE_ID}/groups`)
 				.query({ limit: 1024 })
-				.times(2)
+				.times(3)
 				.reply(200, { data: { groups: [] } });
 			// The fake clock: each sleep advances Date.now by the interval, so the deadline is reached.
 			const realNow = Date.now;

@@ -13,11 +13,16 @@ import { makeJpeg } from '../support/jpeg';
 const SUBJECT = 'Timeout team';
 const NOW = Math.floor(Date.now() / 1000);
 
-/** Meta's answer for each request the operations below make, by method and path. */
-function answer(method: string, url: string): unknown {
+/**
+ * Meta's answer for each request the operations below make, by method and path. `created` says
+ * whether the group was asked for yet: Create's Wait for Group lists the groups before and after.
+ */
+function answer(method: string, url: string, created: boolean): unknown {
 	const path = new URL(url).pathname.replace(/^\/v26\.0/, '');
 	if (method === 'GET' && path.endsWith('/groups'))
-		return { data: { groups: [{ id: GROUP_ID, subject: SUBJECT, created_at: NOW }] } };
+		return {
+			data: { groups: created ? [{ id: GROUP_ID, subject: SUBJECT, created_at: NOW }] : [] },
+		};
 	if (path.endsWith('/groups')) return { request_id: 'request-1' };
 	if (path.endsWith('/invite_link')) return { invite_link: 'https://chat.whatsapp.com/abc' };
 	if (path.endsWith('/messages')) return { messages: [{ id: 'wamid.1' }] };
@@ -60,10 +65,13 @@ function executeContext(parameters: IDataObject[]) {
 			getBinaryDataBuffer: async () => picture,
 			httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) => {
 				requests.push(options);
+				const created = requests.some(
+					(request) => request.method === 'POST' && request.url.endsWith('/groups'),
+				);
 				return {
 					statusCode: 200,
 					headers: {},
-					body: answer(options.method ?? 'GET', options.url),
+					body: answer(options.method ?? 'GET', options.url, created),
 				};
 			},
 		},
@@ -75,7 +83,7 @@ const target = { phoneNumberId: PHONE_ID, groupId: GROUP_ID };
 
 /** Every operation, with parameters that make it send all the requests it can. */
 const OPERATIONS: Array<[string, string, IDataObject, number]> = [
-	['group', 'create', { phoneNumberId: PHONE_ID, subject: SUBJECT }, 3],
+	['group', 'create', { phoneNumberId: PHONE_ID, subject: SUBJECT }, 4],
 	['group', 'delete', target, 1],
 	['group', 'get', target, 1],
 	['group', 'getMany', { phoneNumberId: PHONE_ID, returnAll: true }, 1],
@@ -128,7 +136,7 @@ const OPERATIONS: Array<[string, string, IDataObject, number]> = [
 describe('Request Timeout reaches every request', () => {
 	it.each(OPERATIONS)('%s > %s', async (resource, operation, parameters, requestCount) => {
 		const options: IDataObject = { ...(parameters.options as IDataObject), requestTimeout: 7 };
-		// Create also waits for the group, which reads the active groups and the invite link.
+		// Create also waits for the group: it reads the active groups before and after, and the link.
 		if (operation === 'create') Object.assign(options, { waitForGroup: true, pollInterval: 1 });
 		const { context, requests } = executeContext([{ resource, operation, ...parameters, options }]);
 		await router.call(context);

@@ -87,6 +87,22 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 
+	// 1b. Items that cannot run beside each other: also before anything is sent.
+	if (operation.checkTogether && prepared.length > 1) {
+		const conflicts = operation.checkTogether.call(this, prepared);
+		for (const { itemIndex } of [...prepared]) {
+			const conflict = conflicts.get(itemIndex);
+			if (!conflict) continue;
+			const failure = asError(this, conflict, itemIndex);
+			if (!continueOnFail) throw failure;
+			outcomes.set(itemIndex, { error: failure });
+			prepared.splice(
+				prepared.findIndex((entry) => entry.itemIndex === itemIndex),
+				1,
+			);
+		}
+	}
+
 	// 2. Run.
 	if (prepared.length > 0) {
 		if (operation.mode === 'batch') {

@@ -9,6 +9,11 @@ interface OperationBase<TPlan> {
 	description: INodeProperties[];
 	/** Reads and validates the item's parameters. Throws a NodeOperationError naming field and item. */
 	prepare(this: IExecuteFunctions, itemIndex: number): Promise<TPlan>;
+	/**
+	 * Checks the valid items against each other, before anything is sent; answers the error of
+	 * each item that cannot run beside the others (e.g. two creates Wait for Group cannot tell apart).
+	 */
+	checkTogether?(this: IExecuteFunctions, items: Array<PreparedItem<TPlan>>): Map<number, Error>;
 }
 
 export interface ItemOperation<TPlan = unknown> extends OperationBase<TPlan> {

@@ -16,11 +16,21 @@ import {
 	retryAmbiguousOption,
 } from '../../descriptions/common';
 import { compact, unixToIso, unixToNumber } from '../../helpers/output';
-import { getOptions, getPhoneNumberId, getRequestTimeoutMs } from '../../helpers/parameters';
-import { LIMITS, validateDescription, validateSubject } from '../../helpers/validation';
-import { pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
+import {
+	getOptions,
+	getPhoneNumberId,
+	getRequestTimeoutMs,
+	readRetryAmbiguous,
+} from '../../helpers/parameters';
+import {
+	invalidInput,
+	LIMITS,
+	validateDescription,
+	validateSubject,
+} from '../../helpers/validation';
+import { WAIT_FOR_GROUP, pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
 import type { WaitPlan } from '../../helpers/waiting';
-import type { ItemOperation, RequestPlan } from '../types';
+import type { ItemOperation, PreparedItem, RequestPlan } from '../types';
 
 const properties: INodeProperties[] = [
 	phoneNumberIdField,
@@ -71,8 +81,7 @@ const properties: INodeProperties[] = [
 	optionsCollection([
 		...waitOptions(
 			{
-				name: 'waitForGroup',
-				displayName: 'Wait for Group',
+				...WAIT_FOR_GROUP,
 				description:
 					'Whether to wait until the new group is active and return its ID and invite link. Meta creates groups asynchronously; without this the node returns only the request ID.',
 			},
@@ -105,15 +114,14 @@ function readCreatedId(response: CreateGroupAnswer): string | undefined {
 	return id === '' ? undefined : id;
 }
 
-/** Meta's clock and ours may differ: a group created this many seconds "before" the request still counts. */
+/** Meta's clock and ours may differ: a group created this many seconds "before" the list still counts. */
 const CLOCK_SKEW_SECONDS = 30;
 
-async function findCreatedGroup(
+/** The number's active groups that carry the plan's subject (trimmed, exactly). */
+async function groupsWithSubject(
 	context: IExecuteFunctions,
 	plan: CreatePlan,
-	requestedAtUnix: number,
 	itemIndex: number,
-	createdId: string | undefined,
 ): Promise<ActiveGroupSummary[]> {
 	const groups = await paginateGraph<ActiveGroupsResponse, ActiveGroupSummary>(
 		context,
@@ -127,17 +135,35 @@ async function findCreatedGroup(
 		(page) => ({ items: page.data?.groups ?? [], paging: page.paging }),
 		{ pageSize: LIMITS.activeGroupsMaxPageSize, restartKey: (group) => group.id },
 	);
-	// The answer named the new group (360dialog): that one, and nothing else, is it.
+	return groups.filter((group) => String(group.subject ?? '').trim() === plan.body.subject);
+}
+
+/**
+ * The new group among the groups with the plan's subject. When the answer named it (360dialog's
+ * `id`), that one and nothing else. Otherwise (Meta lists no request ID with a group) the groups
+ * that did not exist before the request: not in `before` (listed before the POST) and created no
+ * earlier than that list (within the clock skew).
+ */
+function newGroups(
+	groups: ActiveGroupSummary[],
+	before: Set<string>,
+	listedAtUnix: number,
+	createdId: string | undefined,
+): ActiveGroupSummary[] {
 	if (createdId !== undefined) return groups.filter((group) => group.id === createdId);
 	return groups.filter((group) => {
 		const createdAt = unixToNumber(group.created_at);
 		return (
-			String(group.subject ?? '').trim() === plan.body.subject &&
+			!before.has(group.id) &&
 			createdAt !== undefined &&
-			createdAt >= requestedAtUnix - CLOCK_SKEW_SECONDS
+			createdAt >= listedAtUnix - CLOCK_SKEW_SECONDS
 		);
 	});
 }
+
+/** What to do when the new group cannot be told apart: said in every such error. */
+const UNIQUE_SUBJECT_HINT =
+	'Give each group a subject no other group on this number has, for example with a unique suffix such as "Support – {{ $json.orderId }}", so Wait for Group can recognise it; or take the group ID from the WhatsApp Groups Trigger\'s group_created event, which carries the request ID.';
 
 export const create: ItemOperation<CreatePlan> = {
 	mode: 'item',
@@ -157,17 +183,54 @@ export const create: ItemOperation<CreatePlan> = {
 		return {
 			phoneNumberId,
 			body,
-			wait: readWaitPlan(this, itemIndex, options, 'waitForGroup'),
-			retryAmbiguous: options.retryAmbiguous === true,
+			wait: readWaitPlan(this, itemIndex, options, WAIT_FOR_GROUP),
+			retryAmbiguous: readRetryAmbiguous(this, itemIndex),
 			timeoutMs: getRequestTimeoutMs(this, itemIndex),
 		};
+	},
+	checkTogether(
+		this: IExecuteFunctions,
+		items: Array<PreparedItem<CreatePlan>>,
+	): Map<number, Error> {
+		// Two items of one run that wait for groups with the same subject on the same number
+		// would each see the other's new group: neither could tell which is its own.
+		const waitingBySubject = new Map<string, number[]>();
+		for (const { itemIndex, plan } of items) {
+			if (!plan.wait) continue;
+			const key = `${plan.phoneNumberId}\u0000${plan.body.subject}`;
+			waitingBySubject.set(key, [...(waitingBySubject.get(key) ?? []), itemIndex]);
+		}
+		const conflicts = new Map<number, Error>();
+		for (const indexes of waitingBySubject.values()) {
+			if (indexes.length < 2) continue;
+			for (const itemIndex of indexes) {
+				const others = indexes.filter((other) => other !== itemIndex);
+				conflicts.set(
+					itemIndex,
+					invalidInput(
+						this,
+						itemIndex,
+						'Subject',
+						`${others.length > 1 ? `items ${others.join(', ')} of this run also create groups` : `item ${others[0]} of this run also creates a group`} with this subject on the same number and wait${others.length > 1 ? '' : 's'} for it; Wait for Group cannot tell new groups with one subject apart`,
+						`Nothing was sent for item ${itemIndex}. ${UNIQUE_SUBJECT_HINT}`,
+					),
+				);
+			}
+		}
+		return conflicts;
 	},
 	async execute(
 		this: IExecuteFunctions,
 		plan: CreatePlan,
 		itemIndex: number,
 	): Promise<IDataObject[]> {
-		const requestedAtUnix = Math.floor(Date.now() / 1000);
+		const wait = plan.wait;
+		// Wait for Group: the groups that already carry this subject can never be taken for the
+		// new one. Listed before the request, so a failure here creates nothing.
+		const listedAtUnix = Math.floor(Date.now() / 1000);
+		const before = wait
+			? new Set((await groupsWithSubject(this, plan, itemIndex)).map((group) => group.id))
+			: undefined;
 		const response = await callGraph<CreateGroupAnswer>(this, {
 			method: 'POST',
 			endpoint: 'groups',
@@ -192,19 +255,23 @@ export const create: ItemOperation<CreatePlan> = {
 			description: plan.body.description,
 			joinApprovalMode: plan.body.join_approval_mode ?? 'auto_approve',
 		});
-		const wait = plan.wait;
-		if (!wait) return [result];
+		if (!wait || !before) return [result];
 
 		// Meta announces the group by webhook only; polling the active groups finds it without one.
 		const { value: matches, timedOut } = await pollUntil(wait, async () => {
-			const found = await findCreatedGroup(this, plan, requestedAtUnix, itemIndex, createdId);
+			const found = newGroups(
+				await groupsWithSubject(this, plan, itemIndex),
+				before,
+				listedAtUnix,
+				createdId,
+			);
 			if (found.length > 1) {
 				throw new NodeOperationError(
 					this.getNode(),
-					`Several groups named "${plan.body.subject}" were created just now; cannot tell which one ${reference.replace(/ ID /, ' ')} created`,
+					`${found.length} new groups named "${plan.body.subject}" appeared on this number while waiting; cannot tell which one ${reference.replace(/ ID /, ' ')} created`,
 					{
 						itemIndex,
-						description: `Matching group IDs: ${found.map((group) => group.id).join(', ')}. Use distinct subjects, or take the group ID from the WhatsApp Groups Trigger's group_created event (it carries the request ID).`,
+						description: `New group IDs: ${found.map((group) => group.id).join(', ')}. The group was requested once (${reference}): do not create it again blindly. ${UNIQUE_SUBJECT_HINT}`,
 					},
 				);
 			}
