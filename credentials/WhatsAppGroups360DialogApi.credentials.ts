@@ -61,6 +61,8 @@ export class WhatsAppGroups360DialogApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '/groups',
 			qs: { limit: 1 },
+			// Not followed: n8n would send the key on to whatever host a redirect names.
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{
@@ -95,6 +97,14 @@ export class WhatsAppGroups360DialogApi implements ICredentialType {
 						'Nothing answered at this Base URL: check it (default https://waba-v2.360dialog.io, no path and no version).',
 				},
 			},
+			...[301, 302, 303, 307, 308].map((value) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value,
+					message:
+						'The Base URL answered with a redirect, which is not followed (the API key would travel with it): set the Base URL to the address that answers the API itself.',
+				},
+			})),
 		],
 	};
 }

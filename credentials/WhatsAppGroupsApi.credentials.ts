@@ -82,18 +82,25 @@ export class WhatsAppGroupsApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
+				Authorization: '=Bearer {{$credentials.accessToken.trim()}}',
 			},
 		},
 	};
 
 	// Reading the account with the token proves both at once: a bad token fails with 401,
-	// an account the token cannot see fails with 400/403.
+	// an account the token cannot see fails with 400/403. n8n evaluates these URLs as expressions
+	// and sends them as they come out, so only an ID that passes the transport's rule for path IDs
+	// (nodes/shared/transport/path.ts; a test holds the two to the same cases) and a version such
+	// as v27.0 go in the path: anything else becomes 0 (no such account: Meta answers 400) or v0.0,
+	// never a "." or ".." that would take the token to another endpoint. Redirects are not
+	// followed: n8n would send the token on to whatever host a redirect names.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}/{{$credentials.graphApiVersion}}',
-			url: '=/{{$credentials.businessAccountId}}',
+			baseURL:
+				'={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}/{{ /^v[0-9]{1,3}[.][0-9]{1,3}$/.test(String($credentials.graphApiVersion).trim().replace(/^\\/+|\\/+$/g, "")) ? String($credentials.graphApiVersion).trim().replace(/^\\/+|\\/+$/g, "") : "v0.0" }}',
+			url: '=/{{ /^(?![.]+$)[A-Za-z0-9._~=+:-]{1,512}$/.test(String($credentials.businessAccountId).trim()) ? String($credentials.businessAccountId).trim() : "0" }}',
 			qs: { fields: 'id,name' },
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{
@@ -128,6 +135,14 @@ export class WhatsAppGroupsApi implements ICredentialType {
 						'Nothing answered at this Base URL and Graph API version: check both (default https://graph.facebook.com and v27.0).',
 				},
 			},
+			...[301, 302, 303, 307, 308].map((value) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value,
+					message:
+						'The Base URL answered with a redirect, which is not followed (the access token would travel with it): set the Base URL to the address that answers the API itself.',
+				},
+			})),
 		],
 	};
 }

@@ -343,6 +343,68 @@ describe('action node: no secret in outputs, errors, run data or logs, whatever 
 	}
 });
 
+describe('secrets stored with spaces around them (issue 10, item 5): redacted as sent, trimmed', () => {
+	jest.setTimeout(120_000);
+	/** As pasted: spaces, a tab, a line break. The API sees (and echoes) the trimmed values. */
+	const PADDED = {
+		...CREDENTIAL,
+		accessToken: `  ${LEAKY_BEARER}\n`,
+		appSecret: `\t${LEAKY_APP_SIGNING} `,
+	};
+	const [, arrangeEcho] = FAILURES[0];
+
+	it('every operation, with and without Continue On Fail', async () => {
+		for (const [operation, parameters] of OPERATIONS) {
+			for (const continueOnFail of [false, true]) {
+				nock.cleanAll();
+				arrangeEcho();
+				const result = await runNode({
+					nodeType: 'whatsAppGroups',
+					parameters: { ...parameters, options: { requestTimeout: 5 } },
+					inputItems: [{}],
+					credentials: { whatsAppGroupsApi: PADDED },
+					continueOnFail,
+				});
+				const label = `${operation} (${continueOnFail ? 'continue' : 'stop'}), padded secrets`;
+				const failedItems = result.items.filter(
+					(item) => item.json.error !== undefined || item.json.status === 'failed',
+				);
+				expect({ label, failed: result.error !== undefined || failedItems.length > 0 }).toEqual({
+					label,
+					failed: true,
+				});
+				scanRun(label, result);
+			}
+		}
+	});
+
+	it('the trigger activation methods', async () => {
+		const trigger = new WhatsAppGroupsTrigger();
+		for (const destination of ['phoneNumber', 'businessAccount', 'app']) {
+			for (const method of ['checkExists', 'create', 'delete'] as const) {
+				nock.cleanAll();
+				arrangeEcho();
+				const fake = createHookContext({
+					parameters: { destination, phoneNumberId: PHONE, verifySignatures: true },
+					credentials: PADDED,
+					webhookUrl: WEBHOOK_URL,
+				});
+				const thrown = await trigger.webhookMethods.default[method]
+					.call(fake.context)
+					.catch((error: unknown) => error);
+				const label = `${destination} ${method}, padded secrets`;
+				expect({ label, failed: thrown !== undefined }).toEqual({ label, failed: true });
+				expectNoSecret(`${label}: error`, thrown);
+				expectNoSecret(`${label}: logs`, [
+					fake.logger.warn.mock.calls,
+					fake.logger.info.mock.calls,
+					fake.logger.error.mock.calls,
+				]);
+			}
+		}
+	});
+});
+
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
 	sleep: jest.fn(async () => undefined),

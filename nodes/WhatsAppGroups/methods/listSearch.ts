@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { assertCredentialChosen } from '../../shared/methods/credential';
+import { assertCredentialChosen, nextPageToken } from '../../shared/methods/credential';
 import { assertAvailable, callGraph, CREDENTIAL_TYPE, providerOf } from '../../shared/transport';
 import type { ActiveGroupsResponse, MessageTemplatesResponse } from '../../shared/types';
 import { isPhoneNumberId, LIMITS } from '../helpers/validation';
@@ -60,7 +60,7 @@ export async function searchGroups(
 			name: `${group.subject || '(no subject)'} · ${group.id}`,
 			value: group.id,
 		})),
-		paginationToken: page.paging?.next ? page.paging.cursors?.after : undefined,
+		paginationToken: nextPageToken(page.paging, paginationToken),
 	};
 }
 
@@ -107,6 +107,6 @@ export async function searchApprovedTemplates(
 			name: `${name}${languages.length ? ` (${languages.join(', ')})` : ''}${category ? ` · ${category.toLowerCase()}` : ''}`,
 			value: name,
 		})),
-		paginationToken: page.paging?.next ? page.paging.cursors?.after : undefined,
+		paginationToken: nextPageToken(page.paging, paginationToken),
 	};
 }

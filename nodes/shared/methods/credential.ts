@@ -18,3 +18,15 @@ export function assertCredentialChosen(context: ILoadOptionsFunctions, list: str
 		{ level: 'warning' },
 	);
 }
+
+/**
+ * The `after` cursor of a list's next page, or undefined when there is none — also when Meta
+ * sends back the cursor that asked for this page, which would show the same page for ever.
+ */
+export function nextPageToken(
+	paging: { next?: string; cursors?: { after?: string } } | undefined,
+	current: string | undefined,
+): string | undefined {
+	const after = paging?.next ? paging.cursors?.after : undefined;
+	return after && after !== current ? after : undefined;
+}

@@ -1,4 +1,4 @@
-import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { GraphErrorDetail } from '../types';
@@ -14,6 +14,7 @@ import {
 	redactSecrets,
 	THROTTLING_CODES,
 } from './errors';
+import { shownValue } from './path';
 import type {
 	GraphRequest,
 	GraphResponse,
@@ -40,8 +41,15 @@ export const DEFAULT_RETRY: RetryOptions = {
 	maxAttempts: 5,
 	maxTotalWaitMs: 60_000,
 	baseDelayMs: 1_000,
+	maxDelayMs: 8_000,
 	retryAmbiguous: false,
 };
+
+/**
+ * However short the waits (Retry-After: 0, a zero backoff step), a throttled request is sent at
+ * most this many times: the wait budget bounds it in time, this in requests.
+ */
+export const MAX_THROTTLED_ATTEMPTS = 20;
 
 /**
  * The node's Authentication parameter: which API the node talks to. Read from the node itself
@@ -72,9 +80,23 @@ export interface Connection {
 	secrets: string[];
 }
 
-function secretsOf(values: unknown[]): string[] {
-	return values.filter((value): value is string => typeof value === 'string' && value.length > 0);
+/**
+ * Every form in which a secret can travel or come back: as stored and trimmed (n8n sends the
+ * header `Bearer <token>` and the server drops the spaces around it, so an API that echoes the
+ * token echoes the trimmed one). Longest first, so a secret that contains another is replaced
+ * whole.
+ */
+export function secretForms(values: unknown[]): string[] {
+	const forms = new Set<string>();
+	for (const value of values) {
+		if (typeof value !== 'string') continue;
+		for (const form of [value, value.trim()]) if (form.length > 0) forms.add(form);
+	}
+	return [...forms].sort((a, b) => b.length - a.length);
 }
+
+/** Meta's API versions: v27.0. Anything else in the URL could reach another endpoint. */
+const GRAPH_VERSION = /^v\d{1,3}\.\d{1,3}$/;
 
 /** Provider, base URL and the secrets to scrub, from the credential. n8n adds the token or key. */
 export async function getConnection(context: N8nContext): Promise<Connection> {
@@ -88,16 +110,27 @@ export async function getConnection(context: N8nContext): Promise<Connection> {
 			baseUrl: String(credentials.baseUrl || D360_DEFAULT_BASE_URL)
 				.trim()
 				.replace(/\/+$/, ''),
-			secrets: secretsOf([credentials.apiKey]),
+			secrets: secretForms([credentials.apiKey]),
 		};
 	}
-	const base = String(credentials.baseUrl || META_DEFAULT_BASE_URL).replace(/\/+$/, '');
-	const version = String(credentials.graphApiVersion || 'v27.0').replace(/^\/+|\/+$/g, '');
+	const base = String(credentials.baseUrl || META_DEFAULT_BASE_URL)
+		.trim()
+		.replace(/\/+$/, '');
+	const version = String(credentials.graphApiVersion || 'v27.0')
+		.trim()
+		.replace(/^\/+|\/+$/g, '');
+	if (!GRAPH_VERSION.test(version)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The credential's Graph API Version ${shownValue(version)} is not a version such as v27.0: correct it in the credential`,
+			{ description: 'Nothing was sent.' },
+		);
+	}
 	return {
 		provider,
 		credentialType,
 		baseUrl: `${base}/${version}`,
-		secrets: secretsOf([credentials.accessToken, credentials.appSecret]),
+		secrets: secretForms([credentials.accessToken, credentials.appSecret]),
 	};
 }
 
@@ -148,8 +181,13 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	return Math.max(0, date - now);
 }
 
-export function backoffDelay(attempt: number, baseDelayMs: number, random = Math.random): number {
-	const ceiling = baseDelayMs * 2 ** (attempt - 1);
+export function backoffDelay(
+	attempt: number,
+	baseDelayMs: number,
+	random = Math.random,
+	maxDelayMs = Number.POSITIVE_INFINITY,
+): number {
+	const ceiling = Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelayMs);
 	// "Equal jitter": never less than half the step, so a storm of 429s still spreads out.
 	return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
@@ -177,6 +215,12 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
  * exponential backoff and jitter on throttling and transient failures (honouring Retry-After,
  * bounded in attempts and in total wait), never retried after an ambiguous failure of a
  * non-idempotent call unless asked, and every failure turned into a secret-free NodeApiError.
+ *
+ * Throttling (Meta refused the call before doing anything) is retried for as long as the wait
+ * budget allows; other failures at most `maxAttempts` times. Never sent: a path whose IDs are not
+ * IDs (`resolvePath` refuses `.`, `..`, `/`, `%`, spaces, … see `./path`). Never followed: a
+ * redirect (the request carries the token, and n8n would send it on to whatever host a redirect
+ * names).
  */
 export async function callGraphFull<T>(
 	context: N8nContext,
@@ -193,7 +237,13 @@ export async function callGraphFull<T>(
 			},
 		);
 	}
-	const path = resolvePath(node, connection.provider, request.endpoint, request.ids);
+	const path = resolvePath(
+		node,
+		connection.provider,
+		request.endpoint,
+		request.ids,
+		request.itemIndex,
+	);
 	const retry: RetryOptions = { ...DEFAULT_RETRY, ...(request.retry ?? {}) };
 	const idempotent = request.idempotent ?? request.method !== 'POST';
 	const isBuffer = Buffer.isBuffer(request.body);
@@ -207,19 +257,24 @@ export async function callGraphFull<T>(
 		json: !isBuffer,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		// n8n follows redirects and sends the credential along, to any host: never.
+		disableFollowRedirect: true,
+		timeout:
+			request.timeoutMs !== undefined && Number.isFinite(request.timeoutMs) && request.timeoutMs > 0
+				? request.timeoutMs
+				: DEFAULT_TIMEOUT_MS,
 	};
 	if (options.qs && Object.keys(options.qs).length === 0) delete options.qs;
 	if (options.body === undefined) delete options.body;
 
 	let waitedMs = 0;
+	/** Attempts that failed other than by throttling: these count against `maxAttempts`. */
+	let failedAttempts = 0;
 	for (let attempt = 1; ; attempt++) {
-		let statusCode: number;
-		let body: unknown;
-		let headers: IDataObject = {};
-		let failure: { kind: FailureKind; error: NodeApiError; retryAfterMs?: number };
+		let response: { statusCode: number; body: unknown; headers?: IDataObject } | undefined;
+		let sendError: unknown;
 		try {
-			const response = (
+			response = (
 				request.authentication === 'none'
 					? await context.helpers.httpRequest(options)
 					: await context.helpers.httpRequestWithAuthentication.call(
@@ -228,11 +283,21 @@ export async function callGraphFull<T>(
 							options,
 						)
 			) as { statusCode: number; body: unknown; headers?: IDataObject };
-			statusCode = response.statusCode;
-			body = parseBody(response.body);
-			headers = response.headers ?? {};
+		} catch (error) {
+			sendError = error;
+		}
+		let failure: { kind: FailureKind; error: NodeApiError; retryAfterMs?: number };
+		if (response === undefined) {
+			failure = networkFailure(node, sendError, request, connection);
+		} else {
+			const { statusCode } = response;
+			const body = parseBody(response.body);
+			const headers = response.headers ?? {};
 			if (statusCode < 300 || request.acceptStatuses?.includes(statusCode)) {
 				return { statusCode, body: body as T, headers };
+			}
+			if (statusCode < 400) {
+				throw redirectError(node, statusCode, headers.location, request, connection);
 			}
 			const errorContext = {
 				statusCode,
@@ -257,38 +322,18 @@ export async function callGraphFull<T>(
 					retryAfterMs: parseRetryAfter(headers['retry-after']),
 				};
 			}
-		} catch (error) {
-			const code = networkErrorCode(error);
-			const kind: FailureKind =
-				code && NOT_SENT_NETWORK_CODES.has(code)
-					? 'notSent'
-					: code && AMBIGUOUS_NETWORK_CODES.has(code)
-						? 'ambiguous'
-						: code
-							? 'ambiguous'
-							: 'fatal';
-			const rawMessage = error instanceof Error ? error.message : String(error);
-			const message = redactSecrets(rawMessage, connection.secrets);
-			const headline = `Could not reach the WhatsApp API${code ? ` (${code})` : ''}`;
-			const networkError = new NodeApiError(
-				node,
-				{ message, networkErrorCode: code ?? 'UNKNOWN' },
-				{
-					message: headline,
-					description: `${message}. Check the credential's Base URL and the network.`,
-					itemIndex: request.itemIndex,
-				},
-			);
-			// n8n swaps any message naming ECONNRESET & co. for a generic text; keep ours.
-			networkError.message = headline;
-			failure = { kind, error: networkError };
 		}
 
+		const throttled = failure.kind === 'throttled';
+		if (!throttled) failedAttempts++;
 		const retryable =
-			failure.kind === 'throttled' ||
+			throttled ||
 			failure.kind === 'notSent' ||
 			(failure.kind === 'ambiguous' && (idempotent || retry.retryAmbiguous));
-		if (!retryable || attempt >= retry.maxAttempts) {
+		const capped = throttled
+			? attempt >= MAX_THROTTLED_ATTEMPTS
+			: failedAttempts >= retry.maxAttempts;
+		if (!retryable || capped) {
 			if (failure.kind === 'ambiguous' && !idempotent && !retry.retryAmbiguous) {
 				failure.error.description =
 					`${failure.error.description ?? ''} Not retried automatically: the request may have reached Meta, and a retry could create a duplicate. Check before running it again, or turn on "Retry After Ambiguous Failures".`.trim();
@@ -298,15 +343,91 @@ export async function callGraphFull<T>(
 			}
 			throw failure.error;
 		}
-		const delay = Math.max(failure.retryAfterMs ?? 0, backoffDelay(attempt, retry.baseDelayMs));
+		const step = throttled ? attempt : failedAttempts;
+		const delay = Math.max(
+			failure.retryAfterMs ?? 0,
+			backoffDelay(step, retry.baseDelayMs, Math.random, retry.maxDelayMs),
+		);
 		if (waitedMs + delay > retry.maxTotalWaitMs) {
 			failure.error.description =
-				`${failure.error.description ?? ''} Gave up: waiting ${Math.ceil(delay / 1000)} s more would exceed the retry budget of ${Math.round(retry.maxTotalWaitMs / 1000)} s.`.trim();
+				`${failure.error.description ?? ''} Gave up after ${attempt} attempts: waiting ${Math.ceil(delay / 1000)} s more would exceed the retry budget of ${Math.round(retry.maxTotalWaitMs / 1000)} s.`.trim();
 			throw failure.error;
 		}
 		waitedMs += delay;
 		await sleep(delay);
 	}
+}
+
+/** A request that got no HTTP answer: whether it may have reached Meta, and a secret-free error. */
+function networkFailure(
+	node: INode,
+	error: unknown,
+	request: GraphRequest,
+	connection: Connection,
+): { kind: FailureKind; error: NodeApiError } {
+	const code = networkErrorCode(error);
+	const kind: FailureKind =
+		code && NOT_SENT_NETWORK_CODES.has(code)
+			? 'notSent'
+			: code && AMBIGUOUS_NETWORK_CODES.has(code)
+				? 'ambiguous'
+				: code
+					? 'ambiguous'
+					: 'fatal';
+	const rawMessage = error instanceof Error ? error.message : String(error);
+	const message = redactSecrets(rawMessage, connection.secrets);
+	const headline = `Could not reach the WhatsApp API${code ? ` (${code})` : ''}`;
+	const networkError = new NodeApiError(
+		node,
+		{ message, networkErrorCode: code ?? 'UNKNOWN' },
+		{
+			message: headline,
+			description: `${message}. Check the credential's Base URL and the network.`,
+			itemIndex: request.itemIndex,
+		},
+	);
+	// n8n swaps any message naming ECONNRESET & co. for a generic text; keep ours.
+	networkError.message = headline;
+	return { kind, error: networkError };
+}
+
+/**
+ * A redirect is never followed: the request carries the credential. The error names where it
+ * pointed (scheme and host only) so the user can correct the Base URL.
+ */
+function redirectError(
+	node: INode,
+	statusCode: number,
+	location: unknown,
+	request: GraphRequest,
+	connection: Connection,
+): NodeApiError {
+	let target = 'another address';
+	try {
+		const url = new URL(
+			String(Array.isArray(location) ? location[0] : location),
+			connection.baseUrl,
+		);
+		target =
+			url.origin === new URL(connection.baseUrl).origin
+				? 'another path on the same host'
+				: url.origin;
+	} catch {
+		// No readable Location: "another address".
+	}
+	return new NodeApiError(
+		node,
+		{ message: `HTTP ${statusCode} redirect`, httpCode: String(statusCode) },
+		{
+			message: `The WhatsApp API answered with a redirect (HTTP ${statusCode}), which the node does not follow`,
+			description: redactSecrets(
+				`It pointed to ${target}. Requests carry the credential, so they go only to the credential's Base URL (${connection.baseUrl}) and are never forwarded: set the Base URL to the address that answers the API itself. Not retried.`,
+				connection.secrets,
+			),
+			httpCode: String(statusCode),
+			itemIndex: request.itemIndex,
+		},
+	);
 }
 
 /** Clean, secret-free error description for output items (continueOnFail, per-ID failures). */
@@ -316,7 +437,10 @@ const EXPIRED_CURSOR_CODE = 131059;
 
 /**
  * Follows `paging.cursors.after` while Meta announces a `next` page (or, with
- * `followCursorWhenFull`, while a page comes back full), until `limit` items are collected. `extract` pulls the items out of a page (active groups nest them in `data.groups`).
+ * `followCursorWhenFull`, while a page comes back full), until `limit` items are collected.
+ * `extract` pulls the items out of a page (active groups nest them in `data.groups`). A cursor
+ * that comes back a second time would ask for a page already read, for ever: that stops the
+ * paging with an error.
  */
 export async function paginateGraph<TPage, TItem>(
 	context: N8nContext,
@@ -327,8 +451,11 @@ export async function paginateGraph<TPage, TItem>(
 	const limit = options.limit ?? Number.POSITIVE_INFINITY;
 	const collected: TItem[] = [];
 	const seen = new Set<string>();
+	/** The cursors asked for since the (re)start, the first page's as ''. */
+	const cursorsUsed = new Set<string>(['']);
 	let after: string | undefined;
 	let restarted = false;
+	let pages = 0;
 	for (;;) {
 		const remaining = limit - collected.length;
 		const qs: IDataObject = { ...(request.qs ?? {}) };
@@ -347,10 +474,13 @@ export async function paginateGraph<TPage, TItem>(
 			if (expired && options.restartKey && !restarted) {
 				restarted = true;
 				after = undefined;
+				cursorsUsed.clear();
+				cursorsUsed.add('');
 				continue;
 			}
 			throw failure;
 		}
+		pages++;
 		const { items, paging } = extract(page);
 		for (const item of items) {
 			if (collected.length >= limit) break;
@@ -370,7 +500,19 @@ export async function paginateGraph<TPage, TItem>(
 			items.length >= Number(qs.limit);
 		const more = paging?.next !== undefined || full;
 		if (collected.length >= limit || !more || !nextCursor || items.length === 0) break;
-		after = nextCursor;
+		const cursor = String(nextCursor);
+		if (cursorsUsed.has(cursor)) {
+			throw new NodeOperationError(
+				context.getNode(),
+				'The WhatsApp API sent a page cursor it had already sent: stopped paging',
+				{
+					itemIndex: request.itemIndex,
+					description: `After ${pages} page${pages === 1 ? '' : 's'} and ${collected.length} item${collected.length === 1 ? '' : 's'}, Meta's next cursor pointed to a page already read; following it would ask for the same pages for ever. Nothing is returned for this item: run it again later, or turn off Return All and set a Limit.`,
+				},
+			);
+		}
+		cursorsUsed.add(cursor);
+		after = cursor;
 	}
 	return collected;
 }

@@ -19,12 +19,18 @@ export type N8nContext =
 	| IWebhookFunctions;
 
 export interface RetryOptions {
-	/** Attempts in all, the first included. */
+	/**
+	 * Attempts in all, the first included, for failures other than throttling. A throttled answer
+	 * (Meta refused the call before doing anything) is retried for as long as `maxTotalWaitMs`
+	 * allows, at most MAX_THROTTLED_ATTEMPTS times.
+	 */
 	maxAttempts: number;
 	/** The most the request may spend waiting between attempts, in milliseconds. */
 	maxTotalWaitMs: number;
 	/** First backoff step; doubles on each attempt, with equal jitter (see `backoffDelay`). */
 	baseDelayMs: number;
+	/** The longest backoff step (a longer Retry-After is still honoured). */
+	maxDelayMs: number;
 	/** Retry a non-idempotent request (create, send) after a failure that may have reached Meta. */
 	retryAmbiguous: boolean;
 }

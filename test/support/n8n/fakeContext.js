@@ -77,7 +77,8 @@ function buildUrl(options) {
 
 /**
  * Performs an n8n-style request with fetch, honouring the options the transport uses:
- * qs, headers, body, json, returnFullResponse and ignoreHttpStatusErrors.
+ * qs, headers, body, json, returnFullResponse, ignoreHttpStatusErrors and disableFollowRedirect
+ * (a 3xx then comes back as it is; otherwise it is followed, as n8n does).
  * @param {IHttpRequestOptions} options
  * @param {Record<string, string>} [extraHeaders]
  * @param {RecordedRequest[]} [recorded]
@@ -108,7 +109,13 @@ async function performRequest(options, extraHeaders = {}, recorded) {
 		headers,
 		body: body === undefined ? undefined : body.toString(),
 	});
-	const response = await fetch(url, { method: options.method ?? 'GET', headers, body });
+	// As n8n's client: redirects are followed unless the request says not to.
+	const response = await fetch(url, {
+		method: options.method ?? 'GET',
+		headers,
+		body,
+		redirect: options.disableFollowRedirect === true ? 'manual' : 'follow',
+	});
 	const text = await response.text();
 	/** @type {unknown} */
 	let parsed = text;
