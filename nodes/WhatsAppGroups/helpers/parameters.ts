@@ -106,6 +106,30 @@ export function readBoolean(
 	);
 }
 
+/**
+ * A choice field of the item (type options): one of `allowed`, as saved or as text an expression
+ * gives (spaces around it ignored); unset is `fallback`; anything else is an error naming the
+ * field and the item, so that no value the editor cannot offer reaches Meta.
+ */
+export function readChoice<T extends string>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	allowed: readonly T[],
+	fallback: T,
+): T {
+	if (value === undefined || value === null || value === '') return fallback;
+	const choice = typeof value === 'string' ? value.trim() : undefined;
+	if (choice !== undefined && (allowed as readonly string[]).includes(choice)) return choice as T;
+	throw invalidInput(
+		context,
+		itemIndex,
+		field,
+		`must be one of ${allowed.map((entry) => `"${entry}"`).join(', ')} (got ${describeValue(value)})`,
+	);
+}
+
 /** The item's Options > Retry After Ambiguous Failures. */
 export function readRetryAmbiguous(context: IExecuteFunctions, itemIndex: number): boolean {
 	return readBoolean(

@@ -23,6 +23,30 @@ export function invalidInput(
 	);
 }
 
+/**
+ * A text field's value: a string as it is, a number or true/false as its text (expressions often
+ * give them), unset as ''. An object, an array or a function (from an expression or an AI agent)
+ * is an error naming the field and the item: as text it would read "[object Object]", or throw.
+ */
+export function textOf(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+		return String(value);
+	}
+	const kind = Array.isArray(value)
+		? 'an array'
+		: typeof value === 'object'
+			? 'an object'
+			: `a ${typeof value}`;
+	throw invalidInput(context, itemIndex, field, `must be text, not ${kind}`);
+}
+
 export const LIMITS = {
 	subjectMaxLength: 128,
 	descriptionMaxLength: 2048,
@@ -56,12 +80,7 @@ export function validateGroupId(
 	itemIndex: number,
 	value: unknown,
 ): string {
-	const groupId =
-		typeof value === 'string'
-			? value.trim()
-			: value === undefined || value === null
-				? ''
-				: String(value).trim();
+	const groupId = textOf(context, itemIndex, 'Group', value).trim();
 	if (!groupId) {
 		throw invalidInput(context, itemIndex, 'Group', 'a group ID is required');
 	}
@@ -125,7 +144,7 @@ export function validateTemplateName(
 	value: unknown,
 	field = 'Template Name',
 ): string {
-	const name = String(value).trim();
+	const name = textOf(context, itemIndex, field, value).trim();
 	if (!/^[a-z0-9_]{1,512}$/.test(name)) {
 		throw invalidInput(
 			context,
@@ -143,7 +162,7 @@ export function validateLanguageCode(
 	itemIndex: number,
 	value: unknown,
 ): string {
-	const code = String(value).trim();
+	const code = textOf(context, itemIndex, 'Language Code', value).trim();
 	if (!/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(code)) {
 		throw invalidInput(
 			context,
@@ -169,7 +188,7 @@ export function validateSubject(
 	itemIndex: number,
 	value: unknown,
 ): string {
-	const subject = String(value ?? '').trim();
+	const subject = textOf(context, itemIndex, 'Subject', value).trim();
 	const length = characterCount(subject);
 	if (length < 1 || length > LIMITS.subjectMaxLength) {
 		throw invalidInput(
@@ -187,7 +206,7 @@ export function validateDescription(
 	itemIndex: number,
 	value: unknown,
 ): string {
-	const description = String(value ?? '');
+	const description = textOf(context, itemIndex, 'Description', value);
 	const length = characterCount(description);
 	if (length > LIMITS.descriptionMaxLength) {
 		throw invalidInput(

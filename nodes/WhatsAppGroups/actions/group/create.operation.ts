@@ -21,6 +21,7 @@ import {
 	getPhoneNumberId,
 	getRequestTimeoutMs,
 	readRetryAmbiguous,
+	readChoice,
 } from '../../helpers/parameters';
 import {
 	invalidInput,
@@ -177,8 +178,15 @@ export const create: ItemOperation<CreatePlan> = {
 		if (additional.description !== undefined && additional.description !== '') {
 			body.description = validateDescription(this, itemIndex, additional.description);
 		}
-		if (additional.joinApprovalMode) {
-			body.join_approval_mode = additional.joinApprovalMode as JoinApprovalMode;
+		if (additional.joinApprovalMode !== undefined && additional.joinApprovalMode !== '') {
+			body.join_approval_mode = readChoice<JoinApprovalMode>(
+				this,
+				itemIndex,
+				'Join Approval Mode',
+				additional.joinApprovalMode,
+				['auto_approve', 'approval_required'],
+				'auto_approve',
+			);
 		}
 		return {
 			phoneNumberId,

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { callGraph } from '../../../shared/transport';
+import { callGraph, shownValue } from '../../../shared/transport';
 import type { GroupInfoField, GroupInfoResponse } from '../../../shared/types';
 import { GROUP_INFO_FIELDS } from '../../../shared/types';
 import {
@@ -69,8 +69,24 @@ export const get: ItemOperation<GetPlan> = {
 	description,
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<GetPlan> {
 		const groupId = getGroupId(this, itemIndex);
-		const fields = this.getNodeParameter('fields', itemIndex, [...GROUP_INFO_FIELDS]) as string[];
-		const unknown = fields.filter(
+		const raw: unknown = this.getNodeParameter('fields', itemIndex, [...GROUP_INFO_FIELDS]);
+		// From an expression, a list may come as text: "subject, description".
+		const fields: unknown =
+			typeof raw === 'string'
+				? raw
+						.split(',')
+						.map((field) => field.trim())
+						.filter((field) => field !== '')
+				: raw;
+		if (!Array.isArray(fields) || fields.some((field) => typeof field !== 'string')) {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Fields',
+				`must be a list of field names (allowed: ${GROUP_INFO_FIELDS.join(', ')})`,
+			);
+		}
+		const unknown = (fields as string[]).filter(
 			(field) => !(GROUP_INFO_FIELDS as readonly string[]).includes(field),
 		);
 		if (unknown.length > 0) {
@@ -78,7 +94,7 @@ export const get: ItemOperation<GetPlan> = {
 				this,
 				itemIndex,
 				'Fields',
-				`unknown field(s) ${unknown.join(', ')}; allowed: ${GROUP_INFO_FIELDS.join(', ')}`,
+				`unknown field(s) ${unknown.slice(0, 3).map(shownValue).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}; allowed: ${GROUP_INFO_FIELDS.join(', ')}`,
 			);
 		}
 		return {

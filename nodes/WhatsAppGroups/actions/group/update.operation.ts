@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { callGraph } from '../../../shared/transport';
+import { callGraph, shownValue } from '../../../shared/transport';
 import type { SuccessResponse, UpdateSettingsBody } from '../../../shared/types';
 import {
 	groupLocatorField,
@@ -19,6 +19,7 @@ import {
 	LIMITS,
 	validateDescription,
 	validateSubject,
+	textOf,
 } from '../../helpers/validation';
 import { WAIT_FOR_CONFIRMATION, pollUntil, readWaitPlan, waitOptions } from '../../helpers/waiting';
 import type { WaitPlan } from '../../helpers/waiting';
@@ -132,13 +133,18 @@ async function readPicture(
 	propertyName: string,
 ): Promise<PicturePlan> {
 	const field = 'Profile Picture (Binary Property)';
-	const binary = context.getInputData()[itemIndex]?.binary?.[propertyName];
-	if (!binary) {
+	const binaries = context.getInputData()[itemIndex]?.binary;
+	// Own properties only: "__proto__" or "constructor" must not find the object's prototype.
+	const binary =
+		binaries && Object.prototype.hasOwnProperty.call(binaries, propertyName)
+			? binaries[propertyName]
+			: undefined;
+	if (!binary || typeof binary !== 'object') {
 		throw invalidInput(
 			context,
 			itemIndex,
 			field,
-			`the item has no binary property "${propertyName}"`,
+			`the item has no binary property ${shownValue(propertyName)}`,
 		);
 	}
 	const data = await context.helpers.getBinaryDataBuffer(itemIndex, propertyName);
@@ -198,7 +204,12 @@ export const update: ItemOperation<UpdatePlan> = {
 		if (settings.subject !== undefined || settings.description !== undefined)
 			plan.settings = settings;
 		if (fields.pictureBinaryProperty !== undefined) {
-			const propertyName = String(fields.pictureBinaryProperty).trim();
+			const propertyName = textOf(
+				this,
+				itemIndex,
+				'Profile Picture (Binary Property)',
+				fields.pictureBinaryProperty,
+			).trim();
 			if (!propertyName) {
 				throw invalidInput(
 					this,

@@ -23,6 +23,7 @@ import {
 	isBusinessScopedUserId,
 	validateLanguageCode,
 	validateTemplateName,
+	textOf,
 } from '../../helpers/validation';
 import type { ItemOperation, RequestPlan } from '../types';
 
@@ -141,7 +142,7 @@ export function normalizePhoneNumber(
 	field: string,
 	value: unknown,
 ): string {
-	const raw = String(value ?? '').trim();
+	const raw = textOf(context, itemIndex, field, value).trim();
 	const digits = raw
 		.replace(/[\s().-]/g, '')
 		.replace(/^\+/, '')
@@ -163,7 +164,12 @@ export const send: ItemOperation<SendInvitePlan> = {
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<SendInvitePlan> {
 		const phoneNumberId = getPhoneNumberId(this, itemIndex);
 		const groupId = getGroupId(this, itemIndex);
-		const rawRecipient = String(this.getNodeParameter('recipient', itemIndex, '') ?? '').trim();
+		const rawRecipient = textOf(
+			this,
+			itemIndex,
+			'Recipient',
+			this.getNodeParameter('recipient', itemIndex, ''),
+		).trim();
 		// A BSUID goes as `recipient`, a phone number as `to`; never both (Meta would take `to`).
 		const address = isBusinessScopedUserId(rawRecipient)
 			? { recipient: rawRecipient }
@@ -179,10 +185,27 @@ export const send: ItemOperation<SendInvitePlan> = {
 			itemIndex,
 			this.getNodeParameter('languageCode', itemIndex, ''),
 		);
-		const collection = this.getNodeParameter('bodyParameters', itemIndex, {}) as {
-			parameter?: Array<{ text?: string }>;
-		};
-		const texts = (collection.parameter ?? []).map((entry) => String(entry.text ?? ''));
+		const collection = this.getNodeParameter('bodyParameters', itemIndex, {}) as unknown;
+		const entries =
+			collection !== null && typeof collection === 'object'
+				? (collection as { parameter?: unknown }).parameter
+				: collection;
+		if (entries !== undefined && entries !== null && entries !== '' && !Array.isArray(entries)) {
+			throw invalidInput(
+				this,
+				itemIndex,
+				'Body Parameters',
+				'must be a list of text parameters, each with a Text',
+			);
+		}
+		const texts = ((entries ?? []) as unknown[]).map((entry) =>
+			textOf(
+				this,
+				itemIndex,
+				'Body Parameters',
+				entry !== null && typeof entry === 'object' ? (entry as { text?: unknown }).text : entry,
+			),
+		);
 		const position = readNumber(
 			this,
 			itemIndex,

@@ -13,7 +13,7 @@ import {
 	getRequestTimeoutMs,
 	readNumber,
 } from '../../helpers/parameters';
-import { invalidInput } from '../../helpers/validation';
+import { invalidInput, textOf } from '../../helpers/validation';
 import type { ItemOperation } from '../types';
 import type { GroupMessagePlan } from './shared';
 import { sendGroupMessage } from './shared';
@@ -53,7 +53,12 @@ export const description = updateDisplayOptions(
 );
 
 export function getMessageId(context: IExecuteFunctions, itemIndex: number): string {
-	const messageId = String(context.getNodeParameter('messageId', itemIndex, '')).trim();
+	const messageId = textOf(
+		context,
+		itemIndex,
+		'Message ID',
+		context.getNodeParameter('messageId', itemIndex, ''),
+	).trim();
 	if (!messageId) throw invalidInput(context, itemIndex, 'Message ID', 'a message ID is required');
 	return messageId;
 }

@@ -13,6 +13,7 @@ import {
 	getPhoneNumberId,
 	getRequestTimeoutMs,
 	readRetryAmbiguous,
+	readChoice,
 } from '../../helpers/parameters';
 import {
 	characterCount,
@@ -20,6 +21,7 @@ import {
 	LIMITS,
 	validateLanguageCode,
 	validateTemplateName,
+	textOf,
 } from '../../helpers/validation';
 import type { ItemOperation } from '../types';
 import type { GroupMessagePlan } from './shared';
@@ -190,21 +192,43 @@ interface SendPlan extends GroupMessagePlan {
 }
 
 function buildMedia(context: IExecuteFunctions, itemIndex: number, type: MediaType): MediaObject {
-	const source = context.getNodeParameter('mediaSource', itemIndex, 'id') as string;
+	const source = readChoice(
+		context,
+		itemIndex,
+		'Media Source',
+		context.getNodeParameter('mediaSource', itemIndex, 'id'),
+		['id', 'link'] as const,
+		'id',
+	);
 	const media: MediaObject = {};
 	if (source === 'link') {
-		const link = String(context.getNodeParameter('mediaLink', itemIndex, '')).trim();
+		const link = textOf(
+			context,
+			itemIndex,
+			'Media Link',
+			context.getNodeParameter('mediaLink', itemIndex, ''),
+		).trim();
 		if (!/^https?:\/\/\S+$/i.test(link)) {
 			throw invalidInput(context, itemIndex, 'Media Link', `"${link}" is not an http(s) URL`);
 		}
 		media.link = link;
 	} else {
-		const id = String(context.getNodeParameter('mediaId', itemIndex, '')).trim();
+		const id = textOf(
+			context,
+			itemIndex,
+			'Media ID',
+			context.getNodeParameter('mediaId', itemIndex, ''),
+		).trim();
 		if (!id) throw invalidInput(context, itemIndex, 'Media ID', 'a media ID is required');
 		media.id = id;
 	}
 	if (CAPTIONED.includes(type)) {
-		const caption = String(context.getNodeParameter('caption', itemIndex, ''));
+		const caption = textOf(
+			context,
+			itemIndex,
+			'Caption',
+			context.getNodeParameter('caption', itemIndex, ''),
+		);
 		if (characterCount(caption) > LIMITS.captionMaxLength) {
 			throw invalidInput(
 				context,
@@ -216,7 +240,12 @@ function buildMedia(context: IExecuteFunctions, itemIndex: number, type: MediaTy
 		if (caption) media.caption = caption;
 	}
 	if (type === 'document') {
-		const filename = String(context.getNodeParameter('filename', itemIndex, '')).trim();
+		const filename = textOf(
+			context,
+			itemIndex,
+			'File Name',
+			context.getNodeParameter('filename', itemIndex, ''),
+		).trim();
 		if (filename) media.filename = filename;
 	}
 	return media;
@@ -228,7 +257,12 @@ export const send: ItemOperation<SendPlan> = {
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<SendPlan> {
 		const phoneNumberId = getPhoneNumberId(this, itemIndex);
 		const groupId = getGroupId(this, itemIndex);
-		const type = String(this.getNodeParameter('messageType', itemIndex, 'text')).trim();
+		const type = textOf(
+			this,
+			itemIndex,
+			'Message Type',
+			this.getNodeParameter('messageType', itemIndex, 'text'),
+		).trim();
 		if (type === 'read') {
 			throw invalidInput(
 				this,
@@ -238,7 +272,7 @@ export const send: ItemOperation<SendPlan> = {
 				'Use Message > Mark as Read with the ID of the message to mark.',
 			);
 		}
-		if (UNSUPPORTED_IN_GROUPS[type]) {
+		if (Object.prototype.hasOwnProperty.call(UNSUPPORTED_IN_GROUPS, type)) {
 			throw invalidInput(
 				this,
 				itemIndex,
@@ -262,7 +296,7 @@ export const send: ItemOperation<SendPlan> = {
 			type: type as SupportedType,
 		};
 		if (type === 'text') {
-			const text = String(this.getNodeParameter('text', itemIndex, ''));
+			const text = textOf(this, itemIndex, 'Text', this.getNodeParameter('text', itemIndex, ''));
 			if (text.trim().length === 0)
 				throw invalidInput(this, itemIndex, 'Text', 'the message text is empty');
 			if (characterCount(text) > LIMITS.textMaxLength) {

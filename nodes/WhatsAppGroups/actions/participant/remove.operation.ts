@@ -24,6 +24,7 @@ import {
 	getGroupId,
 	getOptions,
 	getRequestTimeoutMs,
+	readChoice,
 } from '../../helpers/parameters';
 import { runWithConcurrency } from '../../helpers/pool';
 import { invalidInput, isBusinessScopedUserId, LIMITS } from '../../helpers/validation';
@@ -108,10 +109,14 @@ export const remove: BatchOperation<RemovePlan> = {
 	description,
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<RemovePlan> {
 		const groupId = getGroupId(this, itemIndex);
-		const identifyBy = this.getNodeParameter('identifyBy', itemIndex, 'auto') as
-			| 'auto'
-			| 'phone'
-			| 'userId';
+		const identifyBy = readChoice(
+			this,
+			itemIndex,
+			'Identify Participants By',
+			this.getNodeParameter('identifyBy', itemIndex, 'auto'),
+			['auto', 'phone', 'userId'] as const,
+			'auto',
+		);
 		const entries = splitList(this.getNodeParameter('participants', itemIndex, ''));
 		if (entries.length === 0) {
 			throw invalidInput(this, itemIndex, 'Participants', 'at least one participant is required');
