@@ -365,8 +365,8 @@ async function main() {
 
 /**
  * Correctness of a send: one output row per item; no group got the message twice; every item
- * reported sent really is in the sandbox, and only items that failed (a 429 five times over:
- * the transport's retry budget) are missing there.
+ * reported sent really is in the sandbox, and only items that failed (throttled past the
+ * request's 60 s wait budget) are missing there.
  * @param {Awaited<ReturnType<typeof import('./actions').sendToGroups>>} run
  * @param {number} items
  * @param {string} what
