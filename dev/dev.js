@@ -28,8 +28,11 @@ const { devFolder, readRunning, writeRunning, removeRunning } = require('./lib/r
 const {
 	REPO,
 	CREDENTIAL_NAME,
+	D360_CREDENTIAL_NAME,
+	DEV_PHONE_NUMBERS,
 	loadExamples,
 	sandboxCredential,
+	sandbox360dialogCredential,
 	buildPackage,
 	sandboxModule,
 	configureMetaApp,
@@ -170,6 +173,7 @@ async function main() {
 		say(`    port ${DEFAULT_SANDBOX_PORT} is in use: the sandbox listens on ${sandboxPort.port}`);
 	const sandbox = await startSandbox({
 		port: sandboxPort.port,
+		phoneNumbers: DEV_PHONE_NUMBERS,
 		log: (/** @type {string} */ line) => say(dim(`    [sandbox] ${line}`)),
 	});
 	running.sandbox = sandbox;
@@ -183,11 +187,13 @@ async function main() {
 	// From now on `node sandbox/cli.js` (of this repository) finds this sandbox by itself.
 	writeRunning(runningInfo, USER_FOLDER);
 	const seedCount = Number(args['seed-groups'] ?? 12);
-	const [mainPhone, secondPhone] = sandbox.config.phone_numbers.map(
+	const [mainPhone, ...otherPhones] = sandbox.config.phone_numbers.map(
 		(/** @type {{id: string}} */ p) => p.id,
 	);
 	sandbox.state.seed({ count: seedCount, phone_number_id: mainPhone, seed: 'dev' });
-	if (secondPhone) sandbox.state.seed({ count: 3, phone_number_id: secondPhone, seed: 'dev' });
+	// The second number (Meta examples) and the third (the 360dialog credential's) get a few.
+	for (const phone of otherPhones)
+		sandbox.state.seed({ count: 3, phone_number_id: phone, seed: 'dev' });
 	// Two old, empty groups for the clean-up example to find.
 	const longAgo = Math.floor(Date.UTC(2026, 0, 1) / 1000);
 	for (const subject of ['Spring cohort 2025 (empty)', 'Old support group (empty)']) {
@@ -230,12 +236,14 @@ async function main() {
 
 	// The credential follows the sandbox's URL on every start; the examples are imported once, so
 	// your changes to them survive restarts (npm run dev -- --reset brings them back).
-	const credential = sandboxCredential(sandbox);
+	// Meta's credential and 360dialog's (the API key of the sandbox's third number).
+	const d360 = sandbox360dialogCredential(sandbox);
+	const credentials = [sandboxCredential(sandbox), d360];
 	const credentialMarker = path.join(USER_FOLDER, 'credential-imported.json');
 	const previous = fs.existsSync(credentialMarker) ? fs.readFileSync(credentialMarker, 'utf8') : '';
-	if (previous !== JSON.stringify(credential)) {
-		await n8n.importCredentials([credential]);
-		fs.writeFileSync(credentialMarker, JSON.stringify(credential));
+	if (previous !== JSON.stringify(credentials)) {
+		await n8n.importCredentials(credentials);
+		fs.writeFileSync(credentialMarker, JSON.stringify(credentials));
 	}
 	const marker = path.join(USER_FOLDER, 'examples-imported.json');
 	const imported = fs.existsSync(marker) ? JSON.parse(fs.readFileSync(marker, 'utf8')) : [];
@@ -324,6 +332,10 @@ async function main() {
 	say(`  Open            ${bold(n8n.url)}${movedNote(n8nPort, DEFAULT_N8N_PORT)}`);
 	say(`  Log in          ${OWNER.email}  /  ${OWNER.password}`);
 	say(`  Credential      "${CREDENTIAL_NAME}" → sandbox ${sandbox.url} (token ${c.access_token})`);
+	const d360Number = c.phone_numbers[c.phone_numbers.length - 1];
+	say(
+		`                  "${D360_CREDENTIAL_NAME}" → sandbox ${d360.data.baseUrl} (360dialog API key ${d360.data.apiKey} of the number ${d360Number.id})`,
+	);
 	say(
 		'  Workflows       ' +
 			Object.values(examples)

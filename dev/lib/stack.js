@@ -16,6 +16,8 @@ const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLES_DIR = path.join(REPO, 'dev', 'examples');
 const CREDENTIAL_ID = 'SandboxWaGroups1';
 const CREDENTIAL_NAME = 'WhatsApp Groups sandbox';
+const D360_CREDENTIAL_ID = 'Sandbox360dialog1';
+const D360_CREDENTIAL_NAME = '360dialog sandbox';
 
 /** The example workflows (dev/examples/*.json), by file name without .json. */
 function loadExamples() {
@@ -50,6 +52,45 @@ function sandboxCredential(sandbox, o = {}) {
 		},
 	};
 }
+
+/**
+ * The 360dialog credential that points the nodes at a running sandbox's 360dialog dialect: the API
+ * key of one number (360dialog keys belong to one number; by default the sandbox's last one, so
+ * that a 360dialog trigger does not take the Meta examples' numbers).
+ * @param {{url: string, config: {d360_base_url: string, phone_numbers: Array<{id: string, d360_api_key: string}>}}} sandbox
+ * @param {{id?: string, name?: string, phoneNumberId?: string}} [o]
+ */
+function sandbox360dialogCredential(sandbox, o = {}) {
+	const numbers = sandbox.config.phone_numbers;
+	const number = o.phoneNumberId
+		? numbers.find((p) => p.id === o.phoneNumberId)
+		: numbers[numbers.length - 1];
+	if (!number) throw new Error(`The sandbox has no phone number ${o.phoneNumberId ?? ''}`);
+	return {
+		id: o.id ?? D360_CREDENTIAL_ID,
+		name: o.name ?? D360_CREDENTIAL_NAME,
+		type: 'whatsAppGroups360DialogApi',
+		data: { apiKey: number.d360_api_key, baseUrl: sandbox.config.d360_base_url },
+	};
+}
+
+/**
+ * The sandbox's business numbers in `npm run dev`: its two defaults (the Meta examples use them)
+ * and a third for the 360dialog credential.
+ */
+const DEV_PHONE_NUMBERS = [
+	{ id: '100000000000002', display_phone_number: '15550001001', verified_name: 'Sandbox Business' },
+	{
+		id: '100000000000003',
+		display_phone_number: '15550001002',
+		verified_name: 'Sandbox Business Support',
+	},
+	{
+		id: '100000000000004',
+		display_phone_number: '15550001003',
+		verified_name: 'Sandbox Business (360dialog)',
+	},
+];
 
 /** Runs `npm run build` in the repository. @param {{quiet?: boolean}} [o] */
 function buildPackage(o = {}) {
@@ -143,12 +184,15 @@ function triggerUrls(workflow, baseUrl) {
 }
 
 /**
- * Every callback URL a running sandbox would deliver to now: the phone numbers' overrides, the
- * WABA's override and the app's callback.
+ * Every callback URL a running sandbox would deliver to now: the phone numbers' overrides and
+ * 360dialog webhooks, the WABA's override and the app's callback.
  * @param {any} state sandbox.state
  */
 function sandboxCallbacks(state) {
-	const urls = [...state.phones.values()].map((/** @type {any} */ p) => p.override?.uri);
+	const urls = [...state.phones.values()].flatMap((/** @type {any} */ p) => [
+		p.override?.uri,
+		p.d360_webhook?.url,
+	]);
 	urls.push(state.waba.override?.uri, state.appSubscription?.callback_url);
 	return new Set(urls.filter((u) => typeof u === 'string'));
 }
@@ -176,8 +220,12 @@ module.exports = {
 	EXAMPLES_DIR,
 	CREDENTIAL_ID,
 	CREDENTIAL_NAME,
+	D360_CREDENTIAL_ID,
+	D360_CREDENTIAL_NAME,
+	DEV_PHONE_NUMBERS,
 	loadExamples,
 	sandboxCredential,
+	sandbox360dialogCredential,
 	buildPackage,
 	isBuilt,
 	snapshotPackage,
