@@ -1,5 +1,7 @@
 import type {
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -11,6 +13,7 @@ import { getPhoneNumbers } from '../shared/methods/phoneNumbers';
 import { triggerProperties } from './description';
 import { resolveDestination } from './setup';
 import { receiveChallenge, receiveDelivery } from './webhook/receive';
+import { runTriggerStep } from './webhook/redeliveries';
 
 export class WhatsAppGroupsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -80,5 +83,13 @@ export class WhatsAppGroupsTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		if (this.getWebhookName() === 'setup') return await receiveChallenge.call(this);
 		return await receiveDelivery.call(this);
+	}
+
+	/**
+	 * Runs as the first step of every execution a delivery starts (n8n calls a start node's execute
+	 * with the webhook's items): records the redelivery memory once n8n has accepted the execution.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runTriggerStep.call(this);
 	}
 }

@@ -275,7 +275,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to skip an event already emitted (Meta retries deliveries). Remembers the last 1,000 events in the workflow's static data; to have n8n save them, the trigger answers Meta just before the workflow starts.",
+					"Whether each run leaves out events an earlier run already took in (Meta retries deliveries). The run's first step checks and records the newest 1,000 events in n8n's deduplication store (as Remove Duplicates does); a redelivery still starts a short run that ends here with no items. Meta always gets its 200 from n8n once it has accepted the run.",
 			},
 			{
 				displayName: 'Include One-to-One Traffic',

@@ -6,8 +6,13 @@ import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
 
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { metaSignature } from './meta';
-import type { FakeLogger, FakeResponse, FakeWebhookOptions } from './n8n/fakeContext';
-import { createWebhookContext } from './n8n/fakeContext';
+import type {
+	FakeLogger,
+	FakeResponse,
+	FakeWebhookOptions,
+	MemoryDeduplicationStore,
+} from './n8n/fakeContext';
+import { createExecuteContext, createWebhookContext } from './n8n/fakeContext';
 import { ALL_EVENTS } from './deliveries';
 
 /** Fake credential values; named so the secret linter does not mistake them for real ones. */
@@ -117,6 +122,23 @@ export async function deliver(raw: string | Buffer, opts: DeliverOptions = {}): 
 		staticData: fake.staticData,
 		items: result.workflowData?.[0].map((item) => item.json as Record<string, unknown>),
 	};
+}
+
+/**
+ * The trigger's step in the run n8n starts from a delivery's items: with Ignore Redeliveries on,
+ * it passes on the events no earlier run took in (the store is n8n's deduplication store).
+ */
+export async function runExecution(
+	delivered: Delivered,
+	store: MemoryDeduplicationStore,
+	options: IDataObject = { includeOneToOne: true, ignoreRedeliveries: true },
+): Promise<Array<Record<string, unknown>>> {
+	const { context } = createExecuteContext((delivered.items ?? []) as IDataObject[], {
+		parameters: { options },
+		store,
+	});
+	const [passed] = await trigger.execute.call(context);
+	return passed.map((item) => item.json as Record<string, unknown>);
 }
 
 export { trigger };

@@ -8,16 +8,25 @@ import nock from 'nock';
 import type {
 	IDataObject,
 	INode,
+	INodeExecutionData,
+	IRun,
 	IWebhookData,
 	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
 	WebhookType,
 } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
-import { ExternalSecretsProxy, HookContext, WebhookContext } from 'n8n-core';
+import { createRunExecutionData, Workflow } from 'n8n-workflow';
+import {
+	DataDeduplicationService,
+	ExecutionLifecycleHooks,
+	ExternalSecretsProxy,
+	HookContext,
+	WebhookContext,
+	WorkflowExecute,
+} from 'n8n-core';
 
 import { HarnessCredentialsHelper, loadPackage } from '../support/n8n/engine';
-import { fakeResponse } from '../support/n8n/fakeContext';
+import { fakeResponse, MemoryDeduplicationStore } from '../support/n8n/fakeContext';
 import { metaSignature } from '../support/meta';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
 import groupCreated from '../fixtures/meta-doc-samples/group_lifecycle_update__create_succeed.json';
@@ -253,15 +262,11 @@ describe("the built trigger in n8n-core's contexts", () => {
 				joinApprovalMode: 'JOIN_APPROVAL_MODE',
 			},
 		]);
-		// n8n saves static data only when it notices a change: the dedupe keys must be noticed.
-		expect(h.workflow.staticData.__dataChanged).toBe(true);
-
-		const again = await callWebhook(h, 'default', {
-			rawBody,
-			headers: { 'x-hub-signature-256': metaSignature(rawBody, APP_SECRET) },
-		});
-		expect(again.result).toEqual({ noWebhookResponse: true });
-		expect(again.response.sent.statusCode).toBe(200);
+		// The webhook call remembers nothing (redeliveries are left out by the run).
+		expect(h.workflow.staticData.__dataChanged).toBe(false);
+		expect(delivery.result.noWebhookResponse).toBeUndefined();
+		expect(delivery.response.status).not.toHaveBeenCalled();
+		expect(delivery.response.send).not.toHaveBeenCalled();
 
 		const forged = await callWebhook(h, 'default', {
 			rawBody,
@@ -272,59 +277,174 @@ describe("the built trigger in n8n-core's contexts", () => {
 	});
 
 	/**
-	 * n8n 2.40.7's production webhook call, step by step (live-webhooks.js, webhook-helpers.js,
-	 * workflow-runner.js, workflow-static-data.service.js): the workflow row is read from the
-	 * database; a Workflow is built around its static data; the node's webhook runs; n8n's answer
-	 * callback saves the static data if it is marked changed. With an answer written by the node
-	 * that callback runs at once; otherwise it runs after the execution has been started, which
-	 * builds another Workflow around the same static data object.
+	 * n8n 2.40.7's production webhook call and the run it starts, step by step (live-webhooks.js,
+	 * webhook-helpers.js, workflow-runner.js, scaling/job-processor.js): the workflow row is read
+	 * from the database and a Workflow built around its static data; the node's webhook runs; unless
+	 * the node answered itself, n8n creates the execution and answers Meta (200) once it has started
+	 * or enqueued it, then saves the webhook call's static data if it is marked changed. The run
+	 * starts from the trigger node with the webhook's items, in n8n-core's WorkflowExecute (here for
+	 * real), with static data of its own (a queue-mode worker's is empty: n8n stores none with an
+	 * execution), saved when the run ends if a node changed it. n8n's deduplication store is the
+	 * in-memory model of its DeduplicationHelper, reached through n8n-core's own helpers.
 	 */
-	async function productionCall(database: { staticData: string }, rawBody: string) {
+	async function productionCall(
+		database: { staticData: string; saves: string[] },
+		rawBody: string,
+		o: { execution?: 'runs' | 'fails to start'; parameters?: IDataObject } = {},
+	) {
 		const row = JSON.parse(database.staticData) as IDataObject;
-		const h = await harness({ phoneNumberId: 'PHONE_1' }, row);
-		const saveIfChanged = () => {
-			if (h.workflow.staticData.__dataChanged === true) {
-				database.staticData = JSON.stringify(h.workflow.staticData);
-				h.workflow.staticData.__dataChanged = false;
+		const h = await harness(o.parameters ?? { phoneNumberId: 'PHONE_1' }, row);
+		const saveIfChanged = (by: string, workflow: Workflow) => {
+			if (workflow.staticData.__dataChanged === true) {
+				database.staticData = JSON.stringify(workflow.staticData);
+				database.saves.push(by);
+				workflow.staticData.__dataChanged = false;
 			}
 		};
-		const { result } = await callWebhook(h, 'default', {
+		const { result, response } = await callWebhook(h, 'default', {
 			rawBody,
 			headers: { 'x-hub-signature-256': metaSignature(rawBody, APP_SECRET) },
 		});
-		if (result.noWebhookResponse === true) saveIfChanged();
-		if (result.workflowData !== undefined) {
-			// The execution's Workflow (WorkflowRunner.establishContextForPersistence).
-			new Workflow({
-				id: 'wf-1',
-				nodes: [h.node],
-				connections: {},
-				active: true,
-				nodeTypes: h.workflow.nodeTypes,
-				staticData: row,
-			});
+		if (result.noWebhookResponse === true || result.workflowData === undefined) {
+			saveIfChanged('webhook answer', h.workflow);
+			return { answeredByTrigger: response.sent, emitted: [] as unknown[], taken: [] as unknown[] };
 		}
-		if (result.noWebhookResponse !== true) saveIfChanged();
-		return result.workflowData?.[0].map((item) => item.json.requestId) ?? [];
+		expect(response.status).not.toHaveBeenCalled();
+		const emitted = result.workflowData[0].map((item) => item.json.requestId);
+		if (o.execution === 'fails to start') {
+			// n8n could not create the execution: it answers 500, saves nothing, Meta delivers again.
+			return { answeredByTrigger: undefined, emitted, taken: [] as unknown[] };
+		}
+		saveIfChanged('webhook answer', h.workflow);
+		const run = await runExecution(database, h, result.workflowData[0]);
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(run.status).toBe('success');
+		const taken = (
+			run.data.resultData.runData['WhatsApp Groups Trigger'][0].data?.main[0] ?? []
+		).map((item) => item.json.requestId);
+		return { answeredByTrigger: undefined, emitted, taken };
 	}
 
-	it("keeps its redelivery memory across production calls in n8n's order of saving", async () => {
-		const database = { staticData: '{}' };
-		const first = JSON.stringify(groupCreated);
-		const second = first.replace('REQUEST_ID', 'REQUEST_ID_2');
-		expect(await productionCall(database, first)).toEqual(['REQUEST_ID']);
-		expect(JSON.parse(database.staticData)).toEqual({
-			'node:WhatsApp Groups Trigger': { seenEventKeys: [expect.stringMatching(/^[0-9a-f]{24}$/)] },
+	/** The run of a production webhook call, in n8n-core's WorkflowExecute, as a worker runs it. */
+	async function runExecution(
+		database: { staticData: string; saves: string[] },
+		h: Harness,
+		items: INodeExecutionData[],
+	): Promise<IRun> {
+		const workflow = new Workflow({
+			id: 'wf-1',
+			name: 'Trigger workflow',
+			nodes: [h.node],
+			connections: {},
+			active: true,
+			nodeTypes: h.workflow.nodeTypes,
+			staticData: {},
+			settings: { executionOrder: 'v1' },
 		});
-		expect(await productionCall(database, first)).toEqual([]);
-		expect(await productionCall(database, second)).toEqual(['REQUEST_ID_2']);
-		expect(await productionCall(database, second)).toEqual([]);
-		expect(await productionCall(database, first)).toEqual([]);
+		const hooks = new ExecutionLifecycleHooks('webhook', 'execution-1', {
+			id: 'wf-1',
+			name: 'Trigger workflow',
+			nodes: [h.node],
+			connections: {},
+			active: true,
+			activeVersionId: 'v1',
+			isArchived: false,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			settings: workflow.settings,
+		} as never);
+		hooks.addHandler('workflowExecuteAfter', (_run, newStaticData) => {
+			if (newStaticData) {
+				database.staticData = JSON.stringify(newStaticData);
+				database.saves.push('run end');
+			}
+		});
+		const additionalData = {
+			...h.additionalData,
+			hooks,
+			executionId: 'execution-1',
+			formWaitingBaseUrl: 'https://n8n.example.com/form-waiting',
+		} as unknown as IWorkflowExecuteAdditionalData;
+		const runExecutionData = createRunExecutionData({
+			executionData: {
+				nodeExecutionStack: [{ node: h.node, data: { main: [items] }, source: null }],
+			},
+		});
+		return await new WorkflowExecute(
+			additionalData,
+			'webhook',
+			runExecutionData,
+		).processRunExecutionData(workflow);
+	}
+
+	/** n8n's deduplication store for this file's runs, swapped per test. */
+	let store = new MemoryDeduplicationStore();
+	beforeAll(async () => {
+		await DataDeduplicationService.init({
+			checkProcessedAndRecord: async (items, scope, contextData, options) =>
+				store.checkProcessedAndRecord(
+					items,
+					`${contextData.workflow.id}|${scope === 'node' ? `n:${contextData.node?.id}` : ''}`,
+					options,
+				),
+			removeProcessed: async () => {},
+			clearAllProcessedItems: async () => {},
+			getProcessedDataCount: async () => 0,
+		});
+	});
+	beforeEach(() => {
+		store = new MemoryDeduplicationStore();
 	});
 
-	it('needs to answer first: building the execution clears the static data change mark', async () => {
-		// Why the trigger answers Meta itself when it stored keys; if n8n-workflow stops clearing
-		// the mark, this fails and the early answer can be reconsidered.
+	it("leaves out redeliveries in the run's first step, with n8n's deduplication store, never answering before n8n and never writing static data", async () => {
+		const database = { staticData: '{}', saves: [] as string[] };
+		const first = JSON.stringify(groupCreated);
+		const second = first.replace('REQUEST_ID', 'REQUEST_ID_2');
+
+		const call = await productionCall(database, first);
+		expect(call).toEqual({
+			answeredByTrigger: undefined,
+			emitted: ['REQUEST_ID'],
+			taken: ['REQUEST_ID'],
+		});
+		expect([...store.lists.keys()]).toEqual(['wf-1|n:trigger-node']);
+
+		// Meta delivers it again: a run starts and takes nothing in.
+		expect(await productionCall(database, first)).toEqual({
+			answeredByTrigger: undefined,
+			emitted: ['REQUEST_ID'],
+			taken: [],
+		});
+		expect((await productionCall(database, second)).taken).toEqual(['REQUEST_ID_2']);
+		expect((await productionCall(database, second)).taken).toEqual([]);
+		expect((await productionCall(database, first)).taken).toEqual([]);
+		// Nothing went through static data: a worker would otherwise overwrite it with its own.
+		expect(database.saves).toEqual([]);
+		expect(database.staticData).toBe('{}');
+	});
+
+	it('remembers nothing for a delivery whose execution n8n failed to start: it answers 500 and the redelivery runs', async () => {
+		const database = { staticData: '{}', saves: [] as string[] };
+		const body = JSON.stringify(groupCreated);
+		const failed = await productionCall(database, body, { execution: 'fails to start' });
+		expect(failed.emitted).toEqual(['REQUEST_ID']);
+		expect(store.calls).toBe(0);
+		expect((await productionCall(database, body)).taken).toEqual(['REQUEST_ID']);
+		expect((await productionCall(database, body)).taken).toEqual([]);
+	});
+
+	it('takes every event in with Ignore Redeliveries off', async () => {
+		const database = { staticData: '{}', saves: [] as string[] };
+		const body = JSON.stringify(groupCreated);
+		const parameters = { phoneNumberId: 'PHONE_1', options: { ignoreRedeliveries: false } };
+		expect((await productionCall(database, body, { parameters })).taken).toEqual(['REQUEST_ID']);
+		expect((await productionCall(database, body, { parameters })).taken).toEqual(['REQUEST_ID']);
+		expect(store.calls).toBe(0);
+	});
+
+	it('could not keep a memory in static data without answering first: building the execution clears the change mark', async () => {
+		// Why the webhook call remembers nothing: if n8n-workflow stops clearing the mark, this
+		// fails, and saving from the webhook call without answering Meta first becomes possible.
 		const pkg = await loadPackage();
 		const row: IDataObject = {};
 		const build = () =>

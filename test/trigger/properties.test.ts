@@ -9,14 +9,12 @@ import type { IDataObject } from 'n8n-workflow';
 import { parseDelivery } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
 import { parseTimestamp } from '../../nodes/WhatsAppGroupsTrigger/webhook/readers';
 import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
-import type { ParsedEvent } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
-import {
-	dropRedeliveries,
-	SEEN_KEYS_PROPERTY,
-} from '../../nodes/WhatsAppGroupsTrigger/webhook/filters';
+import { eventKey } from '../../nodes/WhatsAppGroupsTrigger/webhook/redeliveries';
+import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { checkSignature } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
 import { metaSignature } from '../support/meta';
 import { COMMON_KEYS } from '../support/deliveries';
+import { createExecuteContext, MemoryDeduplicationStore } from '../support/n8n/fakeContext';
 
 const timestampArb = fc.oneof(
 	fc.integer({ min: 0, max: 4_000_000_000 }),
@@ -155,12 +153,12 @@ describe('parser properties', () => {
 		);
 	});
 
-	it('gives the same keys for a redelivery of the same payload', () => {
+	it('gives the same redelivery keys for a redelivery of the same payload', () => {
 		fc.assert(
 			fc.property(deliveryArb, (delivery) => {
-				const first = parseDelivery(delivery).map((parsed) => parsed.dedupeKey);
-				const second = parseDelivery(JSON.parse(JSON.stringify(delivery))).map(
-					(parsed) => parsed.dedupeKey,
+				const first = parseDelivery(delivery).map((parsed) => eventKey(parsed.item as never));
+				const second = parseDelivery(JSON.parse(JSON.stringify(delivery))).map((parsed) =>
+					eventKey(parsed.item as never),
 				);
 				expect(second).toEqual(first);
 			}),
@@ -203,6 +201,61 @@ describe('parser properties', () => {
 				},
 			),
 			{ numRuns: 2000 },
+		);
+	});
+
+	it("gives the execution the webhook call's keys, from items stored and read back by n8n (JSON, keys in any order, Include Raw Object on or off)", () => {
+		const reversed = (value: unknown): unknown =>
+			Array.isArray(value)
+				? value.map(reversed)
+				: typeof value === 'object' && value !== null
+					? Object.fromEntries(
+							Object.entries(value)
+								.reverse()
+								.map(([key, entry]) => [key, reversed(entry)]),
+						)
+					: value;
+		fc.assert(
+			fc.property(deliveryArb, (delivery) => {
+				const parsed = parseDelivery(delivery);
+				const atWebhook = parsed.map((event) => eventKey(event.item as never));
+				const inExecution = parsed.map((event) =>
+					eventKey(
+						reversed(JSON.parse(JSON.stringify({ ...event.item, raw: event.raw }))) as never,
+					),
+				);
+				expect(inExecution).toEqual(atWebhook);
+			}),
+		);
+	});
+
+	it('gives distinct events distinct keys (every message and status of a delivery has its own ID here)', () => {
+		fc.assert(
+			fc.property(deliveryArb, (delivery) => {
+				const parsed = parseDelivery(delivery).filter((event) =>
+					[
+						'message_received',
+						'message_sent',
+						'message_delivered',
+						'message_read',
+						'message_failed',
+					].includes(event.item.event),
+				);
+				const identities = new Set(
+					parsed.map((event) => {
+						const item = event.item as unknown as IDataObject;
+						return JSON.stringify([
+							item.id,
+							item.messageId,
+							item.status,
+							item.recipientParticipantId,
+						]);
+					}),
+				);
+				expect(new Set(parsed.map((event) => eventKey(event.item as never))).size).toBe(
+					identities.size,
+				);
+			}),
 		);
 	});
 
@@ -255,33 +308,27 @@ describe('signature properties', () => {
 	});
 });
 
+const trigger = new WhatsAppGroupsTrigger();
+
 describe('redelivery memory properties', () => {
-	it('never emits a key twice within the window and never keeps more than the capacity', () => {
-		fc.assert(
-			fc.property(
+	it('takes each event in once over any sequence of runs, whatever repeats inside or across deliveries', async () => {
+		await fc.assert(
+			fc.asyncProperty(
 				fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 10 }), { maxLength: 10 }),
-				fc.integer({ min: 5, max: 40 }),
-				(deliveries, capacity) => {
-					const staticData: IDataObject = {};
-					const emitted: string[] = [];
-					for (const keys of deliveries) {
-						const events = keys.map(
-							(key) =>
-								({
-									item: {},
-									dedupeKey: `k${key}`,
-									raw: {},
-									oneToOne: false,
-								}) as unknown as ParsedEvent,
-						);
-						const { fresh } = dropRedeliveries(events, staticData, capacity);
-						emitted.push(...fresh.map((event) => event.dedupeKey));
-						expect(
-							((staticData[SEEN_KEYS_PROPERTY] as string[] | undefined) ?? []).length,
-						).toBeLessThanOrEqual(capacity);
+				async (deliveries) => {
+					const store = new MemoryDeduplicationStore();
+					const taken: unknown[] = [];
+					for (const ids of deliveries) {
+						const items = ids.map((id) => ({
+							event: 'message_received',
+							phoneNumberId: 'P',
+							id: `wamid.${id}`,
+						}));
+						const { context } = createExecuteContext(items, { store });
+						const [passed] = await trigger.execute.call(context);
+						taken.push(...passed.map((item) => item.json.id));
 					}
-					// With at most 31 distinct keys and a window at least that large, nothing repeats.
-					if (capacity >= 31) expect(new Set(emitted).size).toBe(emitted.length);
+					expect(taken).toEqual([...new Set(deliveries.flat())].map((id) => `wamid.${id}`));
 				},
 			),
 		);
@@ -343,6 +390,8 @@ describe('hostile deliveries (regressions found by fuzzing)', () => {
 		};
 		const first = parseDelivery(delivery);
 		expect(first.map((event) => event.item.event)).toEqual(['unknown']);
-		expect(parseDelivery(delivery)[0].dedupeKey).toBe(first[0].dedupeKey);
+		expect(eventKey(parseDelivery(delivery)[0].item as never)).toBe(
+			eventKey(first[0].item as never),
+		);
 	});
 });

@@ -3,15 +3,17 @@ import type { IDataObject } from 'n8n-workflow';
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
 import { parseDelivery } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
-import {
-	dropRedeliveries,
-	SEEN_KEYS_PROPERTY,
-} from '../../nodes/WhatsAppGroupsTrigger/webhook/filters';
+import { REDELIVERY_MEMORY_SIZE } from '../../nodes/WhatsAppGroupsTrigger/webhook/redeliveries';
 import { checkSignature } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
 import { metaSignature } from '../support/meta';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
 import type { FakeWebhookOptions } from '../support/n8n/fakeContext';
-import { createWebhookContext, FAKE_NODE } from '../support/n8n/fakeContext';
+import {
+	createExecuteContext,
+	createWebhookContext,
+	FAKE_NODE,
+	MemoryDeduplicationStore,
+} from '../support/n8n/fakeContext';
 import { n8nBody } from '../support/webhook';
 import statusAggregated from '../fixtures/meta-doc-samples/messages__group_status_aggregated_multi_participant.json';
 import groupCreated from '../fixtures/meta-doc-samples/group_lifecycle_update__create_succeed.json';
@@ -48,6 +50,27 @@ async function post(
 	return { ...fake, result, items: result.workflowData?.[0].map((item) => item.json) };
 }
 
+/**
+ * The trigger node's step in the run n8n starts from the delivery's items, with n8n's
+ * deduplication store (shared between runs when the same store is passed).
+ */
+async function runExecution(
+	items: IDataObject[],
+	parameters: Record<string, unknown> = {},
+	store = new MemoryDeduplicationStore(),
+	mode = 'webhook',
+) {
+	const fake = createExecuteContext(items, { parameters, store, mode });
+	const output = await trigger.execute.call(fake.context);
+	return {
+		output,
+		passed: output[0].map((item) => item.json),
+		input: fake.input,
+		store,
+		logger: fake.logger,
+	};
+}
+
 async function challenge(query: IDataObject, extra: Partial<FakeWebhookOptions> = {}) {
 	const fake = createWebhookContext({
 		credentials: CREDENTIALS,
@@ -66,27 +89,20 @@ const metadata = { display_phone_number: '15550001111', phone_number_id: 'PHONE_
 describe('signature check on deliveries', () => {
 	const body = JSON.stringify(groupCreated);
 
-	it('accepts a delivery signed with the app secret and answers 200 itself, so n8n saves the redelivery memory first', async () => {
-		const { result, response, items } = await post(body);
-		expect(items).toHaveLength(1);
-		expect(items?.[0].event).toBe('group_created');
-		expect(result.noWebhookResponse).toBe(true);
-		expect(response.sent).toEqual({
-			statusCode: 200,
-			headers: { 'content-type': 'text/plain; charset=utf-8' },
-			body: 'OK',
-		});
-	});
-
-	it('leaves the answer to n8n when Ignore Redeliveries is off (nothing to save)', async () => {
-		const { result, response, items } = await post(body, {
-			options: { ignoreRedeliveries: false },
-		});
-		expect(items).toHaveLength(1);
-		expect(result.noWebhookResponse).toBeUndefined();
-		expect(response.status).not.toHaveBeenCalled();
-		expect(response.send).not.toHaveBeenCalled();
-	});
+	it.each([
+		['on (the default)', {}],
+		['off', { options: { ignoreRedeliveries: false } }],
+	])(
+		'accepts a delivery signed with the app secret and leaves the answer to n8n, which answers once it has accepted the execution (Ignore Redeliveries %s)',
+		async (_label, parameters) => {
+			const { result, response, items } = await post(body, parameters);
+			expect(items).toHaveLength(1);
+			expect(items?.[0].event).toBe('group_created');
+			expect(result.noWebhookResponse).toBeUndefined();
+			expect(response.status).not.toHaveBeenCalled();
+			expect(response.send).not.toHaveBeenCalled();
+		},
+	);
 
 	it.each([
 		['missing', {}, 'the X-Hub-Signature-256 header is missing'],
@@ -158,9 +174,15 @@ describe('signature check on deliveries', () => {
 	});
 
 	it('accepts unsigned deliveries only when the user turned verification off', async () => {
-		const { items, response } = await post(body, { verifySignatures: false }, { headers: {} });
-		expect(response.sent.statusCode).toBe(200);
+		const { items, result, response } = await post(
+			body,
+			{ verifySignatures: false },
+			{ headers: {} },
+		);
 		expect(items?.map((item) => item.event)).toEqual(['group_created']);
+		// Emitted: n8n answers 200 once it has accepted the execution.
+		expect(result.noWebhookResponse).toBeUndefined();
+		expect(response.status).not.toHaveBeenCalled();
 	});
 
 	it('checks the exact bytes: the same JSON re-serialised with other spacing fails', () => {
@@ -1123,29 +1145,54 @@ describe('filters', () => {
 describe('ignoring redeliveries', () => {
 	const body = JSON.stringify(groupCreated);
 
-	it('emits an event once and answers a redelivery with 200 without starting the workflow', async () => {
+	it('emits every event from the webhook call, remembering nothing; the run takes each event in once and leaves out its redeliveries', async () => {
+		const store = new MemoryDeduplicationStore();
 		const staticData: IDataObject = {};
 		const first = await post(body, {}, { staticData });
 		expect(first.items).toHaveLength(1);
-		expect(staticData[SEEN_KEYS_PROPERTY]).toEqual([expect.stringMatching(/^[0-9a-f]{24}$/)]);
+		expect(first.result.noWebhookResponse).toBeUndefined();
+		expect(staticData).toEqual({});
 
+		const run = await runExecution(first.items!, {}, store);
+		expect(run.output).toEqual([run.input]);
+		expect(run.output[0][0]).toBe(run.input[0]);
+		expect([...store.lists.keys()]).toEqual([`n:${FAKE_NODE.id}`]);
+
+		// Meta delivers it again: n8n starts a run (it answers 200 once it has), which takes nothing in.
 		const second = await post(body, {}, { staticData });
-		expect(second.items).toBeUndefined();
-		expect(second.response.sent.statusCode).toBe(200);
-		expect(second.logger.debug.mock.calls[0][0]).toContain('1 × already emitted (redelivery)');
-		expect(staticData[SEEN_KEYS_PROPERTY]).toHaveLength(1);
+		expect(second.items).toEqual(first.items);
+		expect(second.result.noWebhookResponse).toBeUndefined();
+		const again = await runExecution(second.items!, {}, store);
+		expect(again.output).toEqual([[]]);
+		expect(again.logger.debug.mock.calls[0][0]).toContain(
+			'1 of 1 event(s) left out: already run (redelivery)',
+		);
+		expect(staticData).toEqual({});
+	});
+
+	it('runs the redelivery of an event whose first run never started (n8n failed to start it): no key, no skip', async () => {
+		const store = new MemoryDeduplicationStore();
+		const first = await post(body);
+		expect(first.items).toHaveLength(1);
+		// No run: nothing recorded.
+		const redelivered = await post(body);
+		expect((await runExecution(redelivered.items!, {}, store)).passed).toEqual(redelivered.items);
 	});
 
 	it('keeps distinct statuses of one aggregated delivery apart', async () => {
-		const staticData: IDataObject = {};
-		const { items } = await post(
-			JSON.stringify(statusAggregated),
-			{ events: ['message_read'] },
-			{ staticData },
-		);
+		const store = new MemoryDeduplicationStore();
+		const { items } = await post(JSON.stringify(statusAggregated), { events: ['message_read'] });
 		expect(items).toHaveLength(2);
-		expect(staticData[SEEN_KEYS_PROPERTY]).toHaveLength(2);
+		expect((await runExecution(items!, {}, store)).passed).toHaveLength(2);
+		expect(store.lists.get(`n:${FAKE_NODE.id}`)).toHaveLength(2);
+		expect((await runExecution(items!, {}, store)).passed).toEqual([]);
 	});
+
+	/** Posts a delivery, then runs the trigger's step on what it emitted: the events the run takes in. */
+	async function deliverAndRun(raw: string, store: MemoryDeduplicationStore) {
+		const { items } = await post(raw);
+		return (await runExecution(items ?? [], {}, store)).passed;
+	}
 
 	it('keys group events on what Meta makes unique, not on how the JSON is written', async () => {
 		const join = (waId: string, extra: IDataObject = {}) => ({
@@ -1160,17 +1207,13 @@ describe('ignoring redeliveries', () => {
 			field: 'group_participants_update',
 			value: { messaging_product: 'whatsapp', metadata, groups },
 		});
-		const staticData: IDataObject = {};
+		const store = new MemoryDeduplicationStore();
 		// Two people joining the same group in the same second: two events.
-		const first = await post(
+		const first = await deliverAndRun(
 			delivery([{ id: 'WABA_1', changes: [change([join('491510001'), join('491510002')])] }]),
-			{},
-			{ staticData },
+			store,
 		);
-		expect(first.items?.map((item) => item.event)).toEqual([
-			'participants_joined',
-			'participants_joined',
-		]);
+		expect(first.map((item) => item.event)).toEqual(['participants_joined', 'participants_joined']);
 		// The first one again, written differently (key order, spacing, a number for the time):
 		// a redelivery. A third person joining in that second is new.
 		const again = JSON.stringify(
@@ -1186,8 +1229,8 @@ describe('ignoring redeliveries', () => {
 			null,
 			2,
 		);
-		const second = await post(again, {}, { staticData });
-		expect(second.items?.map((item) => (item.participants as IDataObject[])[0].waId)).toEqual([
+		const second = await deliverAndRun(again, store);
+		expect(second.map((item) => (item.participants as IDataObject[])[0].waId)).toEqual([
 			'491510003',
 		]);
 		// Two operations of the business on one group in one second: told apart by request ID.
@@ -1195,68 +1238,82 @@ describe('ignoring redeliveries', () => {
 			{ timestamp: '1760000000', group_id: 'G1', type: 'group_delete', request_id: 'R1' },
 			{ timestamp: '1760000000', group_id: 'G1', type: 'group_delete', request_id: 'R2' },
 		];
-		const third = await post(
+		const third = await deliverAndRun(
 			delivery([
 				{
 					id: 'WABA_1',
 					changes: [{ field: 'group_lifecycle_update', value: { metadata, groups: deletes } }],
 				},
 			]),
-			{},
-			{ staticData },
+			store,
 		);
-		expect(third.items?.map((item) => item.requestId)).toEqual(['R1', 'R2']);
+		expect(third.map((item) => item.requestId)).toEqual(['R1', 'R2']);
 	});
 
 	it('keys a group element without a request ID, group or time on its content', async () => {
-		const staticData: IDataObject = {};
+		const store = new MemoryDeduplicationStore();
 		const suspend = (extra: IDataObject) => ({ type: 'group_suspend', ...extra });
 		const body = (groups: unknown[]) =>
 			delivery([
 				{ id: 'WABA_1', changes: [{ field: 'group_status_update', value: { metadata, groups } }] },
 			]);
-		const { items } = await post(
+		const first = await deliverAndRun(
 			body([suspend({ group_id: 'G1' }), suspend({ group_id: 'G2' }), suspend({ timestamp: 1 })]),
-			{},
-			{ staticData },
+			store,
 		);
-		expect(items).toHaveLength(3);
-		const again = await post(
+		expect(first).toHaveLength(3);
+		const again = await deliverAndRun(
 			body([suspend({ group_id: 'G2' }), suspend({ group_id: 'G3' })]),
-			{},
-			{
-				staticData,
-			},
+			store,
 		);
-		expect(again.items?.map((item) => item.groupId)).toEqual(['G3']);
+		expect(again.map((item) => item.groupId)).toEqual(['G3']);
 	});
 
-	it('emits duplicates when turned off', async () => {
-		const staticData: IDataObject = {};
-		await post(body, { options: { ignoreRedeliveries: false } }, { staticData });
-		const again = await post(body, { options: { ignoreRedeliveries: false } }, { staticData });
-		expect(again.items).toHaveLength(1);
-		expect(staticData).toEqual({});
+	it('takes an event repeated within one delivery in once', async () => {
+		const item = { event: 'group_deleted', phoneNumberId: 'P1', groupId: 'G1', timestampUnix: 1 };
+		const run = await runExecution([item, { ...item }, { ...item, groupId: 'G2' }]);
+		expect(run.passed).toEqual([item, { ...item, groupId: 'G2' }]);
 	});
 
-	it('remembers only the newest keys, bounded in number', () => {
-		const staticData: IDataObject = {};
-		const events = Array.from({ length: 12 }, (_, index) => ({
-			item: { event: 'group_deleted' } as never,
-			dedupeKey: `key-${index}`,
-			raw: {},
-			oneToOne: false,
-		}));
-		expect(dropRedeliveries(events.slice(0, 8), staticData, 10).fresh).toHaveLength(8);
-		expect(dropRedeliveries(events, staticData, 10)).toEqual({
-			fresh: events.slice(8),
-			repeated: 8,
+	it('runs everything and records nothing when turned off, and in test runs', async () => {
+		const store = new MemoryDeduplicationStore();
+		const { items } = await post(body);
+		const off = { options: { ignoreRedeliveries: false } };
+		expect((await runExecution(items!, off, store)).passed).toEqual(items);
+		expect((await runExecution(items!, off, store)).passed).toEqual(items);
+		expect((await runExecution(items!, {}, store, 'manual')).passed).toEqual(items);
+		expect((await runExecution(items!, {}, store, 'manual')).passed).toEqual(items);
+		expect(store.calls).toBe(0);
+	});
+
+	it(`remembers the newest ${REDELIVERY_MEMORY_SIZE} events`, async () => {
+		const store = new MemoryDeduplicationStore();
+		const message = (index: number) => ({
+			event: 'message_received',
+			phoneNumberId: 'P1',
+			id: `wamid.${index}`,
 		});
-		const stored = staticData[SEEN_KEYS_PROPERTY] as string[];
-		expect(stored).toHaveLength(10);
-		// key-0 and key-1 fell off: they count as new again.
-		expect(
-			dropRedeliveries(events.slice(0, 3), staticData, 10).fresh.map((event) => event.dedupeKey),
-		).toEqual(['key-0', 'key-1']);
+		const all = Array.from({ length: REDELIVERY_MEMORY_SIZE + 2 }, (_, index) => message(index));
+		expect((await runExecution(all.slice(0, 500), {}, store)).passed).toHaveLength(500);
+		expect((await runExecution(all, {}, store)).passed).toHaveLength(all.length - 500);
+		// wamid.0 and wamid.1 fell off: they count as new again; wamid.2 is still remembered.
+		expect((await runExecution(all.slice(0, 3), {}, store)).passed).toEqual(all.slice(0, 2));
+	});
+
+	it('takes every event in when n8n cannot read or write the memory, and says so (a redelivery may then run twice, none is dropped)', async () => {
+		const store = new MemoryDeduplicationStore();
+		const { items } = await post(body);
+		store.failNext = 1;
+		// One failure (two first runs creating the row at once): tried again.
+		expect((await runExecution(items!, {}, store)).passed).toEqual(items);
+		expect(store.calls).toBe(2);
+		store.failNext = 2;
+		const failing = await runExecution(items!, {}, store);
+		expect(failing.passed).toEqual(items);
+		expect(failing.logger.warn.mock.calls[0][0]).toContain(
+			'could not read or record the redelivery memory (timeout exceeded when trying to connect)',
+		);
+		// Once the store answers again, the event is known.
+		expect((await runExecution(items!, {}, store)).passed).toEqual([]);
 	});
 });

@@ -9,7 +9,7 @@ import {
 } from '../setup';
 import { deliveryRefusal, servedWebhookUrl } from './authenticity';
 import { parseDelivery } from './events';
-import { applyFilters, dropRedeliveries, parseIdList } from './filters';
+import { applyFilters, parseIdList } from './filters';
 import { sameToken } from './verifyToken';
 
 const LOG_PREFIX = 'WhatsApp Groups Trigger:';
@@ -118,7 +118,7 @@ function deliveryBody(context: IWebhookFunctions, rawBody: Buffer | undefined): 
 
 /**
  * A delivery: check that it comes from Meta or 360dialog (authenticity.ts), split into events,
- * filter, drop redeliveries, emit.
+ * filter, emit (redeliveries are left out in the run: redeliveries.ts).
  */
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const rawBody = await readRawBody(this);
@@ -136,40 +136,27 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		phoneNumberIds: parseIdList(options.phoneNumberIds),
 		includeOneToOne: options.includeOneToOne === true,
 	});
-	let emitted = kept;
-	if (options.ignoreRedeliveries !== false) {
-		const { fresh, repeated } = dropRedeliveries(kept, this.getWorkflowStaticData('node'));
-		if (repeated > 0) skipped['already emitted (redelivery)'] = repeated;
-		emitted = fresh;
-	}
-	// Every fresh event's key was just added to the redelivery memory.
-	const memoryChanged = options.ignoreRedeliveries !== false && emitted.length > 0;
 	const skippedText = Object.entries(skipped)
 		.map(([reason, count]) => `${count} × ${reason}`)
 		.join(', ');
 	if (skippedText) {
 		this.logger.debug(
-			`${LOG_PREFIX} ${parsed.length} event(s) in the delivery, ${emitted.length} emitted; left out: ${skippedText}.`,
+			`${LOG_PREFIX} ${parsed.length} event(s) in the delivery, ${kept.length} emitted; left out: ${skippedText}.`,
 		);
 	}
-	if (emitted.length === 0) return answer(this, 200, 'OK');
+	// Nothing to run: Meta gets its 200 at once.
+	if (kept.length === 0) return answer(this, 200, 'OK');
+	// Redeliveries are left out by the run's first step (redeliveries.ts), not here: whatever this
+	// call remembered would only be saved if it answered Meta before n8n created the execution.
 
 	const includeRaw = options.includeRaw === true;
 	// Each item was built for this delivery alone, in its final shape: handed over as it is.
-	const items = emitted.map(({ item, raw }) => {
+	const items = kept.map(({ item, raw }) => {
 		const json = item as unknown as IDataObject;
 		if (includeRaw) json.raw = raw as IDataObject;
 		return json;
 	});
-	const workflowData = [this.helpers.returnJsonArray(items)];
-	if (memoryChanged) {
-		// n8n saves a webhook call's static data in the callback that sends n8n's own answer, and
-		// only if the data is marked changed. With its default answer that callback runs after the
-		// execution has been started, and starting it builds a new Workflow around the same static
-		// data, which clears the mark: the memory was never saved (seen in n8n 2.40.7, e2e burst
-		// test). Answering here makes n8n run that callback, and the save, before the execution.
-		answer(this, 200, 'OK');
-		return { noWebhookResponse: true, workflowData };
-	}
-	return { workflowData };
+	// n8n answers Meta (200, responseMode onReceived) only once it has created the execution and
+	// started or enqueued it; if that fails, Meta gets a 5xx and delivers again.
+	return { workflowData: [this.helpers.returnJsonArray(items)] };
 }

@@ -21,6 +21,8 @@
  * @typedef {import('n8n-workflow').IHttpRequestOptions} IHttpRequestOptions
  * @typedef {import('n8n-workflow').INode} INode
  * @typedef {import('n8n-workflow').IWebhookFunctions} IWebhookFunctions
+ * @typedef {import('n8n-workflow').IExecuteFunctions} IExecuteFunctions
+ * @typedef {import('n8n-workflow').INodeExecutionData} INodeExecutionData
  */
 
 /**
@@ -351,6 +353,95 @@ function createWebhookContext(options = {}) {
 	return { context, logger, staticData, response };
 }
 
+/**
+ * n8n's deduplication store (behind Remove Duplicates and `helpers.checkProcessedAndRecord`), in
+ * memory, as n8n 2.40's DeduplicationHelper keeps it in mode "entries": per context one list of the
+ * newest `maxEntries` values (n8n stores their MD5; the values themselves here, for reading). The
+ * trigger suites use it directly and, in engine tests, through n8n-core's DataDeduplicationService.
+ */
+class MemoryDeduplicationStore {
+	constructor() {
+		/** @type {Map<string, string[]>} */
+		this.lists = new Map();
+		/** Calls to checkProcessedAndRecord, for tests that count reads and writes. */
+		this.calls = 0;
+		/** Makes the next N calls throw, as a database that is not reachable. */
+		this.failNext = 0;
+	}
+
+	/**
+	 * @param {Array<string | number>} items
+	 * @param {string} context
+	 * @param {{mode: string, maxEntries?: number}} options
+	 */
+	checkProcessedAndRecord(items, context, options) {
+		this.calls += 1;
+		if (this.failNext > 0) {
+			this.failNext -= 1;
+			throw new Error('timeout exceeded when trying to connect');
+		}
+		if (options.mode !== 'entries') throw new Error(`mode ${options.mode} is not modelled`);
+		const list = this.lists.get(context) ?? [];
+		const known = new Set(list);
+		/** @type {{new: Array<string | number>, processed: Array<string | number>}} */
+		const result = { new: [], processed: [] };
+		for (const item of items) {
+			if (known.has(String(item))) result.processed.push(item);
+			else {
+				result.new.push(item);
+				list.push(String(item));
+			}
+		}
+		if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
+		this.lists.set(context, list);
+		return result;
+	}
+}
+
+/**
+ * The run n8n starts from a production webhook call: it calls the start node's execute with the
+ * webhook's items as input. Enough of IExecuteFunctions for the trigger's step (its input, its
+ * parameters for item 0, the mode, the logger, n8n's deduplication helper with scope "node");
+ * test/trigger/engine.test.ts runs the same in n8n's own WorkflowExecute.
+ * @param {IDataObject[]} items
+ * @param {{parameters?: Record<string, unknown>, node?: Partial<INode>, store?: MemoryDeduplicationStore, mode?: string}} [options]
+ * @returns {{context: IExecuteFunctions, input: INodeExecutionData[], store: MemoryDeduplicationStore, logger: FakeLogger}}
+ */
+function createExecuteContext(items, options = {}) {
+	const store = options.store ?? new MemoryDeduplicationStore();
+	/** @type {INodeExecutionData[]} */
+	const input = items.map((json) => ({ json }));
+	const parameters = options.parameters ?? {};
+	const node = { ...FAKE_NODE, ...(options.node ?? {}) };
+	const logger = fakeLogger();
+	const context = /** @type {IExecuteFunctions} */ (
+		/** @type {unknown} */ ({
+			getNode: () => node,
+			getInputData: () => input,
+			getNodeParameter: (
+				/** @type {string} */ name,
+				/** @type {number} */ _itemIndex,
+				/** @type {unknown} */ fallback,
+			) => (name in parameters ? parameters[name] : fallback),
+			getMode: () => options.mode ?? 'webhook',
+			logger,
+			helpers: {
+				checkProcessedAndRecord: async (
+					/** @type {Array<string | number>} */ values,
+					/** @type {string} */ scope,
+					/** @type {{mode: string, maxEntries?: number}} */ checkOptions,
+				) =>
+					store.checkProcessedAndRecord(
+						values,
+						scope === 'node' ? `n:${node.id}` : '',
+						checkOptions,
+					),
+			},
+		})
+	);
+	return { context, input, store, logger };
+}
+
 module.exports = {
 	FAKE_NODE,
 	fakeLogger,
@@ -358,4 +449,6 @@ module.exports = {
 	performRequest,
 	createHookContext,
 	createWebhookContext,
+	createExecuteContext,
+	MemoryDeduplicationStore,
 };
