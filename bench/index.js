@@ -132,7 +132,7 @@ async function main() {
 	if (webhook.heap) {
 		const { bytesPer1000, totalEvents } = webhook.heap;
 		rows.push([
-			`Webhook: heap growth per 1,000 events (${totalEvents.toLocaleString('en-US')} events in ${webhook.heap.deliveries} deliveries of 100, after the redelivery memory is full; heap after GC)`,
+			`Webhook: heap growth per 1,000 events (${totalEvents.toLocaleString('en-US')} events in ${webhook.heap.deliveries} deliveries of 100, after 6,000 others; heap after GC)`,
 			`${(bytesPer1000.ours / 1024).toFixed(1)} KB`,
 			`${(bytesPer1000.builtin / 1024).toFixed(1)} KB (n8n's WhatsApp Trigger)`,
 			'—',

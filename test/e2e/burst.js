@@ -29,7 +29,7 @@ const { REPO } = require('../../dev/lib/stack');
 /** The package's own event key (built dist/), so the test looks the memory up as the trigger does. */
 function eventKey(/** @type {Record<string, unknown>} */ item) {
 	const { eventKey: key } = require(
-		path.join(REPO, 'dist/nodes/WhatsAppGroupsTrigger/webhook/redeliveries.js'),
+		path.join(REPO, 'dist/nodes/WhatsAppGroupsTrigger/webhook/eventKeys.js'),
 	);
 	return /** @type {string} */ (key(item));
 }

@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { parseDelivery } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
 import { parseTimestamp } from '../../nodes/WhatsAppGroupsTrigger/webhook/readers';
 import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
-import { eventKey } from '../../nodes/WhatsAppGroupsTrigger/webhook/redeliveries';
+import { eventKey } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventKeys';
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { checkSignature } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
 import { metaSignature } from '../support/meta';

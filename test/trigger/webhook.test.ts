@@ -3,7 +3,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { TRIGGER_EVENTS } from '../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes';
 import { parseDelivery } from '../../nodes/WhatsAppGroupsTrigger/webhook/events';
-import { REDELIVERY_MEMORY_SIZE } from '../../nodes/WhatsAppGroupsTrigger/webhook/redeliveries';
+import {
+	REDELIVERY_MEMORY_SIZE,
+	STORE_WAIT_MS,
+} from '../../nodes/WhatsAppGroupsTrigger/webhook/redeliveries';
 import { checkSignature } from '../../nodes/WhatsAppGroupsTrigger/webhook/signature';
 import { metaSignature } from '../support/meta';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
@@ -1300,20 +1303,112 @@ describe('ignoring redeliveries', () => {
 		expect((await runExecution(all.slice(0, 3), {}, store)).passed).toEqual(all.slice(0, 2));
 	});
 
-	it('takes every event in when n8n cannot read or write the memory, and says so (a redelivery may then run twice, none is dropped)', async () => {
-		const store = new MemoryDeduplicationStore();
+	it('takes every event in when n8n cannot read or write the memory, records the keys when it can, and says so (a redelivery may then run twice, none is dropped)', async () => {
 		const { items } = await post(body);
+		const store = new MemoryDeduplicationStore();
 		store.failNext = 1;
-		// One failure (two first runs creating the row at once): tried again.
-		expect((await runExecution(items!, {}, store)).passed).toEqual(items);
+		const once = await runExecution(items!, {}, store);
+		expect(once.passed).toEqual(items);
 		expect(store.calls).toBe(2);
-		store.failNext = 2;
-		const failing = await runExecution(items!, {}, store);
+		expect(once.logger.warn.mock.calls).toEqual([
+			[
+				'WhatsApp Groups Trigger: could not use the redelivery memory (timeout exceeded when trying to connect); this run takes in every event, so a redelivery may run twice.',
+			],
+		]);
+		// The second call recorded the key: the redelivery is left out.
+		expect((await runExecution(items!, {}, store)).passed).toEqual([]);
+
+		const down = new MemoryDeduplicationStore();
+		down.failNext = 2;
+		const failing = await runExecution(items!, {}, down);
 		expect(failing.passed).toEqual(items);
 		expect(failing.logger.warn.mock.calls[0][0]).toContain(
-			'could not read or record the redelivery memory (timeout exceeded when trying to connect)',
+			'(timeout exceeded when trying to connect; recording the keys once more failed too)',
 		);
-		// Once the store answers again, the event is known.
+		expect(down.lists.size).toBe(0);
+		// Nothing was recorded: the redelivery runs.
+		expect((await runExecution(items!, {}, down)).passed).toEqual(items);
+	});
+
+	it('never leaves an event out for a key only its own run recorded (a call that failed after writing)', async () => {
+		const { items } = await post(body);
+		const store = new MemoryDeduplicationStore();
+		store.failAfterWriteNext = 1;
+		// The first call wrote the key and then failed; the second finds it. The event still runs.
+		expect((await runExecution(items!, {}, store)).passed).toEqual(items);
+		expect(store.calls).toBe(2);
 		expect((await runExecution(items!, {}, store)).passed).toEqual([]);
+	});
+
+	it("keeps every key of runs at the same moment in one process (n8n's store reads and writes its row without a lock)", async () => {
+		const message = (index: number) => ({
+			event: 'message_received',
+			phoneNumberId: 'P1',
+			id: `wamid.concurrent-${index}`,
+		});
+		const events = Array.from({ length: 40 }, (_, index) => message(index));
+		// The store's race, called directly at the same moment: most keys are lost.
+		const bare = new MemoryDeduplicationStore({ racy: true });
+		await Promise.all(
+			events.map((item) =>
+				bare.checkProcessedAndRecord([item.id], 'n:x', { mode: 'entries', maxEntries: 1000 }),
+			),
+		);
+		expect(bare.lists.get('n:x')!.length).toBeLessThan(events.length);
+
+		// Through the trigger's step, the runs of one process wait for each other's store call and
+		// go together into the next: no key is lost, and 40 runs need 2 calls, not 40.
+		const store = new MemoryDeduplicationStore({ racy: true });
+		const runs = await Promise.all(events.map((item) => runExecution([item], {}, store)));
+		expect(runs.map((run) => run.passed)).toEqual(events.map((item) => [item]));
+		expect(store.lists.get(`n:${FAKE_NODE.id}`)).toHaveLength(events.length);
+		expect(store.calls).toBe(2);
+		// Two runs of the same event at the same moment: exactly one takes it in.
+		const twice = await Promise.all([
+			runExecution([message(99)], {}, store),
+			runExecution([message(99)], {}, store),
+		]);
+		expect(twice.map((run) => run.passed.length).sort()).toEqual([0, 1]);
+		// Runs at the same moment that repeat each other's events, in one call: each event once.
+		const mixed = await Promise.all([
+			runExecution([message(100), message(101)], {}, store),
+			runExecution([message(101), message(102)], {}, store),
+			runExecution([message(100)], {}, store),
+		]);
+		expect(mixed.flatMap((run) => run.passed).map((item) => item.id)).toEqual([
+			'wamid.concurrent-100',
+			'wamid.concurrent-101',
+			'wamid.concurrent-102',
+		]);
+	});
+
+	it(`takes every event in when n8n's store has not answered within ${STORE_WAIT_MS / 1000} s, and says so`, async () => {
+		jest.useFakeTimers();
+		try {
+			const store = new MemoryDeduplicationStore();
+			let release = () => {};
+			const hanging = new Promise<void>((resolve) => (release = resolve));
+			const answer = store.checkProcessedAndRecord.bind(store);
+			store.checkProcessedAndRecord = async (...args) => {
+				await hanging;
+				return await answer(...args);
+			};
+			const { items } = await post(body);
+			const run = runExecution(items!, {}, store);
+			await jest.advanceTimersByTimeAsync(STORE_WAIT_MS + 1000);
+			const late = await run;
+			expect(late.passed).toEqual(items);
+			expect(late.logger.warn.mock.calls[0][0]).toContain(
+				`n8n's deduplication store did not answer within ${STORE_WAIT_MS / 1000} s`,
+			);
+			// The store answers at last: the keys are recorded, the redelivery is left out.
+			release();
+			await jest.advanceTimersByTimeAsync(1000);
+			const again = runExecution(items!, {}, store);
+			await jest.advanceTimersByTimeAsync(1000);
+			expect((await again).passed).toEqual([]);
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 });

@@ -258,11 +258,12 @@ export type TriggerEvent =
 	| MessageStatusEvent
 	| UnknownEvent;
 
-/** One parsed event with what the filters and the dedupe need beside the item itself. */
+/**
+ * One parsed event with what the filters need beside the item itself. (Its redelivery key is
+ * computed from the item, in the run: eventKeys.ts.)
+ */
 export interface ParsedEvent {
 	item: TriggerEvent;
-	/** Stable across redeliveries of the same event: same input, same key. */
-	dedupeKey: string;
 	/** Meta's object the item was built from (group item, message, status or change). */
 	raw: unknown;
 	/** Traffic on the `messages` field that is not about a group. */

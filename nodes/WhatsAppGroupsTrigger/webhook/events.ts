@@ -29,7 +29,6 @@ import type {
 	TriggerEventName,
 	UnknownEvent,
 } from './eventTypes';
-import { groupKey, hashOf } from './eventKeys';
 import {
 	asArray,
 	asString,
@@ -144,12 +143,7 @@ function unknownEvent(context: ChangeContext, element?: unknown): ParsedEvent {
 	const change = whole ? context.change : envelopeOf(context);
 	if (change !== undefined) item.change = change;
 	if (!whole) item.item = element;
-	return {
-		item,
-		dedupeKey: `unknown:${context.phoneNumberId ?? ''}:${hashOf(whole ? context.change : element)}`,
-		raw: whole ? context.change : element,
-		oneToOne: false,
-	};
+	return { item, raw: whole ? context.change : element, oneToOne: false };
 }
 
 /**
@@ -296,12 +290,7 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 		default:
 			return unknownEvent(context, item);
 	}
-	return {
-		item: event,
-		dedupeKey: groupKey(context, event, item),
-		raw: item,
-		oneToOne: false,
-	};
+	return { item: event, raw: item, oneToOne: false };
 }
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
@@ -413,11 +402,7 @@ function parseMessage(
 	if (isObject(message.context)) event.context = message.context;
 	const errors = mapErrors(message.errors);
 	if (errors !== undefined) event.errors = errors;
-	const key =
-		message.id && messageId !== undefined
-			? `message:${context.phoneNumberId ?? ''}:${messageId}`
-			: `message:${hashOf(message)}`;
-	return { item: event, dedupeKey: key, raw: message, oneToOne: groupId === undefined };
+	return { item: event, raw: message, oneToOne: groupId === undefined };
 }
 
 const STATUS_EVENT: Record<string, MessageStatusEvent['event']> = {
@@ -484,8 +469,7 @@ function parseStatus(
 	if (pricing !== undefined) event.pricing = pricing;
 	const errors = mapErrors(status.errors);
 	if (errors !== undefined) event.errors = errors;
-	const key = `status:${context.phoneNumberId ?? ''}:${messageId ?? ''}:${statusValue}:${participant ?? participantUserId ?? ''}:${recipientId ?? recipientUserId ?? ''}`;
-	return { item: event, dedupeKey: key, raw: status, oneToOne: !isGroup };
+	return { item: event, raw: status, oneToOne: !isGroup };
 }
 
 function parseChange(

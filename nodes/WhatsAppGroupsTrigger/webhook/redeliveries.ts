@@ -1,7 +1,7 @@
-import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { STATUS_EVENTS } from './eventTypes';
+import { eventKey } from './eventKeys';
 
 /**
  * Ignore Redeliveries: the first step of every run a delivery starts leaves out the events an
@@ -17,117 +17,110 @@ import { STATUS_EVENTS } from './eventTypes';
  *   (n8n 2.40 stores no static data with an execution) and saves it whole when the run ends, so
  *   each run would overwrite the memory, and any other node's static data, with its own keys.
  * - In n8n's deduplication store (the one behind the Remove Duplicates node): a row per workflow
- *   and node in n8n's database, read and written when the step runs. A key is recorded only by a
- *   run n8n accepted and started; a delivery n8n failed to start leaves none, and its redelivery
- *   runs.
+ *   and node in n8n's database, read and written when the step runs (n8n calls a start node's
+ *   `execute` with the webhook's items, on whichever process runs the execution). A key is
+ *   recorded only by a run n8n accepted and started; a delivery n8n failed to start leaves none,
+ *   and its redelivery runs.
  */
 
 /** How many event keys the memory keeps (the newest). */
 export const REDELIVERY_MEMORY_SIZE = 1000;
 
-function text(value: unknown): string {
-	return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+/** How long a run waits for its answer from the store before it takes every event in. */
+export const STORE_WAIT_MS = 60_000;
+const STORE_POLL_MS = 250;
+
+/** One call to n8n's store (`helpers.checkProcessedAndRecord` of a run): the keys not seen before. */
+type RecordKeys = (keys: string[]) => Promise<Set<string>>;
+
+/** A run waiting for its keys to be looked up and recorded. */
+interface Request {
+	keys: string[];
+	record: RecordKeys;
+	answer: (fresh: Set<string> | Error) => void;
 }
 
 /**
- * JSON text of a value with object keys sorted, walked with an explicit stack (an item may nest
- * Meta's unrecognised change thousands of levels deep). Sorted keys keep the key stable whatever
- * order a serialiser on the way (n8n's execution storage) gives the keys.
+ * The runs of this process waiting for the store, per memory (workflow and node), and whether a
+ * store call for that memory is under way. n8n's store reads a memory's row and writes it back
+ * whole without a lock, so two calls at the same moment drop each other's keys (in a burst into
+ * one process, half of the keys were lost that way). So one call at a time per memory in this
+ * process, and the runs that arrive meanwhile go together in the next call (a burst needs a few
+ * calls, not one per run). Nothing is kept once no run waits, and nothing depends on it for
+ * correctness: runs of other processes (several queue-mode workers) still overlap.
  */
-function canonicalText(value: unknown): string {
-	const parts: string[] = [];
-	const stack: Array<{ text: string } | { value: unknown }> = [{ value }];
-	for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-		if ('text' in next) {
-			parts.push(next.text);
-			continue;
-		}
-		const current = next.value;
-		if (Array.isArray(current)) {
-			parts.push('[');
-			stack.push({ text: ']' });
-			for (let index = current.length - 1; index >= 0; index--) {
-				stack.push({ value: current[index] });
-				if (index > 0) stack.push({ text: ',' });
+const waiting = new Map<string, { busy: boolean; requests: Request[] }>();
+
+/** Looks up and records the keys of every waiting run of a memory, one store call per batch. */
+async function drain(memory: string): Promise<void> {
+	const queue = waiting.get(memory);
+	if (queue === undefined || queue.busy) return;
+	queue.busy = true;
+	try {
+		while (queue.requests.length > 0) {
+			const batch = queue.requests.splice(0);
+			const keys = [...new Set(batch.flatMap((request) => request.keys))];
+			let fresh: Set<string> | Error;
+			try {
+				fresh = await batch[0].record(keys);
+			} catch (error) {
+				fresh = error instanceof Error ? error : new Error(String(error));
 			}
-		} else if (typeof current === 'object' && current !== null) {
-			parts.push('{');
-			stack.push({ text: '}' });
-			const record = current as Record<string, unknown>;
-			const keys = Object.keys(record)
-				.filter((key) => record[key] !== undefined)
-				.sort();
-			for (let index = keys.length - 1; index >= 0; index--) {
-				stack.push({ value: record[keys[index]] }, { text: `${JSON.stringify(keys[index])}:` });
-				if (index > 0) stack.push({ text: ',' });
+			if (fresh instanceof Error) {
+				for (const request of batch) request.answer(fresh);
+				continue;
 			}
-		} else {
-			parts.push(JSON.stringify(current) ?? 'null');
+			// A key new to the store is new to the first run in the batch that brought it.
+			const claimed = new Set<string>();
+			for (const request of batch) {
+				const mine = new Set<string>();
+				for (const key of request.keys) {
+					if (fresh.has(key) && !claimed.has(key)) {
+						claimed.add(key);
+						mine.add(key);
+					}
+				}
+				request.answer(mine);
+			}
 		}
+	} finally {
+		queue.busy = false;
+		if (queue.requests.length === 0) waiting.delete(memory);
+		else void drain(memory);
 	}
-	return parts.join('');
-}
-
-/** Length-prefixed parts, so that no two different lists of parts give the same text. */
-function keyOf(parts: unknown[]): string {
-	let out = '';
-	for (const part of parts) {
-		const value = text(part);
-		out += part === undefined || part === null ? '~' : `${value.length}:${value}`;
-	}
-	return out;
-}
-
-/** Who a group event concerns: each participant's IDs, in Meta's order. */
-function peopleOf(value: unknown): string {
-	const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-	let out = '';
-	for (const person of list) {
-		const p = (typeof person === 'object' && person !== null ? person : {}) as IDataObject;
-		out += keyOf([p.waId, p.userId, p.input]);
-	}
-	return out;
-}
-
-function contentHash(item: IDataObject): string {
-	const rest: IDataObject = { ...item };
-	delete rest.raw;
-	return createHash('sha256').update(canonicalText(rest)).digest('hex');
 }
 
 /**
- * The event's key, the same for every delivery of it, computed from its item alone (the run has
- * the items, not Meta's body), from what Meta makes unique: the message ID for a message; message
- * ID, status, participant and recipient for a status; for a group event the request ID of an
- * operation the business started, otherwise the group, the time and the people concerned; a hash of
- * the whole item (without `raw`) only when there is none of these, and for unknown items.
+ * The keys among `keys` that no earlier run recorded (recording them), the error when the store
+ * failed, or 'late' when the store has not answered within STORE_WAIT_MS.
  */
-export function eventKey(item: IDataObject): string {
-	const event = text(item.event);
-	const phone = text(item.phoneNumberId);
-	if (event === 'message_received') {
-		return text(item.id) !== ''
-			? `message:${phone}:${text(item.id)}`
-			: `message:${phone}:${contentHash(item)}`;
+async function checkAndRecord(
+	memory: string,
+	keys: string[],
+	record: RecordKeys,
+): Promise<Set<string> | Error | 'late'> {
+	let queue = waiting.get(memory);
+	if (queue === undefined) {
+		queue = { busy: false, requests: [] };
+		waiting.set(memory, queue);
 	}
-	if ((STATUS_EVENTS as readonly string[]).includes(event)) {
-		const participant = text(item.recipientParticipantId) || text(item.recipientParticipantUserId);
-		const recipient = text(item.groupId) || text(item.recipientId);
-		return `status:${phone}:${text(item.messageId)}:${text(item.status)}:${participant}:${recipient}`;
+	let settled = false;
+	const answered = new Promise<Set<string> | Error>((resolve) =>
+		queue.requests.push({
+			keys,
+			record,
+			answer: (fresh) => {
+				settled = true;
+				resolve(fresh);
+			},
+		}),
+	);
+	void drain(memory);
+	const deadline = Date.now() + STORE_WAIT_MS;
+	while (!settled && Date.now() < deadline) {
+		await Promise.race([answered, sleep(STORE_POLL_MS)]);
 	}
-	const requestId = text(item.requestId);
-	const groupId = text(item.groupId);
-	const time = text(item.timestampUnix);
-	if (event !== 'unknown' && (requestId !== '' || (groupId !== '' && time !== ''))) {
-		const people =
-			peopleOf(item.participants) +
-			'|' +
-			peopleOf(item.failedParticipants) +
-			'|' +
-			peopleOf(item.participant);
-		return `group:${keyOf([phone, event, groupId, requestId, time, item.joinRequestId])}${people}`;
-	}
-	return `${event || 'item'}:${phone}:${contentHash(item)}`;
+	return settled ? await answered : 'late';
 }
 
 /** The items with their keys, the first of each key only (one delivery can repeat an event). */
@@ -148,30 +141,38 @@ function firstOfEachKey(
 const LOG_PREFIX = 'WhatsApp Groups Trigger:';
 
 /**
- * Looks the keys up in n8n's deduplication store and records the new ones (one read and one
- * write of the node's row). Tried twice: two first runs at the same moment can both try to create
- * the row, and one of them fails.
+ * Looks the keys up in n8n's deduplication store and records the new ones (one read and one write
+ * of the node's row, shared with the runs of this process waiting at the same moment): the keys not
+ * seen before, or undefined when the store failed or did not answer in time. After a failure the
+ * keys are recorded once more, for later redeliveries, but that answer is not used: the failed
+ * call may have recorded them already, and an event must never be left out for a key only its own
+ * run recorded.
  */
 async function recordKeys(
 	context: IExecuteFunctions,
 	keys: string[],
 ): Promise<Set<string> | undefined> {
 	const helpers = context.helpers as Partial<IExecuteFunctions['helpers']>;
-	if (typeof helpers.checkProcessedAndRecord !== 'function') return undefined;
-	let lastError: unknown;
-	for (let attempt = 1; attempt <= 2; attempt++) {
-		try {
-			const result = await helpers.checkProcessedAndRecord(keys, 'node', {
-				mode: 'entries',
-				maxEntries: REDELIVERY_MEMORY_SIZE,
-			});
-			return new Set(result.new.map(String));
-		} catch (error) {
-			lastError = error;
-		}
+	const checkProcessedAndRecord = helpers.checkProcessedAndRecord;
+	if (typeof checkProcessedAndRecord !== 'function') return undefined;
+	const record: RecordKeys = async (batch) => {
+		const result = await checkProcessedAndRecord.call(helpers, batch, 'node', {
+			mode: 'entries',
+			maxEntries: REDELIVERY_MEMORY_SIZE,
+		});
+		return new Set(result.new.map(String));
+	};
+	const memory = `${context.getWorkflow().id ?? ''}\u0000${context.getNode().id}`;
+	const fresh = await checkAndRecord(memory, keys, record);
+	if (fresh instanceof Set) return fresh;
+	let why = `n8n's deduplication store did not answer within ${STORE_WAIT_MS / 1000} s`;
+	if (fresh instanceof Error) {
+		why = fresh.message;
+		const again = await checkAndRecord(memory, keys, record);
+		if (!(again instanceof Set)) why += '; recording the keys once more failed too';
 	}
 	context.logger.warn(
-		`${LOG_PREFIX} could not read or record the redelivery memory (${(lastError as Error)?.message ?? lastError}); the run takes in every event, so a redelivery may run twice.`,
+		`${LOG_PREFIX} could not use the redelivery memory (${why}); this run takes in every event, so a redelivery may run twice.`,
 	);
 	return undefined;
 }
@@ -179,7 +180,8 @@ async function recordKeys(
 /**
  * The trigger node's step in every run a delivery starts (n8n calls a start node's execute with
  * the webhook's items). In production runs with Ignore Redeliveries on, it passes on only the
- * events no earlier run took in, and records them. Test runs pass everything and record nothing.
+ * events no earlier run took in, and records them. Manual and test runs, retries from the
+ * Executions list and every other mode pass everything and record nothing.
  */
 export async function runTriggerStep(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();

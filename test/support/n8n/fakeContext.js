@@ -358,15 +358,23 @@ function createWebhookContext(options = {}) {
  * memory, as n8n 2.40's DeduplicationHelper keeps it in mode "entries": per context one list of the
  * newest `maxEntries` values (n8n stores their MD5; the values themselves here, for reading). The
  * trigger suites use it directly and, in engine tests, through n8n-core's DataDeduplicationService.
+ *
+ * Like n8n's, a call reads the list, then writes it back whole, without a lock: with `racy` on, the
+ * read and the write are separate steps with a pause between them, so calls at the same moment
+ * drop each other's values as n8n's do.
  */
 class MemoryDeduplicationStore {
-	constructor() {
+	/** @param {{racy?: boolean}} [o] */
+	constructor(o = {}) {
 		/** @type {Map<string, string[]>} */
 		this.lists = new Map();
 		/** Calls to checkProcessedAndRecord, for tests that count reads and writes. */
 		this.calls = 0;
-		/** Makes the next N calls throw, as a database that is not reachable. */
+		/** Makes the next N calls throw before they read, as a database that is not reachable. */
 		this.failNext = 0;
+		/** Makes the next N calls throw after they wrote (the connection drops before the answer). */
+		this.failAfterWriteNext = 0;
+		this.racy = o.racy === true;
 	}
 
 	/**
@@ -374,14 +382,16 @@ class MemoryDeduplicationStore {
 	 * @param {string} context
 	 * @param {{mode: string, maxEntries?: number}} options
 	 */
-	checkProcessedAndRecord(items, context, options) {
+	async checkProcessedAndRecord(items, context, options) {
 		this.calls += 1;
 		if (this.failNext > 0) {
 			this.failNext -= 1;
 			throw new Error('timeout exceeded when trying to connect');
 		}
 		if (options.mode !== 'entries') throw new Error(`mode ${options.mode} is not modelled`);
-		const list = this.lists.get(context) ?? [];
+		// Read (a copy, as a row read from a database).
+		const list = [...(this.lists.get(context) ?? [])];
+		if (this.racy) await new Promise((resolve) => setTimeout(resolve, 1 + (this.calls % 3)));
 		const known = new Set(list);
 		/** @type {{new: Array<string | number>, processed: Array<string | number>}} */
 		const result = { new: [], processed: [] };
@@ -393,7 +403,12 @@ class MemoryDeduplicationStore {
 			}
 		}
 		if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
+		// Write the row back whole.
 		this.lists.set(context, list);
+		if (this.failAfterWriteNext > 0) {
+			this.failAfterWriteNext -= 1;
+			throw new Error('Connection terminated unexpectedly');
+		}
 		return result;
 	}
 }
@@ -401,10 +416,11 @@ class MemoryDeduplicationStore {
 /**
  * The run n8n starts from a production webhook call: it calls the start node's execute with the
  * webhook's items as input. Enough of IExecuteFunctions for the trigger's step (its input, its
- * parameters for item 0, the mode, the logger, n8n's deduplication helper with scope "node");
+ * parameters for item 0, the mode, the workflow and node, the logger, n8n's deduplication helper
+ * with scope "node");
  * test/trigger/engine.test.ts runs the same in n8n's own WorkflowExecute.
  * @param {IDataObject[]} items
- * @param {{parameters?: Record<string, unknown>, node?: Partial<INode>, store?: MemoryDeduplicationStore, mode?: string}} [options]
+ * @param {{parameters?: Record<string, unknown>, node?: Partial<INode>, store?: MemoryDeduplicationStore, mode?: string, workflowId?: string}} [options]
  * @returns {{context: IExecuteFunctions, input: INodeExecutionData[], store: MemoryDeduplicationStore, logger: FakeLogger}}
  */
 function createExecuteContext(items, options = {}) {
@@ -417,6 +433,11 @@ function createExecuteContext(items, options = {}) {
 	const context = /** @type {IExecuteFunctions} */ (
 		/** @type {unknown} */ ({
 			getNode: () => node,
+			getWorkflow: () => ({
+				id: options.workflowId ?? 'workflow-1',
+				name: 'Workflow',
+				active: true,
+			}),
 			getInputData: () => input,
 			getNodeParameter: (
 				/** @type {string} */ name,
