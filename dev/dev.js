@@ -12,6 +12,7 @@
  *   npm run dev -- --reset            forget the local n8n data (.n8n-dev/) first
  *   npm run dev -- --clean-cache      remove the cached Node 24 + n8n install and exit
  *   npm run dev -- --port 5678 --sandbox-port 8787 --seed-groups 20 --verbose --log-level debug
+ *   npm run dev -- --queue            queue mode: main + worker + webhook processor, PostgreSQL, Redis
  *
  * n8n takes port 5678 and the sandbox 8787 when they are free, other free ports otherwise (it says
  * which); a port given with --port or --sandbox-port must be free. `node sandbox/cli.js` finds the
@@ -54,7 +55,8 @@ function parseArgs(argv) {
 		const a = argv[i];
 		if (!a.startsWith('--')) throw new Error(`Unexpected argument ${a}`);
 		const [name, inline] = a.slice(2).split(/=(.*)/s, 2);
-		if (['no-build', 'reset', 'clean-cache', 'verbose', 'help'].includes(name)) args[name] = true;
+		if (['no-build', 'reset', 'clean-cache', 'verbose', 'help', 'queue'].includes(name))
+			args[name] = true;
 		else args[name] = inline ?? argv[++i];
 	}
 	return args;
@@ -77,7 +79,7 @@ const say = (/** @type {string} */ s) => {
 
 /**
  * What runs, for stop(): whatever has started by the time a signal arrives.
- * @type {{n8n?: N8n, sandbox?: any, appCallback?: {stop: () => Promise<unknown>}, logStream?: fs.WriteStream}}
+ * @type {{n8n?: N8n, sandbox?: any, appCallback?: {stop: () => Promise<unknown>}, logStream?: fs.WriteStream, queueStack?: {stop: () => Promise<unknown>}, queueDir?: string}}
  */
 const running = {};
 /** When stop() began (0: running). */
@@ -101,6 +103,8 @@ async function stop(code, why) {
 	if (running.n8n || running.sandbox)
 		say(`\n${why}: stopping n8n and the sandbox… (again to stop at once)`);
 	await running.n8n?.stop().catch(() => undefined);
+	await running.queueStack?.stop().catch(() => undefined);
+	if (running.queueDir) fs.rmSync(running.queueDir, { recursive: true, force: true });
 	await processes.stopAll().catch(() => undefined);
 	await running.sandbox?.stop().catch(() => undefined);
 	await running.appCallback?.stop().catch(() => undefined);
@@ -208,6 +212,11 @@ async function main() {
 	}
 	// Like a real Meta app: its own default callback, subscribed to the group fields.
 	running.appCallback = await configureMetaApp(sandbox);
+
+	if (args.queue) {
+		await startQueueMode({ args, install, sandbox, t0, runningInfo });
+		return;
+	}
 
 	say(bold('4/4 Starting n8n'));
 	const n8nPort = await choosePort({
@@ -354,6 +363,85 @@ async function main() {
 		),
 	);
 	say(`  n8n log         ${shown(logFile)}`);
+	say('');
+	say('Press Ctrl-C to stop.');
+}
+
+/**
+ * `npm run dev -- --queue`: the same sandbox and examples in n8n's queue mode (dev/lib/queue.js):
+ * PostgreSQL and Redis of its own, main, one worker, one webhook processor, and the path router
+ * that plays the load balancer. Nothing is kept between starts.
+ * @param {{args: Record<string, string | boolean>, install: any, sandbox: any, t0: number, runningInfo: import('./lib/running').RunningDev}} o
+ */
+async function startQueueMode(o) {
+	const { startQueueStack } = require('./lib/queue');
+	const os = require('node:os');
+	say(bold('4/4 Starting n8n in queue mode (PostgreSQL, Redis, main, worker, webhook processor)'));
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-wag-dev-queue-'));
+	running.queueDir = dir;
+	const extensions = process.env.N8N_DEV_EXTENSIONS
+		? path.resolve(process.env.N8N_DEV_EXTENSIONS)
+		: path.join(REPO, 'dist');
+	const examples = loadExamples();
+	const stack = await startQueueStack({
+		install: o.install,
+		dir,
+		extensions,
+		log: (s) => say(dim(`    ${s}`)),
+		onLine: o.args.verbose ? (role, line) => say(dim(`    [${role}] ${line}`)) : undefined,
+		prepare: async (cli) => {
+			await cli.importCredentials([sandboxCredential(o.sandbox)]);
+			await cli.importWorkflows(Object.values(examples));
+			for (const name of PUBLISH_ON_FIRST_START) await cli.publishOffline(examples[name].id);
+		},
+	});
+	// Ctrl-C (stop() above) stops the stack, the sandbox and the app's callback.
+	running.queueStack = stack;
+	const publicUrl = stack.publicUrl;
+	// As in regular mode: n8n does not register at start a trigger it counts as registered, so
+	// publish the example triggers again, now that the stack is up (see dev/README.md).
+	const rest = await stack.cli.rest();
+	for (const name of PUBLISH_ON_FIRST_START) {
+		await rest.deactivate(examples[name].id).catch(() => undefined);
+		await rest.activate(examples[name].id);
+	}
+	await waitFor(
+		() =>
+			[...o.sandbox.state.phones.values()].filter((p) => p.override?.uri?.startsWith(publicUrl))
+				.length >= PUBLISH_ON_FIRST_START.length,
+		60_000,
+		'the example triggers to register with the sandbox',
+	).catch(() => say('    the example triggers did not register with the sandbox; see the logs'));
+	// The sandbox CLI (and a second npm run dev) find this stack: n8n is the router's URL, main's PID.
+	o.runningInfo.n8n = {
+		url: publicUrl.replace(/\/$/, ''),
+		port: stack.router.port,
+		pid: stack.pids()['n8n main'],
+	};
+	writeRunning(o.runningInfo, USER_FOLDER);
+	const c = o.sandbox.config;
+	const pids = stack.pids();
+	say('');
+	say(
+		bold(
+			`n8n ${N8N_VERSION} in queue mode with n8n-nodes-whatsapp-groups (ready in ${((Date.now() - o.t0) / 1000).toFixed(0)} s)`,
+		),
+	);
+	say('');
+	say(
+		`  Open            ${bold(publicUrl)}  (router: /webhook/… to the webhook processor, the rest to main)`,
+	);
+	say(`  Log in          ${OWNER.email}  /  ${OWNER.password}`);
+	say(
+		`  Processes       main ${stack.mainUrl} (pid ${pids['n8n main']}), worker (pid ${pids['n8n worker']}), webhook processor ${stack.webhookUrl} (pid ${pids['n8n webhook']})`,
+	);
+	say(
+		`  Databases       PostgreSQL ${stack.postgresMajor} 127.0.0.1:${stack.postgres.port} (pid ${pids.postgres}), Redis 127.0.0.1:${stack.redisPort} (pid ${pids.redis})`,
+	);
+	say(
+		`  Sandbox         ${o.sandbox.url}  WABA ${c.waba_id}, numbers ${c.phone_numbers.map((/** @type {{id: string}} */ p) => p.id).join(', ')}`,
+	);
+	say(`  Logs            ${dir}  (not kept: every start is a fresh database)`);
 	say('');
 	say('Press Ctrl-C to stop.');
 }
