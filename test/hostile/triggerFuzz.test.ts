@@ -315,9 +315,16 @@ describe('trigger webhook under random and hostile deliveries', () => {
 					async (body, mutations) => {
 						casesRun += 1;
 						for (const change of mutations) applyMutation(body, change);
-						const raw = serialise(body);
+						// Mutations that copy parts into each other can make a body whose JSON exceeds
+						// V8's longest string (RangeError): skip it, as any body too big to send.
+						let raw = '';
+						try {
+							raw = serialise(body);
+						} catch (error) {
+							same(error instanceof RangeError, true);
+						}
 						// Two huge mutations nested in each other: skip rather than allocate gigabytes.
-						fc.pre(raw.length < 1_500_000);
+						fc.pre(raw.length > 0 && raw.length < 1_500_000);
 						const expected = expectedEvents(JSON.parse(raw));
 						const { items, response } = await deliver(raw);
 						same(response.sent.statusCode, undefined);
