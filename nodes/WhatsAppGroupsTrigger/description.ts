@@ -73,6 +73,11 @@ const EVENT_OPTIONS: Record<TriggerEventName, { name: string; description: strin
 		name: 'Message Failed',
 		description: 'Status: a group message could not be delivered',
 	},
+	user_id_changed: {
+		name: 'User ID Changed',
+		description:
+			"A user's business-scoped user ID changed (previous and new ID): re-key what you stored by user ID",
+	},
 	unknown: {
 		name: 'Unknown',
 		description: 'Anything Meta sends that this version does not recognise, with the raw change',
@@ -168,7 +173,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"This trigger registers nothing. In Meta's App Dashboard > WhatsApp > Configuration, set the Callback URL to this node's Production URL (under Webhook URLs above) and the Verify Token to the value below, then subscribe the fields group_lifecycle_update, group_participants_update, group_settings_update, group_status_update and messages.",
+			"This trigger registers nothing. In Meta's App Dashboard > WhatsApp > Configuration, set the Callback URL to this node's Production URL (under Webhook URLs above) and the Verify Token to the value below, then subscribe the fields group_lifecycle_update, group_participants_update, group_settings_update, group_status_update and messages (and user_id_update where the dashboard offers it).",
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',
@@ -232,6 +237,7 @@ export const triggerProperties: INodeProperties[] = [
 			'group_suspended',
 			'group_suspension_cleared',
 			'message_received',
+			'user_id_changed',
 			'unknown',
 		],
 		description:

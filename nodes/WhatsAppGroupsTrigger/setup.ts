@@ -8,7 +8,7 @@ import {
 	providerOf,
 	shownValue,
 } from '../shared/transport';
-import { GROUP_WEBHOOK_FIELDS, TRIGGER_WEBHOOK_FIELDS } from '../shared/types';
+import { TRIGGER_WEBHOOK_FIELDS, USER_ID_UPDATE_FIELD } from '../shared/types';
 import { D360_DESTINATIONS, DESTINATIONS } from './destinations';
 import { activationError, WEBHOOK_URL_SETTING } from './destinations/common';
 import type {
@@ -20,7 +20,7 @@ import type {
 } from './destinations/types';
 import { DEFAULT_EVENTS } from './description';
 import type { TriggerEventName } from './webhook/eventTypes';
-import { EVENT_FIELD, TRIGGER_EVENTS } from './webhook/eventTypes';
+import { EVENT_FIELDS, TRIGGER_EVENTS } from './webhook/eventTypes';
 import { deriveHeaderToken, deriveVerifyToken } from './webhook/verifyToken';
 
 export async function readTriggerCredentials(
@@ -101,15 +101,24 @@ export function readSelectedEvents(
 	return value.filter((event): event is TriggerEventName => KNOWN_EVENTS.has(event));
 }
 
-/** The Meta webhook fields the selected events arrive on (all of them when only `unknown` is). */
-export function fieldsForEvents(events: TriggerEventName[]): string[] {
+/**
+ * The Meta webhook fields the selected events arrive on, in one order (every field when only
+ * `unknown` is selected). With `required`: only the fields without which a selected event cannot
+ * arrive, the first of each event's fields (`user_id_update` is never required: the same change
+ * also comes on `messages`).
+ */
+export function fieldsForEvents(events: TriggerEventName[], required = false): string[] {
 	const fields = new Set<string>();
 	for (const event of events) {
-		if (event !== 'unknown') fields.add(EVENT_FIELD[event]);
+		if (event === 'unknown') continue;
+		const eventFields = EVENT_FIELDS[event];
+		if (required) fields.add(eventFields[0]);
+		else for (const field of eventFields) fields.add(field);
 	}
-	if (fields.size === 0) return [...TRIGGER_WEBHOOK_FIELDS];
-	// Keep Meta's order so requests are predictable.
-	return [...GROUP_WEBHOOK_FIELDS, 'messages'].filter((field) => fields.has(field));
+	if (fields.size === 0) {
+		return TRIGGER_WEBHOOK_FIELDS.filter((field) => !required || field !== USER_ID_UPDATE_FIELD);
+	}
+	return TRIGGER_WEBHOOK_FIELDS.filter((field) => fields.has(field));
 }
 
 /**
@@ -219,6 +228,7 @@ export async function resolveDestination(
 			? String(context.getNodeParameter('phoneNumberId', '') ?? '').trim()
 			: '';
 	assertIds(node, destination, credentials, phoneNumberId);
+	const selected = readSelectedEvents(context);
 	return {
 		destination,
 		handler: DESTINATIONS[destination],
@@ -228,7 +238,8 @@ export async function resolveDestination(
 			verifyTokenOf: (url) => verifyTokenFor(destination, credentials, manualToken, url),
 			replaceExisting:
 				destination !== 'manual' && context.getNodeParameter('replaceExisting', false) === true,
-			fields: fieldsForEvents(readSelectedEvents(context)),
+			fields: fieldsForEvents(selected),
+			requiredFields: fieldsForEvents(selected, true),
 			businessAccountId: credentials.businessAccountId,
 			appId: credentials.appId,
 			appSecret: credentials.appSecret,
@@ -256,13 +267,15 @@ async function resolveD360Destination(
 		destination === 'manual'
 			? String(context.getNodeParameter('manualVerifyToken', '')).trim()
 			: '';
+	const selected = readSelectedEvents(context);
 	const setup: DestinationSetup = {
 		webhookUrl,
 		verifyToken: headerTokenFor(destination, credentials, manualToken, webhookUrl),
 		verifyTokenOf: (url) => headerTokenFor(destination, credentials, manualToken, url),
 		replaceExisting:
 			destination !== 'manual' && context.getNodeParameter('replaceExisting', false) === true,
-		fields: fieldsForEvents(readSelectedEvents(context)),
+		fields: fieldsForEvents(selected),
+		requiredFields: fieldsForEvents(selected, true),
 		businessAccountId: '',
 		appId: '',
 		appSecret: '',

@@ -25,11 +25,11 @@ const BUILT_EVENTS = path.join(
 /**
  * The event names and the Meta field of each, as the BUILT package (the one loaded into n8n)
  * declares them. Read on first use, not at load, so the suite can build the package first.
- * @returns {Pick<typeof import('../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes'), 'TRIGGER_EVENTS' | 'EVENT_FIELD'>}
+ * @returns {Pick<typeof import('../../nodes/WhatsAppGroupsTrigger/webhook/eventTypes'), 'TRIGGER_EVENTS' | 'EVENT_FIELDS'>}
  */
 function builtContract() {
-	const { TRIGGER_EVENTS, EVENT_FIELD } = require(BUILT_EVENTS);
-	return { TRIGGER_EVENTS, EVENT_FIELD };
+	const { TRIGGER_EVENTS, EVENT_FIELDS } = require(BUILT_EVENTS);
+	return { TRIGGER_EVENTS, EVENT_FIELDS };
 }
 
 /**
@@ -64,6 +64,35 @@ function checkParticipant(p, where, problems) {
 }
 
 /**
+ * The person of a status, as the change's `contacts[]` names them (`item.recipient`).
+ * @param {any} c
+ * @param {string} where
+ * @param {string[]} problems
+ */
+function checkContact(c, where, problems) {
+	if (!isObj(c)) return void problems.push(`${where} is not an object`);
+	if (!isStr(c.waId) && !isStr(c.userId)) problems.push(`${where} has no waId or userId`);
+	for (const k of Object.keys(c)) {
+		if (!['waId', 'userId', 'parentUserId', 'username', 'name'].includes(k))
+			problems.push(`${where} has unexpected key ${k}`);
+		else if (typeof c[k] !== 'string') problems.push(`${where}.${k} is not a string`);
+	}
+}
+
+/**
+ * Keys an item may carry, each a string when present.
+ * @param {any} item
+ * @param {string[]} keys
+ * @param {string} at
+ * @param {string[]} problems
+ */
+function optionalStrings(item, keys, at, problems) {
+	for (const k of keys) {
+		if (k in item && !isStr(item[k])) problems.push(`${at} ${k} is not a string`);
+	}
+}
+
+/**
  * `item.participants`: an array (with at least one entry when `nonEmpty`) of valid participants.
  * @param {any} item
  * @param {string} at
@@ -93,11 +122,14 @@ function checkEvent(item, expected) {
 	/** @type {string[]} */
 	const problems = [];
 	if (!isObj(item)) return ['item is not an object'];
-	const { TRIGGER_EVENTS, EVENT_FIELD } = builtContract();
+	const { TRIGGER_EVENTS, EVENT_FIELDS } = builtContract();
 	const e = item.event;
 	if (!TRIGGER_EVENTS.includes(e)) return [`unknown event name ${JSON.stringify(e)}`];
 	const at = `${e}:`;
-	if (e !== 'unknown' && item.field !== /** @type {Record<string, string>} */ (EVENT_FIELD)[e])
+	if (
+		e !== 'unknown' &&
+		!(/** @type {Record<string, readonly string[]>} */ (EVENT_FIELDS)[e].includes(item.field))
+	)
 		problems.push(`${at} field is ${item.field}`);
 	if (item.businessAccountId !== expected.businessAccountId)
 		problems.push(`${at} businessAccountId is ${item.businessAccountId}`);
@@ -124,6 +156,7 @@ function checkEvent(item, expected) {
 		'message_delivered',
 		'message_read',
 		'message_failed',
+		'user_id_changed',
 		'unknown',
 	].includes(e);
 	if (needsGroup && !isStr(item.groupId)) problems.push(`${at} groupId missing`);
@@ -180,6 +213,19 @@ function checkEvent(item, expected) {
 			)
 				problems.push(`${at} media missing`);
 			if (!isStr(item.senderName)) problems.push(`${at} senderName missing`);
+			optionalStrings(
+				item,
+				[
+					'from',
+					'fromUserId',
+					'fromParentUserId',
+					'senderUserId',
+					'senderParentUserId',
+					'senderUsername',
+				],
+				at,
+				problems,
+			);
 			break;
 		case 'message_sent':
 		case 'message_delivered':
@@ -196,7 +242,55 @@ function checkEvent(item, expected) {
 			) {
 				problems.push(`${at} recipientParticipantId missing`);
 			}
+			optionalStrings(
+				item,
+				[
+					'recipientParticipantId',
+					'recipientParticipantUserId',
+					'recipientParticipantParentUserId',
+				],
+				at,
+				problems,
+			);
+			// Meta names the participant of delivered and read group statuses in contacts[].
+			if (e === 'message_delivered' || e === 'message_read') {
+				if (!('recipient' in item)) problems.push(`${at} recipient missing`);
+				else checkContact(item.recipient, `${at} recipient`, problems);
+				if (
+					isObj(item.recipient) &&
+					item.recipient.userId !== item.recipientParticipantUserId &&
+					item.recipient.waId !== item.recipientParticipantId
+				)
+					problems.push(`${at} recipient is not the status's participant`);
+			}
 			break;
+		case 'user_id_changed': {
+			if (item.groupId !== null) problems.push(`${at} groupId is ${item.groupId}, not null`);
+			const sources = { user_id_update: 'user_id_update', messages: 'user_changed_user_id' };
+			if (item.source !== /** @type {Record<string, string>} */ (sources)[item.field])
+				problems.push(`${at} source is ${item.source} on field ${item.field}`);
+			if (!isStr(item.userId) || !isStr(item.previousUserId))
+				problems.push(`${at} userId or previousUserId missing`);
+			else if (item.userId === item.previousUserId)
+				problems.push(`${at} userId equals previousUserId`);
+			optionalStrings(
+				item,
+				[
+					'parentUserId',
+					'previousParentUserId',
+					'waId',
+					'previousWaId',
+					'name',
+					'detail',
+					'messageId',
+				],
+				at,
+				problems,
+			);
+			if (item.field === 'messages' && !isStr(item.messageId))
+				problems.push(`${at} messageId missing (system message)`);
+			break;
+		}
 		default:
 			break;
 	}

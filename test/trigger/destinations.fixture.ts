@@ -33,6 +33,7 @@ export const ALL_FIELDS = [
 	'group_settings_update',
 	'group_status_update',
 	'messages',
+	'user_id_update',
 ];
 
 export const methods = new WhatsAppGroupsTrigger().webhookMethods.default;

@@ -193,6 +193,25 @@ describe('destination: phone number', () => {
 		expect(await methods.create.call(context)).toBe(true);
 	});
 
+	it('create does not require user_id_update of the app: a changed user ID also comes on messages', async () => {
+		phoneConfig();
+		subscribedApps([ownApp()]);
+		appSubscriptions([
+			fullAppSubscription(
+				'https://app-callback.example.com',
+				ALL_FIELDS.filter((field) => field !== 'user_id_update'),
+			),
+		]);
+		userApi()
+			.post(`${V}/PHONE_1`, {
+				webhook_configuration: { override_callback_uri: WEBHOOK_URL, verify_token: TOKEN },
+			})
+			.reply(200, { success: true });
+		// The default events, User ID Changed among them.
+		const { context } = hook(parameters);
+		expect(await methods.create.call(context)).toBe(true);
+	});
+
 	it("create turns Meta's bare invalid parameter into what to fix", async () => {
 		phoneConfig();
 		subscribedApps([ownApp()]);
@@ -399,7 +418,7 @@ describe('destination: app', () => {
 				callback_url: WEBHOOK_URL,
 				verify_token: TOKEN,
 				fields:
-					'messages,account_update,group_lifecycle_update,group_participants_update,group_settings_update,group_status_update',
+					'messages,account_update,group_lifecycle_update,group_participants_update,group_settings_update,group_status_update,user_id_update',
 				include_values: true,
 			})
 			.query({ access_token: APP_TOKEN })
@@ -414,6 +433,7 @@ describe('destination: app', () => {
 				'group_participants_update',
 				'group_settings_update',
 				'group_status_update',
+				'user_id_update',
 			],
 		});
 		expect(logger.warn.mock.calls).toEqual([

@@ -51,6 +51,9 @@ import bsuidParticipantLeaves from '../fixtures/meta-bsuid-samples/group_partici
 import bsuidJoinViaInviteLink from '../fixtures/meta-bsuid-samples/group_participants_update__join_via_invite_link.json';
 import bsuidJoinRequestCreated from '../fixtures/meta-bsuid-samples/group_participants_update__join_request_created.json';
 import bsuidJoinRequestRevoked from '../fixtures/meta-bsuid-samples/group_participants_update__join_request_revoked.json';
+import bsuidUserIdUpdate from '../fixtures/meta-bsuid-samples/user_id_update.json';
+import bsuidSystemUserChangedUserId from '../fixtures/meta-bsuid-samples/messages__system_user_changed_user_id.json';
+import bsuidSystemUserChangedNumber from '../fixtures/meta-bsuid-samples/messages__system_user_changed_number.json';
 
 interface FixtureCase {
 	file: string;
@@ -1095,6 +1098,67 @@ const bsuidCases: FixtureCase[] = [
 				groupId: '<GROUP_ID>',
 				joinRequestId: '<JOIN_REQUEST_ID>',
 				participant: BSUID_PERSON,
+			},
+		],
+	},
+	{
+		file: 'user_id_update.json',
+		delivery: bsuidUserIdUpdate,
+		expected: [
+			{
+				...BSUID_PAGE,
+				event: 'user_id_changed',
+				field: 'user_id_update',
+				groupId: null,
+				source: 'user_id_update',
+				userId: '<CURRENT_BSUID>',
+				parentUserId: '<CURRENT_PARENT_BSUID>',
+				previousUserId: '<PREVIOUS_BSUID>',
+				previousParentUserId: '<PREVIOUS_PARENT_BSUID>',
+				waId: '<USER_PHONE_NUMBER>',
+				name: '<USER_DISPLAY_NAME>',
+				detail: '<DETAIL>',
+			},
+		],
+	},
+	{
+		file: 'messages__system_user_changed_user_id.json',
+		delivery: bsuidSystemUserChangedUserId,
+		expected: [
+			{
+				...BSUID_PAGE,
+				event: 'user_id_changed',
+				field: 'messages',
+				groupId: null,
+				source: 'user_changed_user_id',
+				userId: '<BSUID>',
+				parentUserId: '<PARENT_BSUID>',
+				previousUserId: '<PREVIOUS_BSUID>',
+				previousParentUserId: '<PREVIOUS_PARENT_BSUID>',
+				detail: '<BODY>',
+				messageId: '<WHATSAPP_MESSAGE_ID>',
+			},
+		],
+	},
+	{
+		file: 'messages__system_user_changed_number.json',
+		delivery: bsuidSystemUserChangedNumber,
+		expected: [
+			{
+				...BSUID_PAGE,
+				event: 'user_id_changed',
+				field: 'messages',
+				groupId: null,
+				source: 'user_changed_number',
+				userId: '<BSUID>',
+				parentUserId: '<PARENT_BSUID>',
+				previousUserId: '<PREVIOUS_BSUID>',
+				previousParentUserId: '<PREVIOUS_PARENT_BSUID>',
+				waId: '<NEW_WHATSAPP_USER_ID>',
+				previousWaId: '<WHATSAPP_USER_PHONE_NUMBER>',
+				detail:
+					'User <WHATSAPP_USER_PROFILE_NAME> changed from <WHATSAPP_USER_PHONE_NUMBER> to <NEW_WHATSAPP_USER_PHONE_NUMBER>',
+				messageId: '<WHATSAPP_MESSAGE_ID>',
 			},
 		],
 	},

@@ -87,12 +87,28 @@ describe('WhatsApp Groups Trigger description', () => {
 			'group_participants_update',
 			'group_status_update',
 		]);
+		// A changed BSUID: the reference's user_id_update field and the system message on messages.
+		expect(fieldsForEvents(['user_id_changed'])).toEqual(['messages', 'user_id_update']);
+		// What the overrides require of the app: not user_id_update (Meta's dashboard may not offer it).
+		expect(fieldsForEvents(['user_id_changed'], true)).toEqual(['messages']);
+		expect(fieldsForEvents(['user_id_changed', 'group_deleted'], true)).toEqual([
+			'group_lifecycle_update',
+			'messages',
+		]);
+		expect(fieldsForEvents(['unknown'], true)).toEqual([
+			'group_lifecycle_update',
+			'group_participants_update',
+			'group_settings_update',
+			'group_status_update',
+			'messages',
+		]);
 		expect(fieldsForEvents(['unknown'])).toEqual([
 			'group_lifecycle_update',
 			'group_participants_update',
 			'group_settings_update',
 			'group_status_update',
 			'messages',
+			'user_id_update',
 		]);
 	});
 

@@ -1412,3 +1412,205 @@ describe('ignoring redeliveries', () => {
 		}
 	});
 });
+
+describe("a user's changed business-scoped user ID", () => {
+	const allEventsNoDedupe = { events: [...TRIGGER_EVENTS], options: { ignoreRedeliveries: false } };
+	const userIdUpdate = (update: unknown, contacts: unknown[] = []) =>
+		delivery([
+			{
+				id: 'WABA_1',
+				changes: [
+					{
+						field: 'user_id_update',
+						value: { messaging_product: 'whatsapp', metadata, contacts, user_id_update: [update] },
+					},
+				],
+			},
+		]);
+	const systemMessage = (system: IDataObject, extra: IDataObject = {}) =>
+		delivery([
+			{
+				id: 'WABA_1',
+				changes: [
+					{
+						field: 'messages',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata,
+							messages: [
+								{ id: 'wamid.S1', timestamp: '1760000100', type: 'system', system, ...extra },
+							],
+						},
+					},
+				],
+			},
+		]);
+	const change = {
+		wa_id: '4915100000001',
+		detail: 'User id for Ada has been updated.',
+		user_id: { previous: 'DE.111', current: 'DE.222' },
+		timestamp: '1760000100',
+	};
+	const common = {
+		event: 'user_id_changed',
+		groupId: null,
+		businessAccountId: 'WABA_1',
+		phoneNumberId: 'PHONE_1',
+		displayPhoneNumber: '15550001111',
+		timestamp: '2025-10-09T08:55:00.000Z',
+		timestampUnix: 1760000100,
+	};
+
+	it('is an item of its own on the default events, without Include One-to-One Traffic, whatever the Group IDs', async () => {
+		const fromUpdate = await post(
+			userIdUpdate(change, [{ profile: { name: 'Ada' }, wa_id: '4915100000001' }]),
+			{ options: { groupIds: 'G1', ignoreRedeliveries: false } },
+		);
+		expect(fromUpdate.items).toEqual([
+			{
+				...common,
+				field: 'user_id_update',
+				source: 'user_id_update',
+				userId: 'DE.222',
+				previousUserId: 'DE.111',
+				waId: '4915100000001',
+				name: 'Ada',
+				detail: 'User id for Ada has been updated.',
+			},
+		]);
+		const fromSystem = await post(
+			systemMessage({
+				body: 'User Ada changed from DE.111 to DE.222',
+				user_id: 'DE.222',
+				previous_user_id: 'DE.111',
+				type: 'user_changed_user_id',
+			}),
+			{ options: { groupIds: 'G1', ignoreRedeliveries: false } },
+		);
+		expect(fromSystem.items).toEqual([
+			{
+				...common,
+				field: 'messages',
+				source: 'user_changed_user_id',
+				userId: 'DE.222',
+				previousUserId: 'DE.111',
+				detail: 'User Ada changed from DE.111 to DE.222',
+				messageId: 'wamid.S1',
+			},
+		]);
+	});
+
+	it('is not emitted when User ID Changed is not selected', async () => {
+		const { items } = await post(userIdUpdate(change), { events: ['message_received'] });
+		expect(items).toBeUndefined();
+	});
+
+	it('is one event however Meta reports it: the run after user_id_update leaves the system message out', async () => {
+		const store = new MemoryDeduplicationStore();
+		const first = await post(userIdUpdate(change));
+		expect(first.items?.map((item) => item.source)).toEqual(['user_id_update']);
+		expect((await runExecution(first.items!, {}, store)).passed).toEqual(first.items);
+		const second = await post(
+			systemMessage({
+				user_id: 'DE.222',
+				previous_user_id: 'DE.111',
+				type: 'user_changed_user_id',
+			}),
+		);
+		expect(second.items?.map((item) => item.source)).toEqual(['user_changed_user_id']);
+		const again = await runExecution(second.items!, {}, store);
+		expect(again.passed).toEqual([]);
+		// The next change of the same user is new.
+		const third = await post(
+			userIdUpdate({ ...change, user_id: { previous: 'DE.222', current: 'DE.333' } }),
+		);
+		expect((await runExecution(third.items!, {}, store)).passed.map((item) => item.userId)).toEqual(
+			['DE.333'],
+		);
+	});
+
+	it('names the user from contacts[] by phone number or BSUID, the only contact otherwise, never a stranger', async () => {
+		const names = async (update: IDataObject, contacts: unknown[]) =>
+			(await post(userIdUpdate(update, contacts), allEventsNoDedupe)).items?.map(
+				(item) => item.name,
+			);
+		const hidden = { user_id: { previous: 'DE.111', current: 'DE.222' } };
+		expect(
+			await names(hidden, [
+				{ profile: { name: 'Bo' }, user_id: 'DE.999' },
+				{ profile: { name: 'Ada' }, user_id: 'DE.222' },
+			]),
+		).toEqual(['Ada']);
+		expect(await names(hidden, [{ profile: { name: 'Ada' } }])).toEqual(['Ada']);
+		expect(
+			await names(hidden, [
+				{ profile: { name: 'Bo' }, user_id: 'DE.999' },
+				{ profile: { name: 'Cy' }, wa_id: '1' },
+			]),
+		).toEqual([undefined]);
+	});
+
+	it('reads a phone number change that carries the previous BSUID; without it, it stays a one-to-one message', async () => {
+		const numberChange = {
+			body: 'User Ada changed from 4915100000001 to 4915100000002',
+			wa_id: '4915100000002',
+			user_id: 'DE.222',
+			parent_user_id: 'DE.ENT.222',
+			previous_user_id: 'DE.111',
+			previous_parent_user_id: 'DE.ENT.111',
+			type: 'user_changed_number',
+		};
+		const { items } = await post(
+			systemMessage(numberChange, { from: '4915100000001' }),
+			allEventsNoDedupe,
+		);
+		expect(items).toEqual([
+			{
+				...common,
+				field: 'messages',
+				source: 'user_changed_number',
+				userId: 'DE.222',
+				parentUserId: 'DE.ENT.222',
+				previousUserId: 'DE.111',
+				previousParentUserId: 'DE.ENT.111',
+				waId: '4915100000002',
+				previousWaId: '4915100000001',
+				detail: 'User Ada changed from 4915100000001 to 4915100000002',
+				messageId: 'wamid.S1',
+			},
+		]);
+		const withoutPrevious: IDataObject = { ...numberChange };
+		delete withoutPrevious.previous_user_id;
+		delete withoutPrevious.previous_parent_user_id;
+		const plain = systemMessage(withoutPrevious, { from: '4915100000001' });
+		expect((await post(plain, allEventsNoDedupe)).items).toBeUndefined();
+		const oneToOne = await post(plain, {
+			...allEventsNoDedupe,
+			options: { ignoreRedeliveries: false, includeOneToOne: true },
+		});
+		expect(oneToOne.items?.map((item) => [item.event, item.type])).toEqual([
+			['message_received', 'system'],
+		]);
+	});
+
+	it('gives unknown items for what is not an update, and for a user_id_update list under another field', async () => {
+		const { items } = await post(
+			delivery([
+				{
+					id: 'WABA_1',
+					changes: [
+						{ field: 'user_id_update', value: { metadata, user_id_update: ['not an object'] } },
+						{ field: 'user_id_update', value: { metadata } },
+						{ field: 'messages', value: { metadata, user_id_update: [change] } },
+					],
+				},
+			]),
+			allEventsNoDedupe,
+		);
+		expect(items?.map((item) => [item.event, item.field, item.item])).toEqual([
+			['unknown', 'user_id_update', 'not an object'],
+			['unknown', 'user_id_update', undefined],
+			['unknown', 'messages', undefined],
+		]);
+	});
+});

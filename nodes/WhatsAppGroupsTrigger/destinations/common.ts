@@ -178,13 +178,13 @@ export async function assertAppSubscribedToFields(
 ): Promise<void> {
 	if (!setup.appId || !setup.appSecret) {
 		context.logger.warn(
-			`WhatsApp Groups Trigger: cannot check that the app is subscribed to the webhook fields ${setup.fields.join(', ')} (the credential has no App ID or App Secret). If no events arrive, subscribe them in the App Dashboard > WhatsApp > Configuration.`,
+			`WhatsApp Groups Trigger: cannot check that the app is subscribed to the webhook fields ${setup.requiredFields.join(', ')} (the credential has no App ID or App Secret). If no events arrive, subscribe them in the App Dashboard > WhatsApp > Configuration.`,
 		);
 		return;
 	}
 	const subscription = await readAppSubscription(context, setup, "read the app's webhook fields");
 	const subscribed = new Set(fieldNames(subscription?.fields));
-	const missing = setup.fields.filter((field) => !subscribed.has(field));
+	const missing = setup.requiredFields.filter((field) => !subscribed.has(field));
 	if (!subscription || missing.length > 0) {
 		throw activationError(
 			context.getNode(),

@@ -25,7 +25,7 @@ export const manualDestination: WebhookDestination = {
 			);
 		}
 		this.logger.info(
-			`WhatsApp Groups Trigger (manual destination) registers nothing. In Meta's dashboard, set the callback URL to ${setup.webhookUrl} with the verify token from the node, and subscribe the fields ${setup.fields.join(', ')}.`,
+			`WhatsApp Groups Trigger (manual destination) registers nothing. In Meta's dashboard, set the callback URL to ${setup.webhookUrl} with the verify token from the node, and subscribe the fields ${setup.requiredFields.join(', ')}.`,
 		);
 		return true;
 	},

@@ -32,8 +32,13 @@ export interface DestinationSetup {
 	verifyTokenOf(url: string): string;
 	/** The user allowed replacing a callback that is not this trigger's. */
 	replaceExisting: boolean;
-	/** Meta webhook fields the selected events arrive on. */
+	/** Meta webhook fields the selected events arrive on (the App destination subscribes them). */
 	fields: string[];
+	/**
+	 * The fields without which a selected event cannot arrive at all (the overrides check that the
+	 * app has them). `user_id_update` is not among them: the same change also comes on `messages`.
+	 */
+	requiredFields: string[];
 	businessAccountId: string;
 	appId: string;
 	appSecret: string;

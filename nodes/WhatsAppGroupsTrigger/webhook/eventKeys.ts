@@ -93,6 +93,8 @@ function peopleOf(value: unknown): string {
  * - a group event with the request ID of an operation the business started, or with a group and a
  *   time: the group, the request ID, the time, the join request and the people concerned (two
  *   people joining one group in one second are two events);
+ * - a changed business-scoped user ID: the previous and the new BSUID (the same for a change
+ *   Meta reports both on user_id_update and as a system message);
  * - anything else (unknown items, an element with none of these): a hash of the item.
  */
 export function eventKey(item: IDataObject): string {
@@ -105,6 +107,9 @@ export function eventKey(item: IDataObject): string {
 		const participant = text(item.recipientParticipantId) || text(item.recipientParticipantUserId);
 		const recipient = text(item.groupId) || text(item.recipientId) || text(item.recipientUserId);
 		return `status:${keyOf([phone, event, item.messageId, item.status, participant, recipient])}`;
+	}
+	if (event === 'user_id_changed' && (text(item.previousUserId) || text(item.userId)) !== '') {
+		return `user_id:${keyOf([phone, event, item.previousUserId, item.userId])}`;
 	}
 	const groupId = text(item.groupId);
 	const requestId = text(item.requestId);

@@ -24,6 +24,7 @@ export const TRIGGER_EVENTS = [
 	'message_delivered',
 	'message_read',
 	'message_failed',
+	'user_id_changed',
 	'unknown',
 ] as const;
 
@@ -36,27 +37,34 @@ export const STATUS_EVENTS: readonly TriggerEventName[] = [
 	'message_failed',
 ];
 
-/** Which Meta webhook field carries each event; `unknown` can come from any field. */
-export const EVENT_FIELD: Record<Exclude<TriggerEventName, 'unknown'>, string> = {
-	group_created: 'group_lifecycle_update',
-	group_create_failed: 'group_lifecycle_update',
-	group_deleted: 'group_lifecycle_update',
-	group_delete_failed: 'group_lifecycle_update',
-	participants_joined: 'group_participants_update',
-	participants_removed: 'group_participants_update',
-	participants_remove_failed: 'group_participants_update',
-	participant_left: 'group_participants_update',
-	join_request_created: 'group_participants_update',
-	join_request_revoked: 'group_participants_update',
-	settings_updated: 'group_settings_update',
-	settings_update_failed: 'group_settings_update',
-	group_suspended: 'group_status_update',
-	group_suspension_cleared: 'group_status_update',
-	message_received: 'messages',
-	message_sent: 'messages',
-	message_delivered: 'messages',
-	message_read: 'messages',
-	message_failed: 'messages',
+/**
+ * The Meta webhook fields each event can arrive on (the App destination subscribes them all; the
+ * first is the one without which the event cannot arrive); an item's `field` is one of them.
+ * `unknown` can come from any field. A user's changed business-scoped user ID comes as a
+ * `user_changed_user_id` system message on `messages` (Meta's system messages reference, August
+ * 2026) and on `user_id_update` (the reference's field, Meta's BSUID page of May 2026).
+ */
+export const EVENT_FIELDS: Record<Exclude<TriggerEventName, 'unknown'>, readonly string[]> = {
+	group_created: ['group_lifecycle_update'],
+	group_create_failed: ['group_lifecycle_update'],
+	group_deleted: ['group_lifecycle_update'],
+	group_delete_failed: ['group_lifecycle_update'],
+	participants_joined: ['group_participants_update'],
+	participants_removed: ['group_participants_update'],
+	participants_remove_failed: ['group_participants_update'],
+	participant_left: ['group_participants_update'],
+	join_request_created: ['group_participants_update'],
+	join_request_revoked: ['group_participants_update'],
+	settings_updated: ['group_settings_update'],
+	settings_update_failed: ['group_settings_update'],
+	group_suspended: ['group_status_update'],
+	group_suspension_cleared: ['group_status_update'],
+	message_received: ['messages'],
+	message_sent: ['messages'],
+	message_delivered: ['messages'],
+	message_read: ['messages'],
+	message_failed: ['messages'],
+	user_id_changed: ['messages', 'user_id_update'],
 };
 
 export interface EventError {
@@ -235,6 +243,38 @@ export interface MessageStatusEvent extends EventCommon {
 	errors?: EventError[];
 }
 
+/**
+ * Where Meta reported a changed business-scoped user ID: a `user_id_update` change, or a system
+ * message of type `user_changed_user_id` (or `user_changed_number` carrying the previous BSUID:
+ * a new phone number regenerates the BSUID).
+ */
+export type UserIdChangeSource = 'user_id_update' | 'user_changed_user_id' | 'user_changed_number';
+
+/**
+ * A user's business-scoped user ID changed. Not about one group (`groupId` is null): the user may
+ * be a participant of any of the number's groups, so stored memberships keyed on `userId` are
+ * re-keyed from `previousUserId` to `userId`.
+ */
+export interface UserIdChangedEvent extends EventCommon {
+	event: 'user_id_changed';
+	source: UserIdChangeSource;
+	/** The current (new) BSUID and parent BSUID. */
+	userId?: string;
+	parentUserId?: string;
+	previousUserId?: string;
+	previousParentUserId?: string;
+	/** The user's phone number, when Meta shares it (the new one after a number change). */
+	waId?: string;
+	/** The phone number before a number change (`user_changed_number`). */
+	previousWaId?: string;
+	/** The user's profile name, from the change's `contacts[]` (`user_id_update` only). */
+	name?: string;
+	/** Meta's sentence about the change (`detail`, or the system message's `body`). */
+	detail?: string;
+	/** The system message's ID (system messages only). */
+	messageId?: string;
+}
+
 export interface UnknownEvent extends EventCommon {
 	event: 'unknown';
 	/** Meta's change (or the whole delivery when it had no readable entries), untouched. */
@@ -256,6 +296,7 @@ export type TriggerEvent =
 	| GroupStatusEvent
 	| MessageReceivedEvent
 	| MessageStatusEvent
+	| UserIdChangedEvent
 	| UnknownEvent;
 
 /**
@@ -266,6 +307,6 @@ export interface ParsedEvent {
 	item: TriggerEvent;
 	/** Meta's object the item was built from (group item, message, status or change). */
 	raw: unknown;
-	/** Traffic on the `messages` field that is not about a group. */
+	/** Traffic on the `messages` field that is not about a group (a user ID change is not). */
 	oneToOne: boolean;
 }

@@ -14,8 +14,19 @@ export const GROUP_WEBHOOK_FIELDS = [
 
 export type GroupWebhookField = (typeof GROUP_WEBHOOK_FIELDS)[number];
 
-/** Every field a group trigger subscribes to: the four group fields plus messages. */
-export const TRIGGER_WEBHOOK_FIELDS = [...GROUP_WEBHOOK_FIELDS, 'messages'] as const;
+/**
+ * The field of a changed business-scoped user ID (the reference; Meta's BSUID page of May 2026).
+ * Meta's changelog of August 2026 says it is not subscribable and sends the change as a
+ * `user_changed_user_id` system message on `messages` instead; the trigger reads both.
+ */
+export const USER_ID_UPDATE_FIELD = 'user_id_update';
+
+/** Every field a group trigger subscribes to: the four group fields, messages and user_id_update. */
+export const TRIGGER_WEBHOOK_FIELDS = [
+	...GROUP_WEBHOOK_FIELDS,
+	'messages',
+	USER_ID_UPDATE_FIELD,
+] as const;
 
 export type WebhookTimestamp = string | number;
 
