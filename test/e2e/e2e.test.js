@@ -644,6 +644,76 @@ test('message resource: send, pin and unpin in the sandbox group; users write an
 	await settle();
 });
 
+test("a user's changed business-scoped user ID reaches the trigger as one typed user_id_changed item per change, from the system message and from user_id_update", async () => {
+	const state = ctx.sandbox.state;
+	const first = 'US.70000000000000000001';
+	const second = 'US.70000000000000000002';
+	const third = 'US.70000000000000000003';
+	state.simJoin({ group_id: ctx.groupId, phone: '15550200007', name: 'Margaret', user_id: first });
+	await settle();
+	/** @param {string} previous @param {string} next */
+	const changeUserId = async (previous, next) => {
+		const res = await fetch(`${ctx.sandbox.url}/_sandbox/users/change-user-id`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ user_id: previous, new_user_id: next }),
+		});
+		assert.equal(res.status, 200, await res.text());
+		await settle();
+	};
+	const before = (await ctx.rest.executions(ctx.contractWorkflowId)).length;
+	// The app has the fields of configureMetaApp: the change comes as a system message on messages.
+	await changeUserId(first, second);
+	// With user_id_update subscribed too, Meta's two reports of one change give one item.
+	const fields = state.appSubscription.fields;
+	state.appSubscription.fields = [...fields, 'user_id_update'];
+	try {
+		await changeUserId(second, third);
+	} finally {
+		state.appSubscription.fields = fields;
+	}
+	const executions = (await executionsOf(ctx.contractWorkflowId)).slice(before);
+	for (const e of executions) assert.equal(e.status, 'success', `execution ${e.id} is ${e.status}`);
+	const items = itemsOf(executions, 'Trigger');
+	assert.deepEqual(
+		items.flatMap((i) =>
+			checkEvent(i, {
+				businessAccountId: ctx.sandbox.config.waba_id,
+				phoneNumberId: PHONE_CONTRACT,
+			}),
+		),
+		[],
+	);
+	assert.deepEqual(
+		items.map((i) => [i.event, i.field, i.source, i.previousUserId, i.userId, i.waId, i.name]),
+		[
+			[
+				'user_id_changed',
+				'messages',
+				'user_changed_user_id',
+				first,
+				second,
+				'15550200007',
+				undefined,
+			],
+			[
+				'user_id_changed',
+				'user_id_update',
+				'user_id_update',
+				second,
+				third,
+				'15550200007',
+				'Margaret',
+			],
+		],
+	);
+	assert.equal(
+		group(ctx.groupId).participants.find((/** @type {any} */ p) => p.wa_id === '15550200007')
+			?.user_id,
+		third,
+	);
+});
+
 test('group resource: delete is requested, and with the wait confirmed once Meta no longer knows the group', async () => {
 	const { out } = await runManually(
 		manualChain('e2e: delete', [
