@@ -232,6 +232,23 @@ const messageBody: fc.Arbitrary<JsonObject> = fc.oneof(
 		type: fc.constant('reaction'),
 		reaction: fc.record({ message_id: text, emoji: oddString }),
 	}),
+	// System messages: a changed BSUID (user_changed_user_id; user_changed_number with the
+	// previous BSUID), or a number change without it and other kinds (received messages).
+	fc.record({
+		type: fc.constant('system'),
+		system: fc.record(
+			{
+				type: fc.constantFrom('user_changed_user_id', 'user_changed_number', 'customer_changed'),
+				body: text,
+				wa_id: digits,
+				user_id: bsuid,
+				parent_user_id: bsuid,
+				previous_user_id: bsuid,
+				previous_parent_user_id: bsuid,
+			},
+			{ requiredKeys: ['type'] },
+		),
+	}),
 ) as fc.Arbitrary<JsonObject>;
 
 export const message: fc.Arbitrary<JsonObject> = fc
@@ -328,6 +345,41 @@ const messagesChange: fc.Arbitrary<JsonObject> = fc
 		return { field: 'messages', value };
 	});
 
+/** A `user_id_update` change: entries of changed BSUIDs (odd entries are unknown items). */
+const userIdUpdateChange: fc.Arbitrary<JsonObject> = fc
+	.tuple(
+		fc.array(
+			fc.oneof(
+				{
+					weight: 6,
+					arbitrary: fc.record(
+						{
+							wa_id: phoneOfSomeone,
+							detail: text,
+							user_id: fc.record({ previous: bsuid, current: bsuid }, { requiredKeys: [] }),
+							parent_user_id: fc.record({ previous: bsuid, current: bsuid }, { requiredKeys: [] }),
+							timestamp,
+						},
+						{ requiredKeys: [] },
+					) as fc.Arbitrary<Json>,
+				},
+				{ weight: 1, arbitrary: fc.constantFrom<Json>(null, 'x', 7, []) },
+			),
+			{ maxLength: 3 },
+		),
+		metadata,
+		fc.array(contact, { maxLength: 2 }),
+	)
+	.map(([updates, meta, contacts]) => {
+		const value: JsonObject = {
+			messaging_product: 'whatsapp',
+			metadata: meta,
+			user_id_update: updates,
+		};
+		if (contacts.length > 0) value.contacts = contacts;
+		return { field: 'user_id_update', value };
+	});
+
 /** A change of a field the trigger does not handle (account_update, templates…): one unknown item. */
 const otherChange: fc.Arbitrary<JsonObject> = fc.record({
 	field: fc.constantFrom('account_update', 'message_template_status_update', 'user_preferences'),
@@ -337,6 +389,7 @@ const otherChange: fc.Arbitrary<JsonObject> = fc.record({
 export const change: fc.Arbitrary<JsonObject> = fc.oneof(
 	{ weight: 4, arbitrary: groupChange },
 	{ weight: 4, arbitrary: messagesChange },
+	{ weight: 1, arbitrary: userIdUpdateChange },
 	{ weight: 1, arbitrary: otherChange },
 );
 
@@ -372,13 +425,31 @@ export function tagIdentities(body: JsonObject, prefix = 't'): JsonObject {
 			if (!isObj(change) || !isObj(change.value)) continue;
 			for (const item of asArray(change.value.groups))
 				if (isObj(item)) item.request_id = `${prefix}-req-${counter++}`;
-			for (const item of asArray(change.value.messages))
-				if (isObj(item)) item.id = `wamid.${prefix}-m-${counter++}`;
+			for (const item of asArray(change.value.messages)) {
+				if (!isObj(item)) continue;
+				item.id = `wamid.${prefix}-m-${counter++}`;
+				// A changed BSUID's redelivery key is its IDs: unique ones keep distinct changes apart.
+				if (isObj(item.system)) uniqueIds(item.system, ['user_id', 'previous_user_id'], prefix);
+			}
+			for (const item of asArray(change.value.user_id_update)) {
+				if (!isObj(item)) continue;
+				item.detail = `${prefix}-u-${counter++}`;
+				if (isObj(item.user_id)) uniqueIds(item.user_id, ['previous', 'current'], prefix);
+			}
 			for (const item of asArray(change.value.statuses))
 				if (isObj(item)) item.id = `wamid.${prefix}-s-${counter++}`;
 		}
 	}
 	return body;
+}
+
+let uniqueCounter = 0;
+
+/** Replaces the present keys of `target` with BSUIDs no other element has. */
+function uniqueIds(target: JsonObject, keys: string[], prefix: string): void {
+	for (const key of keys) {
+		if (key in target) target[key] = `US.${prefix}x${uniqueCounter++}`;
+	}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,6 +513,26 @@ function tagOf(value: unknown): string {
 
 function str(value: unknown): string | null {
 	return typeof value === 'string' ? value : null;
+}
+
+/** A string, or a finite number as text: how the parser reads Meta's scalar values. */
+function scalarText(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
+
+/**
+ * Whether a message reports a changed BSUID (Meta's system messages reference, August 2026):
+ * a system message of type user_changed_user_id, or user_changed_number with previous_user_id.
+ */
+function isUserIdChange(message: JsonObject): boolean {
+	if (message.type !== 'system' || !isObj(message.system)) return false;
+	const type = message.system.type;
+	return (
+		type === 'user_changed_user_id' ||
+		(type === 'user_changed_number' && scalarText(message.system.previous_user_id) !== undefined)
+	);
 }
 
 function nonEmpty(value: unknown): boolean {
@@ -546,6 +637,17 @@ export function expectedEvents(body: unknown): ExpectedEvent[] {
 				const contacts = asArray(value.contacts).filter(isObj);
 				for (const item of asArray(value.messages)) {
 					const ok = isObj(item);
+					if (ok && isUserIdChange(item)) {
+						// Not about one group, and not one-to-one traffic either.
+						events.push({
+							event: 'user_id_changed',
+							tag: tagOf(item),
+							groupId: null,
+							phoneNumberId,
+							oneToOne: false,
+						});
+						continue;
+					}
 					const groupId = ok ? str(item.group_id) : null;
 					// A message's sender; Meta's own samples give a lone contact other placeholder IDs
 					// than the message, so a lone contact is the sender whatever its IDs.
@@ -598,6 +700,17 @@ export function expectedEvents(body: unknown): ExpectedEvent[] {
 						});
 					}
 				}
+			} else if (field === 'user_id_update') {
+				for (const item of asArray(value.user_id_update)) {
+					const ok = isObj(item);
+					events.push({
+						event: ok ? 'user_id_changed' : 'unknown',
+						tag: ok ? (scalarText(item.detail) ?? '') : '',
+						groupId: null,
+						phoneNumberId,
+						oneToOne: false,
+					});
+				}
 			} else if (field !== null && field.startsWith('group_')) {
 				for (const item of asArray(value.groups)) {
 					events.push({
@@ -641,6 +754,8 @@ export function personOfItem(item: Record<string, unknown>): ExpectedEvent['pers
 export function tagOfItem(item: Record<string, unknown>): string {
 	if (item.event === 'unknown') return tagOf(item.item);
 	if (item.event === 'message_received') return typeof item.id === 'string' ? item.id : '';
+	if (item.event === 'user_id_changed' && item.source === 'user_id_update')
+		return typeof item.detail === 'string' ? item.detail : '';
 	if (typeof item.messageId === 'string') return item.messageId;
 	return typeof item.requestId === 'string' ? item.requestId : '';
 }
