@@ -98,12 +98,10 @@ export async function activationRequest<T>(
 	}
 }
 
-/** Meta refuses callbacks it cannot reach; say so before it answers "Invalid parameter". */
-export function assertCallbackUrl(node: INode, setup: DestinationSetup, maxLength?: number): void {
-	const url = setup.webhookUrl;
-	let parsed: URL;
+/** The trigger's webhook URL as n8n gave it, parsed; an activation error if it is not a URL. */
+export function parseWebhookUrl(node: INode, url: string): URL {
 	try {
-		parsed = new URL(url);
+		return new URL(url);
 	} catch (error) {
 		throw activationError(
 			node,
@@ -111,6 +109,12 @@ export function assertCallbackUrl(node: INode, setup: DestinationSetup, maxLengt
 			(error as Error).message,
 		);
 	}
+}
+
+/** Meta refuses callbacks it cannot reach; say so before it answers "Invalid parameter". */
+export function assertCallbackUrl(node: INode, setup: DestinationSetup, maxLength?: number): void {
+	const url = setup.webhookUrl;
+	const parsed = parseWebhookUrl(node, url);
 	if (setup.requirePublicHttps && parsed.protocol !== 'https:') {
 		throw activationError(
 			node,

@@ -20,7 +20,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { callGraph } from '../../shared/transport';
 import type { D360WebhookConfig } from '../../shared/types';
 import { D360_TOKEN_HEADER } from '../webhook/verifyToken';
-import { activationError, WEBHOOK_URL_SETTING } from './common';
+import { activationError, parseWebhookUrl, WEBHOOK_URL_SETTING } from './common';
 import { MANUAL_TOKEN_MIN_LENGTH } from './manual';
 import type { CallbackPlace } from './takeover';
 import {
@@ -164,16 +164,7 @@ const D360_URL_RULE =
  */
 export function assertD360Url(node: INode, setup: DestinationSetup): void {
 	const url = setup.webhookUrl;
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch (error) {
-		throw activationError(
-			node,
-			`n8n gave this trigger "${url}", which is not a valid URL. Check ${WEBHOOK_URL_SETTING}.`,
-			(error as Error).message,
-		);
-	}
+	const parsed = parseWebhookUrl(node, url);
 	if (parsed.username !== '' || parsed.password !== '') {
 		parsed.username = '';
 		parsed.password = '';
