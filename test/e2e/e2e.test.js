@@ -123,9 +123,6 @@ after(async () => {
 /** @param {string} id */
 const group = (id) => ctx.sandbox.state.groups.get(id);
 /** @param {string} phoneId */
-const groupsOf = (phoneId) =>
-	[...ctx.sandbox.state.groups.values()].filter((g) => g.phone_number_id === phoneId);
-/** @param {string} phoneId */
 const overrideOf = (phoneId) => ctx.sandbox.state.phones.get(phoneId).override;
 /** @param {string} webhookId */
 const triggerUrl = (webhookId) => `${ctx.n8n.baseUrl}/webhook/${webhookId}/webhook`;
