@@ -108,8 +108,9 @@ export function readBoolean(
 
 /**
  * A choice field of the item (type options): one of `allowed`, as saved or as text an expression
- * gives (spaces around it ignored); unset is `fallback`; anything else is an error naming the
- * field and the item, so that no value the editor cannot offer reaches Meta.
+ * gives (spaces around it ignored); unset (undefined, null) is `fallback`; anything else, empty
+ * text included (the editor never saves one), is an error naming the field and the item, so that
+ * no value the editor cannot offer reaches Meta or is read as the default.
  */
 export function readChoice<T extends string>(
 	context: IExecuteFunctions,
@@ -119,7 +120,7 @@ export function readChoice<T extends string>(
 	allowed: readonly T[],
 	fallback: T,
 ): T {
-	if (value === undefined || value === null || value === '') return fallback;
+	if (value === undefined || value === null) return fallback;
 	const choice = typeof value === 'string' ? value.trim() : undefined;
 	if (choice !== undefined && (allowed as readonly string[]).includes(choice)) return choice as T;
 	throw invalidInput(

@@ -178,7 +178,7 @@ export const create: ItemOperation<CreatePlan> = {
 		if (additional.description !== undefined && additional.description !== '') {
 			body.description = validateDescription(this, itemIndex, additional.description);
 		}
-		if (additional.joinApprovalMode !== undefined && additional.joinApprovalMode !== '') {
+		if (additional.joinApprovalMode !== undefined) {
 			body.join_approval_mode = readChoice<JoinApprovalMode>(
 				this,
 				itemIndex,
