@@ -3,7 +3,8 @@
  * ../support/n8n/engine.js), with hostile parameter values as an AI agent or an expression can send
  * them (fast-check; issue 10, "Done when"): NaN, 0, negatives, fractions, huge numbers, empty and
  * whitespace strings, "." and "..", look-alikes from other scripts, 10,000-character strings and
- * wrong types from expressions, in one or two items, literally or per item through `$json`.
+ * wrong types from expressions, in one or two items, literally or per item through `$json`, with
+ * Meta's Cloud API or 360dialog as the Authentication.
  *
  * For every case:
  * - the run ends within a bound (wall time, and the time it would have slept: waits run on a
@@ -13,7 +14,7 @@
  * - the result is the normal output (every item paired with an input item), or an error that
  *   names one of the fields given a hostile value and an item that got one; with Continue On Fail,
  *   each error item does the same;
- * - no secret (access token, app secret) appears in the output, the error, the reported errors or
+ * - no secret (access token, app secret, 360dialog API key) appears in the output, the error, the reported errors or
  *   any request's path, query or body.
  *
  * The fake API answers every request as Meta would on success, so that a hostile value that passes
@@ -24,7 +25,7 @@ import type { IDataObject, INodeParameters, NodeParameterValue } from 'n8n-workf
 import { sleep } from 'n8n-workflow';
 
 import { ENDPOINTS, isPathId } from '../../nodes/shared/transport';
-import type { EndpointName } from '../../nodes/shared/transport';
+import type { EndpointName, Provider } from '../../nodes/shared/transport';
 import {
 	everything,
 	FAKE_APP_SIGNING,
@@ -40,6 +41,7 @@ import { fakeGraph } from '../support/fakeGraph';
 import type { FakeAnswer, FakeGraph, RecordedCall } from '../support/fakeGraph';
 import { runNode } from '../support/n8n/engine';
 import { makeJpeg } from '../support/jpeg';
+import { D360_HOST, FAKE_D360_KEY } from '../support/d360';
 import { useNock } from '../support/nock';
 
 jest.mock('n8n-workflow', () => ({
@@ -62,7 +64,9 @@ const CREDENTIAL = {
 	graphApiVersion: VERSION,
 	baseUrl: GRAPH,
 };
-const SECRETS = [FAKE_BEARER, FAKE_APP_SIGNING];
+/** The 360dialog credential, its key stored with a line break after it. */
+const D360_CREDENTIAL = { apiKey: `${FAKE_D360_KEY}\n`, baseUrl: D360_HOST };
+const SECRETS = [FAKE_BEARER, FAKE_APP_SIGNING, FAKE_D360_KEY];
 
 const group = { __rl: true, mode: 'id', value: GROUP_ID };
 
@@ -473,6 +477,8 @@ interface Case {
 	mutations: Array<{ field: number; literal?: NodeParameterValue; perItem?: unknown[] }>;
 	items: number;
 	continueOnFail: boolean;
+	/** Meta's Cloud API, or 360dialog (Authentication), each with its own paths and credential. */
+	provider: Provider;
 }
 
 const caseArbitrary: fc.Arbitrary<Case> = fc
@@ -480,6 +486,7 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
 		operation: fc.nat({ max: OPERATIONS.length - 1 }),
 		items: fc.integer({ min: 1, max: 2 }),
 		continueOnFail: fc.boolean(),
+		provider: fc.constantFrom<Provider>('cloudApi', '360dialog'),
 		picks: fc.array(
 			fc.record({
 				field: fc.nat(),
@@ -490,7 +497,7 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
 			{ minLength: 1, maxLength: 3 },
 		),
 	})
-	.map(({ operation, items, continueOnFail, picks }) => {
+	.map(({ operation, items, continueOnFail, provider, picks }) => {
 		const fields = OPERATIONS[operation].fields;
 		const seen = new Set<number>();
 		const mutations: Case['mutations'] = [];
@@ -504,7 +511,7 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
 					: { field, literal: pick.literal },
 			);
 		}
-		return { operation, mutations, items, continueOnFail };
+		return { operation, mutations, items, continueOnFail, provider };
 	});
 
 // ------------------------------------------------------------------ building a run
@@ -622,11 +629,11 @@ function metaAnswers() {
 }
 
 /** A path the operation may use: one of its endpoints, every ID segment an ID. */
-function ownPath(endpoints: EndpointName[], path: string): boolean {
+function ownPath(provider: Provider, endpoints: EndpointName[], path: string): boolean {
 	return endpoints.some((name) => {
-		const template = ENDPOINTS[name].cloudApi;
+		const template: unknown = ENDPOINTS[name][provider];
 		if (typeof template !== 'string') return false;
-		const segments = `/${VERSION}${template}`.split('/');
+		const segments = `${provider === 'cloudApi' ? `/${VERSION}` : ''}${template}`.split('/');
 		const actual = path.split('/');
 		return (
 			segments.length === actual.length &&
@@ -658,7 +665,9 @@ describe('every operation, hostile parameter values, through WorkflowExecute (fa
 		await fc.assert(
 			fc.asyncProperty(caseArbitrary, async (testCase) => {
 				const { operation, parameters, inputItems, hostile } = build(testCase);
-				graph = fakeGraph(GRAPH, metaAnswers());
+				const d360 = testCase.provider === '360dialog';
+				if (d360) parameters.authentication = '360dialog';
+				graph = fakeGraph(d360 ? D360_HOST : GRAPH, metaAnswers());
 				clock.install();
 				const started = performance.now();
 				let result;
@@ -668,7 +677,9 @@ describe('every operation, hostile parameter values, through WorkflowExecute (fa
 						nodeType: 'whatsAppGroups',
 						parameters,
 						inputItems,
-						credentials: { whatsAppGroupsApi: CREDENTIAL },
+						credentials: d360
+							? { whatsAppGroups360DialogApi: D360_CREDENTIAL }
+							: { whatsAppGroupsApi: CREDENTIAL },
 						continueOnFail: testCase.continueOnFail,
 					});
 				} catch (error) {
@@ -676,7 +687,7 @@ describe('every operation, hostile parameter values, through WorkflowExecute (fa
 				} finally {
 					graph.stop();
 				}
-				const label = `${operation.label}: ${JSON.stringify(parameters).slice(0, 300)}`;
+				const label = `${operation.label} (${testCase.provider}): ${JSON.stringify(parameters).slice(0, 300)}`;
 				const wallMs = performance.now() - started;
 				if (!result) {
 					// n8n itself refuses to start a node whose choice fields (Message Type, Media Source)
@@ -701,7 +712,7 @@ describe('every operation, hostile parameter values, through WorkflowExecute (fa
 
 				// Only its own paths, only the API's host.
 				const stray = graph.calls
-					.filter((call) => !ownPath(operation.endpoints, call.path))
+					.filter((call) => !ownPath(testCase.provider, operation.endpoints, call.path))
 					.map((call) => `${call.method} ${call.path}`);
 				expect({ label, stray, elsewhere: graph.elsewhere.map((call) => call.host) }).toEqual({
 					label,
