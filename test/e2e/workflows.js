@@ -3,9 +3,18 @@
 
 /** Small builders for the workflows the end-to-end suite creates in n8n. */
 
-const { CREDENTIAL_ID, CREDENTIAL_NAME } = require('../../dev/lib/stack');
+const {
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	D360_CREDENTIAL_ID,
+	D360_CREDENTIAL_NAME,
+} = require('../../dev/lib/stack');
 
 const credentials = { whatsAppGroupsApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } };
+/** The 360dialog sandbox credential, for nodes whose Authentication is 360dialog. */
+const d360Credentials = {
+	whatsAppGroups360DialogApi: { id: D360_CREDENTIAL_ID, name: D360_CREDENTIAL_NAME },
+};
 
 /**
  * An action-node step.
@@ -18,7 +27,7 @@ function action(name, parameters) {
 		type: 'CUSTOM.whatsAppGroups',
 		typeVersion: 1,
 		parameters: { options: {}, ...parameters },
-		credentials,
+		credentials: parameters.authentication === '360dialog' ? d360Credentials : credentials,
 	};
 }
 
@@ -70,7 +79,7 @@ function triggerOnly(name, webhookId, parameters) {
 				position: [0, 0],
 				webhookId,
 				parameters: { options: {}, ...parameters },
-				credentials,
+				credentials: parameters.authentication === '360dialog' ? d360Credentials : credentials,
 			},
 		],
 		connections: {},
