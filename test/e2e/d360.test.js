@@ -29,6 +29,7 @@ const {
 	snapshotPackage,
 	sandboxModule,
 } = require('../../dev/lib/stack');
+const { runManually: runManuallyIn } = require('./runs');
 const { action, groupRef, manualChain, triggerOnly } = require('./workflows');
 
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -93,39 +94,8 @@ const phoneOf = (id) => ctx.sandbox.state.phones.get(id);
 const triggerUrl = (webhookId) => `${ctx.n8n.baseUrl}/webhook/${webhookId}/webhook`;
 const d360 = { authentication: '360dialog' };
 
-/**
- * Creates the workflow through n8n's REST API, runs it from its Manual Trigger, waits for the
- * execution and returns each node's output items.
- * @param {any} workflow
- */
-async function runManually(workflow) {
-	const created = await ctx.rest.request('POST', '/workflows', workflow);
-	const { executionId } = await ctx.rest.request('POST', `/workflows/${created.id}/run`, {
-		triggerToStartFrom: { name: 'Manual' },
-	});
-	const execution = await waitFor(
-		async () => {
-			const e = await ctx.rest.execution(executionId);
-			return ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
-		},
-		60_000,
-		`execution ${executionId} of "${workflow.name}"`,
-	);
-	const runData = execution.data?.resultData?.runData ?? {};
-	if (execution.status !== 'success') {
-		const error = execution.data?.resultData?.error;
-		assert.fail(
-			`"${workflow.name}" ended ${execution.status}: ${error?.message ?? ''} ${error?.description ?? ''}`,
-		);
-	}
-	await ctx.sandbox.idle();
-	/** @param {string} node */
-	const out = (node) => {
-		assert.ok(runData[node], `node "${node}" did not run`);
-		return /** @type {any[]} */ (runData[node][0].data.main[0] ?? []).map((i) => i.json);
-	};
-	return { out, execution };
-}
+/** @param {any} workflow */
+const runManually = (workflow) => runManuallyIn(ctx, workflow);
 
 /** The emitted items of every execution of a workflow, oldest first. @param {string} workflowId */
 async function emitted(workflowId) {

@@ -30,6 +30,7 @@ const {
 const { metaSignature } = require('../support/meta');
 const { checkEvent, triggerEvents } = require('./contract');
 const { action, groupRef, manualChain, triggerOnly } = require('./workflows');
+const { runManually: runManuallyIn } = require('./runs');
 
 const VERBOSE = process.env.E2E_VERBOSE === '1';
 const PHONE_WELCOME = '100000000000002'; // the welcome example listens here
@@ -150,39 +151,8 @@ function seedGroup(phoneId, o) {
 	return g;
 }
 
-/**
- * Creates the workflow through n8n's REST API, runs it from its Manual Trigger, waits for the
- * execution to finish and returns each node's output items.
- * @param {any} workflow
- */
-async function runManually(workflow) {
-	const created = await ctx.rest.request('POST', '/workflows', workflow);
-	const { executionId } = await ctx.rest.request('POST', `/workflows/${created.id}/run`, {
-		triggerToStartFrom: { name: 'Manual' },
-	});
-	const execution = await waitFor(
-		async () => {
-			const e = await ctx.rest.execution(executionId);
-			return ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
-		},
-		60_000,
-		`execution ${executionId} of "${workflow.name}"`,
-	);
-	const runData = execution.data?.resultData?.runData ?? {};
-	if (execution.status !== 'success') {
-		const error = execution.data?.resultData?.error;
-		assert.fail(
-			`"${workflow.name}" ended ${execution.status}: ${error?.message ?? ''} ${error?.description ?? ''}`,
-		);
-	}
-	await ctx.sandbox.idle();
-	/** @param {string} node */
-	const out = (node) => {
-		assert.ok(runData[node], `node "${node}" did not run`);
-		return /** @type {any[]} */ (runData[node][0].data.main[0] ?? []).map((i) => i.json);
-	};
-	return { out, execution, workflowId: created.id };
-}
+/** @param {any} workflow */
+const runManually = (workflow) => runManuallyIn(ctx, workflow);
 
 /**
  * Finished executions of a workflow with their data, oldest first.
