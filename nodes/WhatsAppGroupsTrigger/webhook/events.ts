@@ -5,7 +5,6 @@
 import type {
 	WebhookChange,
 	WebhookChangeValue,
-	WebhookContact,
 	WebhookDelivery,
 	WebhookGroupItem,
 	WebhookMedia,
@@ -14,8 +13,11 @@ import type {
 	WebhookUserIdUpdate,
 } from '../../shared/types';
 import { USER_ID_UPDATE_FIELD } from '../../shared/types';
+import type { Contacts } from './contacts';
+import { contactsOf } from './contacts';
+import type { ChangeContext } from './context';
+import { emptyContext, start, startGroup, unknownEvent } from './context';
 import type {
-	EventCommon,
 	GroupCreatedEvent,
 	GroupCreateFailedEvent,
 	GroupDeletedEvent,
@@ -31,17 +33,12 @@ import type {
 	SettingPartName,
 	SettingsEvent,
 	TriggerEvent,
-	TriggerEventName,
-	UnknownEvent,
-	UserIdChangedEvent,
-	UserIdChangeSource,
 } from './eventTypes';
 import {
 	asArray,
 	asString,
 	hasOwn,
 	isObject,
-	isoTime,
 	mapContact,
 	mapErrors,
 	mapMedia,
@@ -50,108 +47,8 @@ import {
 	mapPicturePart,
 	mapPricing,
 	mapTextPart,
-	setOwn,
-	unixSeconds,
 } from './readers';
-
-// ---------------------------------------------------------------------------------------------
-// Parsing
-
-interface ChangeContext {
-	field: string | null;
-	businessAccountId: string | null;
-	phoneNumberId: string | null;
-	displayPhoneNumber: string | null;
-	change: WebhookChange | unknown;
-	value: WebhookChangeValue;
-	/** The change without its elements, built for its first unknown element. */
-	envelope?: unknown;
-}
-
-/** The keys every item carries, in their order; `requestId` only when Meta sent one. */
-function start(
-	context: ChangeContext,
-	event: TriggerEventName,
-	groupId: unknown,
-	timestamp: unknown,
-	requestId: unknown,
-): EventCommon {
-	const seconds = unixSeconds(timestamp);
-	const iso = seconds === undefined ? null : isoTime(seconds);
-	const item: EventCommon = {
-		event,
-		field: context.field,
-		groupId: asString(groupId) ?? null,
-		businessAccountId: context.businessAccountId,
-		phoneNumberId: context.phoneNumberId,
-		displayPhoneNumber: context.displayPhoneNumber,
-		timestamp: iso,
-		timestampUnix: iso === null ? null : (seconds as number),
-	};
-	const request = asString(requestId);
-	if (request !== undefined) item.requestId = request;
-	return item;
-}
-
-function startGroup(
-	context: ChangeContext,
-	event: TriggerEventName,
-	item: WebhookGroupItem,
-): EventCommon {
-	return start(context, event, item.group_id, item.timestamp, item.request_id);
-}
-
-/** Keys of a change's value that hold its elements (and their senders): never in an unknown item. */
-const ELEMENT_LISTS = new Set(['groups', 'messages', 'statuses', 'contacts', 'user_id_update']);
-
-/**
- * The change around an unknown element: every key of the change and of its value except the
- * lists of elements. An unknown item carries this and its own element, not its siblings (with
- * them, n unknown elements would carry n copies of the whole change).
- */
-function envelopeOf(context: ChangeContext): unknown {
-	if (context.envelope !== undefined) return context.envelope;
-	const change = context.change;
-	let envelope: unknown = change;
-	if (isObject(change)) {
-		const copy: Record<string, unknown> = {};
-		for (const key of Object.keys(change)) {
-			const entry = change[key];
-			if (key === 'value' && isObject(entry)) {
-				const value: Record<string, unknown> = {};
-				for (const valueKey of Object.keys(entry)) {
-					if (!ELEMENT_LISTS.has(valueKey)) setOwn(value, valueKey, entry[valueKey]);
-				}
-				setOwn(copy, key, value);
-			} else {
-				setOwn(copy, key, entry);
-			}
-		}
-		envelope = copy;
-	}
-	context.envelope = envelope;
-	return envelope;
-}
-
-/**
- * An item for what was not recognised: an element of a change (`element`), or a whole change,
- * entry or body (no `element`).
- */
-function unknownEvent(context: ChangeContext, element?: unknown): ParsedEvent {
-	const source = isObject(element) ? element : undefined;
-	const item = start(
-		context,
-		'unknown',
-		source?.group_id,
-		source?.timestamp,
-		source?.request_id,
-	) as UnknownEvent;
-	const whole = element === undefined;
-	const change = whole ? context.change : envelopeOf(context);
-	if (change !== undefined) item.change = change;
-	if (!whole) item.item = element;
-	return { item, raw: whole ? context.change : element, oneToOne: false };
-}
+import { parseSystemUserIdChange, parseUserIdUpdate } from './userIds';
 
 /**
  * The webhook field each group item `type` arrives on (Meta's Groups webhooks page). The event
@@ -302,65 +199,6 @@ function parseGroupItem(context: ChangeContext, item: WebhookGroupItem): ParsedE
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
-/** Above this many contacts in a change, people are looked up in an index, not by a scan. */
-const CONTACT_SCAN_LIMIT = 8;
-
-/**
- * The `contacts[]` of a `messages` change, looked up by a user's phone number (`wa_id`) or
- * business-scoped user ID (`user_id`): the sender of a message, the recipient of a status. The
- * first contact with either ID wins. Large contact lists are indexed once per change, so a change with many
- * elements and many contacts costs linear time, not quadratic.
- */
-class Contacts {
-	private byWaId?: Map<unknown, number>;
-	private byUserId?: Map<unknown, number>;
-
-	constructor(private readonly contacts: WebhookContact[]) {}
-
-	/**
-	 * The contact with this phone number or BSUID. `orOnly`: the only contact when none has either
-	 * (the sender of a message: Meta's own samples give its contact other placeholder IDs).
-	 */
-	find(waId: unknown, userId: unknown, orOnly: boolean): WebhookContact | undefined {
-		const { contacts } = this;
-		let found: WebhookContact | undefined;
-		if (contacts.length <= CONTACT_SCAN_LIMIT) {
-			found = contacts.find(
-				(contact) =>
-					(waId !== undefined && contact.wa_id === waId) ||
-					(userId !== undefined && contact.user_id === userId),
-			);
-		} else {
-			if (this.byWaId === undefined || this.byUserId === undefined) {
-				this.byWaId = firstIndexes(contacts, 'wa_id');
-				this.byUserId = firstIndexes(contacts, 'user_id');
-			}
-			const byWaId = waId === undefined ? undefined : this.byWaId.get(waId);
-			const byUserId = userId === undefined ? undefined : this.byUserId.get(userId);
-			const index = Math.min(byWaId ?? Infinity, byUserId ?? Infinity);
-			found = index === Infinity ? undefined : contacts[index];
-		}
-		return found ?? (orOnly && contacts.length === 1 ? contacts[0] : undefined);
-	}
-}
-
-/** Where each value of `key` first occurs (NaN, which never equals itself, is left out). */
-function firstIndexes(contacts: WebhookContact[], key: 'wa_id' | 'user_id'): Map<unknown, number> {
-	const indexes = new Map<unknown, number>();
-	contacts.forEach((contact, index) => {
-		const value: unknown = contact[key];
-		if (value === value && !indexes.has(value)) indexes.set(value, index);
-	});
-	return indexes;
-}
-
-/** The contacts of a change, or undefined when it has none (most changes of statuses). */
-function contactsOf(value: WebhookChangeValue): Contacts | undefined {
-	const list = value.contacts;
-	if (!Array.isArray(list) || list.length === 0) return undefined;
-	return new Contacts((list as unknown[]).filter(isObject) as WebhookContact[]);
-}
-
 function parseMessage(
 	context: ChangeContext,
 	message: WebhookMessage,
@@ -483,108 +321,6 @@ function parseStatus(
 	return { item: event, raw: status, oneToOne: !isGroup };
 }
 
-/** A `{previous, current}` pair of a `user_id_update` entry, read as two strings. */
-function pairOf(value: unknown): { previous?: string; current?: string } {
-	if (!isObject(value)) return {};
-	return { previous: asString(value.previous), current: asString(value.current) };
-}
-
-/**
- * A system message that reports a changed BSUID: `user_changed_user_id` always, and
- * `user_changed_number` when it carries the previous BSUID (a new number regenerates it; Meta's
- * changelog of August 2026). Any other system message stays a received message.
- */
-function parseSystemUserIdChange(
-	context: ChangeContext,
-	message: WebhookMessage,
-): ParsedEvent | undefined {
-	const system = message.system as NonNullable<WebhookMessage['system']>;
-	const systemType = system.type;
-	const previousUserId = asString(system.previous_user_id);
-	if (
-		systemType !== 'user_changed_user_id' &&
-		!(systemType === 'user_changed_number' && previousUserId !== undefined)
-	) {
-		return undefined;
-	}
-	const event = start(
-		context,
-		'user_id_changed',
-		undefined,
-		message.timestamp,
-		undefined,
-	) as UserIdChangedEvent;
-	event.source = systemType as UserIdChangeSource;
-	const userId = asString(system.user_id);
-	if (userId !== undefined) event.userId = userId;
-	const parentUserId = asString(system.parent_user_id);
-	if (parentUserId !== undefined) event.parentUserId = parentUserId;
-	if (previousUserId !== undefined) event.previousUserId = previousUserId;
-	const previousParentUserId = asString(system.previous_parent_user_id);
-	if (previousParentUserId !== undefined) event.previousParentUserId = previousParentUserId;
-	const from = asString(message.from);
-	if (systemType === 'user_changed_number') {
-		const waId = asString(system.wa_id);
-		if (waId !== undefined) event.waId = waId;
-		if (from !== undefined && from !== waId) event.previousWaId = from;
-	} else {
-		const waId = asString(system.wa_id) ?? from;
-		if (waId !== undefined) event.waId = waId;
-	}
-	const detail = asString(system.body);
-	if (detail !== undefined) event.detail = detail;
-	const messageId = asString(message.id);
-	if (messageId !== undefined) event.messageId = messageId;
-	return {
-		item: event,
-		raw: message,
-		oneToOne: false,
-	};
-}
-
-/**
- * One entry of a `user_id_update` change. Its person's name comes from the change's `contacts[]`
- * (by phone number or either BSUID, or the only contact).
- */
-function parseUserIdUpdate(
-	context: ChangeContext,
-	update: WebhookUserIdUpdate,
-	contacts: Contacts | undefined,
-): ParsedEvent {
-	if (!isObject(update)) return unknownEvent(context, update);
-	const userIds = pairOf(update.user_id);
-	const parentUserIds = pairOf(update.parent_user_id);
-	const event = start(
-		context,
-		'user_id_changed',
-		undefined,
-		update.timestamp,
-		undefined,
-	) as UserIdChangedEvent;
-	event.source = 'user_id_update';
-	if (userIds.current !== undefined) event.userId = userIds.current;
-	if (parentUserIds.current !== undefined) event.parentUserId = parentUserIds.current;
-	if (userIds.previous !== undefined) event.previousUserId = userIds.previous;
-	if (parentUserIds.previous !== undefined) {
-		event.previousParentUserId = parentUserIds.previous;
-	}
-	const waId = asString(update.wa_id);
-	if (waId !== undefined) event.waId = waId;
-	const contact =
-		contacts?.find(update.wa_id, userIds.current, false) ??
-		contacts?.find(undefined, userIds.previous, true);
-	const profile = isObject(contact?.profile) ? contact.profile : undefined;
-	const name = asString(profile?.name);
-	if (name !== undefined) event.name = name;
-	const detail = asString(update.detail);
-	if (detail !== undefined) event.detail = detail;
-	return {
-		item: event,
-		raw: update,
-		oneToOne: false,
-	};
-}
-
 function parseChange(
 	entry: Record<string, unknown>,
 	change: WebhookChange,
@@ -643,16 +379,4 @@ export function parseDelivery(body: unknown): ParsedEvent[] {
 	}
 	if (entries.length === 0) events.push(unknownEvent(emptyContext(body)));
 	return events;
-}
-
-function emptyContext(change: unknown): ChangeContext {
-	const id = isObject(change) ? asString(change.id) : undefined;
-	return {
-		field: null,
-		businessAccountId: id ?? null,
-		phoneNumberId: null,
-		displayPhoneNumber: null,
-		change,
-		value: {},
-	};
 }
