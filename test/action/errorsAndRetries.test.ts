@@ -1,7 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 import { META_ERROR_EXPLANATIONS } from '../../nodes/shared/transport/errors';
-import { backoffDelay, parseRetryAfter } from '../../nodes/shared/transport/request';
+import { backoffDelay, parseRetryAfter } from '../../nodes/shared/transport/retry';
 import {
 	FAKE_APP_SIGNING,
 	everything,

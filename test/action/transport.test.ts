@@ -1,11 +1,8 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import {
-	callGraphFull,
-	MAX_THROTTLED_ATTEMPTS,
-	paginateGraph,
-} from '../../nodes/shared/transport/request';
+import { callGraphFull, paginateGraph } from '../../nodes/shared/transport/request';
+import { MAX_THROTTLED_ATTEMPTS } from '../../nodes/shared/transport/retry';
 import { FAKE_APP_SIGNING, FAKE_BEARER } from '../support/action';
 
 jest.mock('n8n-workflow', () => ({

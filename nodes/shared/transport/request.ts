@@ -1,28 +1,26 @@
 import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { GraphErrorDetail } from '../types';
 import type { Provider } from './endpoints';
 import { PROVIDERS, resolvePath } from './endpoints';
 import {
 	describeMetaError,
 	metaApiError,
 	metaCodeOf,
-	metaErrorCode,
 	providerApiError,
 	readErrorBody,
 	redactSecrets,
-	THROTTLING_CODES,
 } from './errors';
 import { shownValue } from './path';
-import type {
-	GraphRequest,
-	GraphResponse,
-	N8nContext,
-	PageResult,
-	PaginateOptions,
-	RetryOptions,
-} from './types';
+import type { Failure } from './retry';
+import {
+	classifyNetworkError,
+	classifyResponse,
+	DEFAULT_RETRY,
+	parseRetryAfter,
+	Retries,
+} from './retry';
+import type { GraphRequest, GraphResponse, N8nContext, PageResult, PaginateOptions } from './types';
 
 /** Meta's credential (the default Authentication). */
 export const CREDENTIAL_TYPE = 'whatsAppGroupsApi';
@@ -36,20 +34,6 @@ export const CREDENTIAL_TYPES: Record<Provider, string> = {
 
 export const META_DEFAULT_BASE_URL = 'https://graph.facebook.com';
 export const D360_DEFAULT_BASE_URL = 'https://waba-v2.360dialog.io';
-
-export const DEFAULT_RETRY: RetryOptions = {
-	maxAttempts: 5,
-	maxTotalWaitMs: 60_000,
-	baseDelayMs: 1_000,
-	maxDelayMs: 8_000,
-	retryAmbiguous: false,
-};
-
-/**
- * However short the waits (Retry-After: 0, a zero backoff step), a throttled request is sent at
- * most this many times: the wait budget bounds it in time, this in requests.
- */
-export const MAX_THROTTLED_ATTEMPTS = 20;
 
 /**
  * The node's Authentication parameter: which API the node talks to. Read from the node itself
@@ -134,64 +118,6 @@ export async function getConnection(context: N8nContext): Promise<Connection> {
 	};
 }
 
-/** Network failures where the request never left this machine: always safe to retry. */
-const NOT_SENT_NETWORK_CODES = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-]);
-/** Network failures after which Meta may or may not have processed the request. */
-const AMBIGUOUS_NETWORK_CODES = new Set([
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EPIPE',
-	'ESOCKETTIMEDOUT',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-	'UND_ERR_SOCKET',
-]);
-
-type FailureKind = 'throttled' | 'notSent' | 'ambiguous' | 'fatal';
-
-function networkErrorCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; cause?: unknown } | undefined;
-	for (let depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && /^[A-Z_]+$/.test(current.code)) return current.code;
-		current = current.cause as typeof current;
-	}
-	return undefined;
-}
-
-function classifyResponse(statusCode: number, detail: GraphErrorDetail | undefined): FailureKind {
-	const code = metaErrorCode(detail);
-	if (statusCode === 429 || (code !== undefined && THROTTLING_CODES.has(code))) return 'throttled';
-	if (statusCode >= 500 || detail?.is_transient === true) return 'ambiguous';
-	return 'fatal';
-}
-
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	const text = String(Array.isArray(value) ? value[0] : value).trim();
-	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-	const date = Date.parse(text);
-	if (Number.isNaN(date)) return undefined;
-	return Math.max(0, date - now);
-}
-
-export function backoffDelay(
-	attempt: number,
-	baseDelayMs: number,
-	random = Math.random,
-	maxDelayMs = Number.POSITIVE_INFINITY,
-): number {
-	const ceiling = Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelayMs);
-	// "Equal jitter": never less than half the step, so a storm of 429s still spreads out.
-	return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
 function parseBody(body: unknown): unknown {
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
 	if (typeof body === 'string') {
@@ -244,8 +170,10 @@ export async function callGraphFull<T>(
 		request.ids,
 		request.itemIndex,
 	);
-	const retry: RetryOptions = { ...DEFAULT_RETRY, ...(request.retry ?? {}) };
-	const idempotent = request.idempotent ?? request.method !== 'POST';
+	const retries = new Retries(
+		{ ...DEFAULT_RETRY, ...(request.retry ?? {}) },
+		request.idempotent ?? request.method !== 'POST',
+	);
 	const isBuffer = Buffer.isBuffer(request.body);
 
 	const options: IHttpRequestOptions = {
@@ -267,9 +195,6 @@ export async function callGraphFull<T>(
 	if (options.qs && Object.keys(options.qs).length === 0) delete options.qs;
 	if (options.body === undefined) delete options.body;
 
-	let waitedMs = 0;
-	/** Attempts that failed other than by throttling: these count against `maxAttempts`. */
-	let failedAttempts = 0;
 	for (let attempt = 1; ; attempt++) {
 		let response: { statusCode: number; body: unknown; headers?: IDataObject } | undefined;
 		let sendError: unknown;
@@ -286,7 +211,7 @@ export async function callGraphFull<T>(
 		} catch (error) {
 			sendError = error;
 		}
-		let failure: { kind: FailureKind; error: NodeApiError; retryAfterMs?: number };
+		let failure: Failure;
 		if (response === undefined) {
 			failure = networkFailure(node, sendError, request, connection);
 		} else {
@@ -324,37 +249,7 @@ export async function callGraphFull<T>(
 			}
 		}
 
-		const throttled = failure.kind === 'throttled';
-		if (!throttled) failedAttempts++;
-		const retryable =
-			throttled ||
-			failure.kind === 'notSent' ||
-			(failure.kind === 'ambiguous' && (idempotent || retry.retryAmbiguous));
-		const capped = throttled
-			? attempt >= MAX_THROTTLED_ATTEMPTS
-			: failedAttempts >= retry.maxAttempts;
-		if (!retryable || capped) {
-			if (failure.kind === 'ambiguous' && !idempotent && !retry.retryAmbiguous) {
-				failure.error.description =
-					`${failure.error.description ?? ''} Not retried automatically: the request may have reached Meta, and a retry could create a duplicate. Check before running it again, or turn on "Retry After Ambiguous Failures".`.trim();
-			} else if (retryable) {
-				failure.error.description =
-					`${failure.error.description ?? ''} Gave up after ${attempt} attempts.`.trim();
-			}
-			throw failure.error;
-		}
-		const step = throttled ? attempt : failedAttempts;
-		const delay = Math.max(
-			failure.retryAfterMs ?? 0,
-			backoffDelay(step, retry.baseDelayMs, Math.random, retry.maxDelayMs),
-		);
-		if (waitedMs + delay > retry.maxTotalWaitMs) {
-			failure.error.description =
-				`${failure.error.description ?? ''} Gave up after ${attempt} attempts: waiting ${Math.ceil(delay / 1000)} s more would exceed the retry budget of ${Math.round(retry.maxTotalWaitMs / 1000)} s.`.trim();
-			throw failure.error;
-		}
-		waitedMs += delay;
-		await sleep(delay);
+		await sleep(retries.waitAfter(failure, attempt));
 	}
 }
 
@@ -364,16 +259,8 @@ function networkFailure(
 	error: unknown,
 	request: GraphRequest,
 	connection: Connection,
-): { kind: FailureKind; error: NodeApiError } {
-	const code = networkErrorCode(error);
-	const kind: FailureKind =
-		code && NOT_SENT_NETWORK_CODES.has(code)
-			? 'notSent'
-			: code && AMBIGUOUS_NETWORK_CODES.has(code)
-				? 'ambiguous'
-				: code
-					? 'ambiguous'
-					: 'fatal';
+): Failure {
+	const { kind, code } = classifyNetworkError(error);
 	const rawMessage = error instanceof Error ? error.message : String(error);
 	const message = redactSecrets(rawMessage, connection.secrets);
 	const headline = `Could not reach the WhatsApp API${code ? ` (${code})` : ''}`;
