@@ -17,9 +17,18 @@ import {
 } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { FAKE_D360_KEY } from '../support/d360';
-import { createHookContext, createWebhookContext } from '../support/n8n/fakeContext';
+import { createWebhookContext } from '../support/n8n/fakeContext';
 import { useNock } from '../support/nock';
-import { methods, OTHER_URL, TEST_URL, WEBHOOK_ID, WEBHOOK_URL } from './destinations.fixture';
+import {
+	hookFor,
+	keptByN8n,
+	listenThenEnd,
+	methods,
+	OTHER_URL,
+	TEST_URL,
+	WEBHOOK_ID,
+	WEBHOOK_URL,
+} from './destinations.fixture';
 
 const HOST = 'https://waba-v2.360dialog.io';
 const CREDENTIAL_TYPE = 'whatsAppGroups360DialogApi';
@@ -34,27 +43,11 @@ const OTHER_HEADERS = { Authorization: 'Basic b3RoZXI6cmVjZWl2ZXI=' };
 
 useNock({ allUsed: true });
 
-function hook(
-	parameters: Record<string, unknown> = {},
-	overrides: {
-		credentials?: IDataObject;
-		webhookUrl?: string;
-		staticData?: IDataObject;
-		test?: boolean;
-		mode?: string;
-	} = {},
-) {
-	const all = { authentication: '360dialog', destination: 'phoneNumber', ...parameters };
-	return createHookContext({
-		parameters: all,
-		credentials: overrides.credentials ?? CREDENTIALS,
-		credentialType: CREDENTIAL_TYPE,
-		webhookUrl: overrides.webhookUrl ?? (overrides.test ? TEST_URL : WEBHOOK_URL),
-		staticData: overrides.staticData,
-		mode: overrides.mode ?? (overrides.test ? 'manual' : 'trigger'),
-		node: { webhookId: WEBHOOK_ID, parameters: all as INodeParameters },
-	});
-}
+const hook = hookFor({
+	parameters: { authentication: '360dialog', destination: 'phoneNumber' },
+	credentials: CREDENTIALS,
+	credentialType: CREDENTIAL_TYPE,
+});
 
 /** 360dialog: the key in D360-API-KEY, never an Authorization header. */
 function api(host = HOST) {
@@ -71,9 +64,6 @@ function current(config: IDataObject = {}, host = HOST) {
 function set(url: string, headers: Record<string, string>, host = HOST) {
 	return api(host).post('/v1/configs/webhook', { url, headers }).reply(200, { url, headers });
 }
-
-/** The static data as n8n hands it to a later call (saved as JSON, or kept in queue mode's cache). */
-const kept = (staticData: IDataObject) => JSON.parse(JSON.stringify(staticData)) as IDataObject;
 
 /** Everything the fake logger received, as one text. */
 function logged(logger: ReturnType<typeof hook>['logger']): string {
@@ -165,7 +155,7 @@ describe('activation (published workflow)', () => {
 		set(OTHER_URL, OTHER_HEADERS);
 		const deleted = hook(
 			{ replaceExisting: true },
-			{ mode: 'internal', staticData: kept(created.staticData) },
+			{ mode: 'internal', staticData: keptByN8n(created.staticData) },
 		);
 		expect(await methods.delete.call(deleted.context)).toBe(true);
 		expect(deleted.staticData).toEqual({});
@@ -185,7 +175,7 @@ describe('activation (published workflow)', () => {
 
 		current({ url: WEBHOOK_URL, headers: { [HEADER]: OWN } });
 		set(OTHER_URL, { [HEADER]: deriveHeaderToken(FAKE_D360_KEY, OTHER_URL) });
-		const deleted = hook({}, { mode: 'internal', staticData: kept(created.staticData) });
+		const deleted = hook({}, { mode: 'internal', staticData: keptByN8n(created.staticData) });
 		expect(await methods.delete.call(deleted.context)).toBe(true);
 		expect(deleted.staticData).toEqual({});
 	});
@@ -229,26 +219,12 @@ describe('activation (published workflow)', () => {
 });
 
 describe('"Listen for test event" gives the webhook back as it found it', () => {
-	async function listenThenEnd(parameters: Record<string, unknown>, between: () => void) {
-		const created = hook(parameters, { test: true });
-		expect(await methods.checkExists.call(created.context)).toBe(false);
-		expect(await methods.create.call(created.context)).toBe(true);
-		between();
-		const deleted = hook(parameters, {
-			test: true,
-			mode: 'internal',
-			staticData: kept(created.staticData),
-		});
-		expect(await methods.delete.call(deleted.context)).toBe(true);
-		return { created, deleted };
-	}
-
 	it("takes the published workflow's URL over without asking and gives it back with its header", async () => {
 		const published = { url: WEBHOOK_URL, headers: { [HEADER]: OWN } };
 		current(published);
 		current(published);
 		set(TEST_URL, { [HEADER]: TEST_OWN });
-		const { created, deleted } = await listenThenEnd({}, () => {
+		const { created, deleted } = await listenThenEnd(hook, {}, () => {
 			current({ url: TEST_URL, headers: { [HEADER]: TEST_OWN } });
 			set(WEBHOOK_URL, { [HEADER]: OWN });
 		});
@@ -276,7 +252,7 @@ describe('"Listen for test event" gives the webhook back as it found it', () => 
 		current({ url: OTHER_URL, headers: OTHER_HEADERS });
 		current({ url: OTHER_URL, headers: OTHER_HEADERS });
 		set(TEST_URL, { [HEADER]: TEST_OWN });
-		const { created } = await listenThenEnd({ replaceExisting: true }, () => {
+		const { created } = await listenThenEnd(hook, { replaceExisting: true }, () => {
 			current({ url: TEST_URL, headers: { [HEADER]: TEST_OWN } });
 			set(OTHER_URL, OTHER_HEADERS);
 		});
@@ -288,7 +264,7 @@ describe('"Listen for test event" gives the webhook back as it found it', () => 
 		current({});
 		current({});
 		set(TEST_URL, { [HEADER]: TEST_OWN });
-		const { deleted } = await listenThenEnd({}, () => {
+		const { deleted } = await listenThenEnd(hook, {}, () => {
 			current({ url: TEST_URL, headers: { [HEADER]: TEST_OWN } });
 		});
 		expect(deleted.logger.warn.mock.calls.flat().join('\n')).toContain(

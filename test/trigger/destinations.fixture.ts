@@ -1,7 +1,8 @@
-/* What the destination suites share: the credential, the URLs, the fake hook context and the Graph
- * calls Meta answers (nock), each with the exact method, path, query and token. */
+/* What the destination suites share: the credential, the URLs, the fake hook context, n8n's
+ * "Listen for test event" sequence and the Graph calls Meta answers (nock), each with the exact
+ * method, path, query and token. */
 import nock from 'nock';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
@@ -38,29 +39,72 @@ export const ALL_FIELDS = [
 
 export const methods = new WhatsAppGroupsTrigger().webhookMethods.default;
 
+export interface HookOverrides {
+	credentials?: IDataObject;
+	webhookUrl?: string;
+	staticData?: IDataObject;
+	test?: boolean;
+	mode?: string;
+}
+
 /**
- * What n8n hands the webhook methods. `test`: as for "Listen for test event" (the test URL, mode
- * 'manual'); otherwise as for a published workflow (mode 'trigger'). n8n 2.40 calls delete with mode
- * 'internal' in both cases.
+ * The `hook()` of one provider: its credential (and type) and the parameters every node of its
+ * suite has, which a test's parameters override.
  */
-export function hook(
+export function hookFor(defaults: {
+	parameters: Record<string, unknown>;
+	credentials: IDataObject;
+	credentialType?: string;
+}) {
+	/**
+	 * What n8n hands the webhook methods. `test`: as for "Listen for test event" (the test URL, mode
+	 * 'manual'); otherwise as for a published workflow (mode 'trigger'). n8n 2.40 calls delete with
+	 * mode 'internal' in both cases.
+	 */
+	return function hook(parameters: Record<string, unknown> = {}, overrides: HookOverrides = {}) {
+		const all = { ...defaults.parameters, ...parameters };
+		return createHookContext({
+			parameters: all,
+			credentials: overrides.credentials ?? defaults.credentials,
+			credentialType: defaults.credentialType,
+			webhookUrl: overrides.webhookUrl ?? (overrides.test ? TEST_URL : WEBHOOK_URL),
+			staticData: overrides.staticData,
+			mode: overrides.mode ?? (overrides.test ? 'manual' : 'trigger'),
+			node: { webhookId: WEBHOOK_ID, parameters: all as INodeParameters },
+		});
+	};
+}
+
+export type Hook = ReturnType<typeof hookFor>;
+
+/** Meta's hook: the suite's credential, signatures verified. */
+export const hook = hookFor({ parameters: { verifySignatures: true }, credentials: CREDENTIALS });
+
+/** The test registration's static data as n8n hands it to delete (through JSON in queue mode). */
+export function keptByN8n(staticData: IDataObject): IDataObject {
+	return JSON.parse(JSON.stringify(staticData)) as IDataObject;
+}
+
+/**
+ * Runs n8n's test sequence with `hook`: checkExists and create as a test, then delete with what
+ * create kept. `between` runs after create (nock the calls delete makes).
+ */
+export async function listenThenEnd(
+	hook: Hook,
 	parameters: Record<string, unknown>,
-	overrides: {
-		credentials?: IDataObject;
-		webhookUrl?: string;
-		staticData?: IDataObject;
-		test?: boolean;
-		mode?: string;
-	} = {},
-) {
-	return createHookContext({
-		parameters: { verifySignatures: true, ...parameters },
-		credentials: overrides.credentials ?? CREDENTIALS,
-		webhookUrl: overrides.webhookUrl ?? (overrides.test ? TEST_URL : WEBHOOK_URL),
-		staticData: overrides.staticData,
-		mode: overrides.mode ?? (overrides.test ? 'manual' : 'trigger'),
-		node: { webhookId: WEBHOOK_ID },
+	between: () => void,
+): Promise<{ created: ReturnType<Hook>; deleted: ReturnType<Hook> }> {
+	const created = hook(parameters, { test: true });
+	expect(await methods.checkExists.call(created.context)).toBe(false);
+	expect(await methods.create.call(created.context)).toBe(true);
+	between();
+	const deleted = hook(parameters, {
+		test: true,
+		mode: 'internal',
+		staticData: keptByN8n(created.staticData),
 	});
+	expect(await methods.delete.call(deleted.context)).toBe(true);
+	return { created, deleted };
 }
 
 /** Graph calls made with the credential's user token. */

@@ -7,8 +7,6 @@
  * n8n's cache, so it goes through JSON). Each test here runs that sequence against the Graph calls
  * Meta answers and checks every request.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import { isSameNodeUrl } from '../../nodes/WhatsAppGroupsTrigger/destinations/takeover';
 import { deriveVerifyToken } from '../../nodes/WhatsAppGroupsTrigger/webhook/verifyToken';
 import { useNock } from '../support/nock';
@@ -20,6 +18,7 @@ import {
 	BASE,
 	fullAppSubscription,
 	hook,
+	listenThenEnd,
 	methods,
 	OTHER_URL,
 	ownApp,
@@ -36,32 +35,6 @@ const TEST_TOKEN = deriveVerifyToken('app-secret', TEST_URL);
 const OTHER_TOKEN = deriveVerifyToken('app-secret', OTHER_URL);
 
 useNock({ allUsed: true });
-
-/** The test registration's static data as n8n hands it to delete (through JSON in queue mode). */
-function keptByN8n(staticData: IDataObject): IDataObject {
-	return JSON.parse(JSON.stringify(staticData)) as IDataObject;
-}
-
-/** Runs n8n's test sequence: checkExists and create as a test, then delete with what create kept. */
-async function listenThenEnd(
-	parameters: Record<string, unknown>,
-	between: () => void,
-): Promise<{
-	created: ReturnType<typeof hook>;
-	deleted: ReturnType<typeof hook>;
-}> {
-	const created = hook(parameters, { test: true });
-	expect(await methods.checkExists.call(created.context)).toBe(false);
-	expect(await methods.create.call(created.context)).toBe(true);
-	between();
-	const deleted = hook(parameters, {
-		test: true,
-		mode: 'internal',
-		staticData: keptByN8n(created.staticData),
-	});
-	expect(await methods.delete.call(deleted.context)).toBe(true);
-	return { created, deleted };
-}
 
 const calls = (requests: Array<{ method: string; url: string }>) =>
 	requests.map((request) => `${request.method} ${request.url}`);
@@ -116,7 +89,7 @@ describe('test registration: phone number', () => {
 		subscribedApps([ownApp()]);
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		setOverride(TEST_URL, TEST_TOKEN);
-		const { created, deleted } = await listenThenEnd(parameters, () => {
+		const { created, deleted } = await listenThenEnd(hook, parameters, () => {
 			phoneConfig(TEST_URL);
 			setOverride(WEBHOOK_URL, TOKEN);
 		});
@@ -150,7 +123,7 @@ describe('test registration: phone number', () => {
 		subscribedApps([ownApp()]);
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		setOverride(TEST_URL, TEST_TOKEN);
-		const { deleted } = await listenThenEnd(parameters, () => {
+		const { deleted } = await listenThenEnd(hook, parameters, () => {
 			phoneConfig(TEST_URL);
 			removeOverride();
 		});
@@ -186,6 +159,7 @@ describe('test registration: phone number', () => {
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		setOverride(TEST_URL, TEST_TOKEN);
 		const { created, deleted } = await listenThenEnd(
+			hook,
 			{ ...parameters, replaceExisting: true },
 			() => {
 				phoneConfig(TEST_URL);
@@ -226,7 +200,7 @@ describe('test registration: phone number', () => {
 		subscribedApps([ownApp()]);
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		setOverride(TEST_URL, TEST_TOKEN);
-		const { deleted } = await listenThenEnd(parameters, () => phoneConfig(OTHER_URL));
+		const { deleted } = await listenThenEnd(hook, parameters, () => phoneConfig(OTHER_URL));
 		expect(calls(deleted.requests)).toEqual([
 			`GET ${BASE}${V}/PHONE_1?fields=webhook_configuration`,
 		]);
@@ -264,7 +238,7 @@ describe('test registration: business account', () => {
 		subscribedApps([ownApp(WEBHOOK_URL)]);
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		setOverride(TEST_URL, TEST_TOKEN);
-		const { deleted } = await listenThenEnd(parameters, () => {
+		const { deleted } = await listenThenEnd(hook, parameters, () => {
 			subscribedApps([ownApp(TEST_URL)]);
 			setOverride(WEBHOOK_URL, TOKEN);
 		});
@@ -279,7 +253,7 @@ describe('test registration: business account', () => {
 		subscribedApps([ownApp()]);
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		setOverride(TEST_URL, TEST_TOKEN);
-		const { deleted } = await listenThenEnd(parameters, () => {
+		const { deleted } = await listenThenEnd(hook, parameters, () => {
 			subscribedApps([ownApp(TEST_URL)]);
 			userApi()
 				.post(
@@ -296,7 +270,7 @@ describe('test registration: business account', () => {
 		subscribedApps([]);
 		appSubscriptions([fullAppSubscription('https://app-callback.example.com')]);
 		setOverride(TEST_URL, TEST_TOKEN);
-		const { deleted } = await listenThenEnd(parameters, () => {
+		const { deleted } = await listenThenEnd(hook, parameters, () => {
 			subscribedApps([ownApp(TEST_URL)]);
 			userApi().delete(`${V}/WABA_1/subscribed_apps`).reply(200, { success: true });
 		});
@@ -332,7 +306,7 @@ describe('test registration: app', () => {
 		appSubscriptions([fullAppSubscription(WEBHOOK_URL)]);
 		appSubscriptions([fullAppSubscription(WEBHOOK_URL)]);
 		postSubscription(TEST_URL, TEST_TOKEN, ALL_FIELDS);
-		const { deleted } = await listenThenEnd(parameters, () => {
+		const { deleted } = await listenThenEnd(hook, parameters, () => {
 			appSubscriptions([fullAppSubscription(TEST_URL)]);
 			postSubscription(WEBHOOK_URL, TOKEN, ALL_FIELDS);
 		});
@@ -355,7 +329,7 @@ describe('test registration: app', () => {
 		appSubscriptions([fullAppSubscription(OTHER_URL, before)]);
 		appSubscriptions([fullAppSubscription(OTHER_URL, before)]);
 		postSubscription(TEST_URL, TEST_TOKEN, [...before, ...added]);
-		const { deleted } = await listenThenEnd({ ...parameters, replaceExisting: true }, () => {
+		const { deleted } = await listenThenEnd(hook, { ...parameters, replaceExisting: true }, () => {
 			appSubscriptions([fullAppSubscription(TEST_URL, [...before, ...added])]);
 			postSubscription(OTHER_URL, OTHER_TOKEN, before);
 			appApi()
@@ -375,7 +349,7 @@ describe('test registration: app', () => {
 		appSubscriptions([]);
 		appSubscriptions([]);
 		postSubscription(TEST_URL, TEST_TOKEN, ALL_FIELDS);
-		const { deleted } = await listenThenEnd(parameters, () => {
+		const { deleted } = await listenThenEnd(hook, parameters, () => {
 			appSubscriptions([fullAppSubscription(TEST_URL)]);
 			appApi()
 				.delete(`${V}/APP_1/subscriptions`)
@@ -390,7 +364,7 @@ describe('test registration: app', () => {
 		appSubscriptions([fullAppSubscription(OTHER_URL, ['messages'])]);
 		appSubscriptions([fullAppSubscription(OTHER_URL, ['messages'])]);
 		postSubscription(TEST_URL, TEST_TOKEN, ['messages', ...added]);
-		const { deleted } = await listenThenEnd({ ...parameters, replaceExisting: true }, () => {
+		const { deleted } = await listenThenEnd(hook, { ...parameters, replaceExisting: true }, () => {
 			appSubscriptions([fullAppSubscription(TEST_URL)]);
 			appApi()
 				.post(`${V}/APP_1/subscriptions`)
