@@ -13,6 +13,7 @@ import { sleep } from 'n8n-workflow';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox/index';
+import { virtualClock } from '../support/clock';
 import { runNode } from '../support/n8n/engine';
 import type { RunNodeResult } from '../support/n8n/engine';
 
@@ -30,8 +31,7 @@ const SLOW = 1500;
 const WAIT: INodeParameters = { waitForConfirmation: true, waitTimeout: 10, pollInterval: 2 };
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-const realNow = Date.now;
-let offset = 0;
+const clock = virtualClock(sleepMock as unknown as jest.Mock, { realWait: () => realSleep(20) });
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ token: SANDBOX_BEARER, asyncDelayMs: FAST, statusDelayMs: FAST });
@@ -41,18 +41,12 @@ afterAll(async () => {
 	await sandbox.stop();
 });
 beforeEach(() => {
-	offset = 0;
-	Date.now = () => realNow() + offset;
-	sleepMock.mockReset();
-	sleepMock.mockImplementation(async (ms: number) => {
-		offset += ms;
-		await realSleep(20);
-	});
+	clock.install();
 	sandbox.state.faults = [];
 	sandbox.state.asyncDelayMs = FAST;
 });
 afterEach(async () => {
-	Date.now = realNow;
+	clock.uninstall();
 	await sandbox.idle();
 });
 

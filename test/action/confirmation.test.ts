@@ -17,6 +17,7 @@ import {
 	rows,
 	run,
 } from '../support/action';
+import { virtualClock } from '../support/clock';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
@@ -24,20 +25,14 @@ jest.mock('n8n-workflow', () => ({
 }));
 const sleepMock = sleep as jest.MockedFunction<typeof sleep>;
 
-const realNow = Date.now;
-let offset = 0;
+const clock = virtualClock(sleepMock as unknown as jest.Mock);
 
 beforeAll(() => nock.disableNetConnect());
 beforeEach(() => {
-	offset = 0;
-	Date.now = () => realNow() + offset;
-	sleepMock.mockReset();
-	sleepMock.mockImplementation(async (ms: number) => {
-		offset += ms;
-	});
+	clock.install();
 });
 afterEach(() => {
-	Date.now = realNow;
+	clock.uninstall();
 	nock.cleanAll();
 });
 afterAll(() => nock.enableNetConnect());

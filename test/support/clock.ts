@@ -3,7 +3,8 @@
  * suite mocks `sleep` (jest.mock at its top, as jest requires), and this makes every sleep
  * advance `Date.now()` by its length instead of waiting. Waits that compare `Date.now()` with a
  * deadline (Wait Timeout) then end as they would in real time, at once; `elapsedMs()` says how
- * long the run would have waited.
+ * long the run would have waited. `realWait`, if given, runs in every sleep too (a suite whose
+ * sandbox has real timers lets a little real time pass per sleep).
  */
 export interface VirtualClock {
 	/** Virtual milliseconds slept since `install()`. */
@@ -14,7 +15,11 @@ export interface VirtualClock {
 	uninstall(): void;
 }
 
-export function virtualClock(sleepMock: jest.Mock): VirtualClock {
+export function virtualClock(
+	sleepMock: jest.Mock,
+	options: { realWait?: () => Promise<void> } = {},
+): VirtualClock {
+	const { realWait } = options;
 	const realNow = Date.now.bind(Date);
 	let offset = 0;
 	let nowSpy: jest.SpyInstance<number, []> | undefined;
@@ -27,6 +32,7 @@ export function virtualClock(sleepMock: jest.Mock): VirtualClock {
 			sleepMock.mockImplementation(async (ms: number) => {
 				clock.sleeps.push(ms);
 				offset += ms;
+				if (realWait) await realWait();
 			});
 			nowSpy = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
 		},
