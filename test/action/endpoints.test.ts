@@ -2,19 +2,11 @@
  * The one table of paths: what each endpoint becomes for Meta and for 360dialog, IDs encoded,
  * missing or dot-segment IDs refused, and what 360dialog (or Meta) has no endpoint for.
  */
-import type { INode } from 'n8n-workflow';
-
 import { ENDPOINTS, resolvePath } from '../../nodes/shared/transport/endpoints';
 import type { EndpointName, PathIds } from '../../nodes/shared/transport/endpoints';
+import { actionNode } from '../support/action';
 
-const NODE: INode = {
-	id: 'n',
-	name: 'WhatsApp Groups',
-	type: 'whatsAppGroups',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+const NODE = actionNode();
 const IDS: PathIds = {
 	phoneNumberId: '1234567890',
 	groupId: 'Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD',

@@ -1,16 +1,8 @@
 /* What n8n shows of Meta's errors: separate sentences, each thing said once. */
-import type { INode } from 'n8n-workflow';
-
 import { metaApiError, withoutRepeatedIds } from '../../nodes/shared/transport/errors';
+import { actionNode } from '../support/action';
 
-const node: INode = {
-	id: 'n1',
-	name: 'WhatsApp Groups',
-	type: 'CUSTOM.whatsAppGroups',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+const node = actionNode();
 
 describe("Meta's error details in the error n8n shows", () => {
 	it('a participant that is not in the group: no run-together text, the ID once, Meta’s message not twice', () => {

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { router } from '../../nodes/WhatsAppGroups/actions/router';
-import { FAKE_BEARER, GROUP_ID, PHONE_ID } from '../support/action';
+import { actionNode, FAKE_BEARER, GROUP_ID, PHONE_ID } from '../support/action';
 import { makeJpeg } from '../support/jpeg';
 
 const SUBJECT = 'Timeout team';
@@ -47,14 +47,7 @@ function executeContext(parameters: IDataObject[]) {
 			})),
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) =>
 			name in parameters[itemIndex] ? parameters[itemIndex][name] : fallback,
-		getNode: () => ({
-			id: 'n',
-			name: 'WhatsApp Groups',
-			type: 'whatsAppGroups',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		}),
+		getNode: () => actionNode(),
 		continueOnFail: () => false,
 		getCredentials: async () => ({
 			accessToken: FAKE_BEARER,

@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { callGraphFull, paginateGraph } from '../../nodes/shared/transport/request';
 import { MAX_THROTTLED_ATTEMPTS } from '../../nodes/shared/transport/retry';
-import { FAKE_APP_SIGNING, FAKE_BEARER } from '../support/action';
+import { actionNode, FAKE_APP_SIGNING, FAKE_BEARER } from '../support/action';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
@@ -28,14 +28,7 @@ function scriptedContext(
 		return { headers: {}, ...next };
 	};
 	const context = {
-		getNode: () => ({
-			id: 'n',
-			name: 'WhatsApp Groups',
-			type: 'whatsAppGroups',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters,
-		}),
+		getNode: () => actionNode(parameters as INodeParameters),
 		getCredentials: async () => ({
 			accessToken: FAKE_BEARER,
 			appSecret: FAKE_APP_SIGNING,

@@ -6,6 +6,7 @@
 import nock from 'nock';
 import type {
 	IDataObject,
+	INode,
 	INodeExecutionData,
 	INodeParameterResourceLocator,
 	INodeParameters,
@@ -22,6 +23,21 @@ export const WABA_ID = '102030405060708';
 export const PHONE_ID = '1234567890';
 export const GROUP_ID = 'Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjAZD';
 export const GROUP_ID_2 = 'Y2FwaV9ncm91cDoxNzA1NTU1MDEzOToxMjAzNjM0MDQ2OTQyMzM4MjBBQ';
+
+/**
+ * The action node as n8n hands it to code that takes an `INode` (the transport, its paths and
+ * errors), with these parameters.
+ */
+export function actionNode(parameters: INodeParameters = {}): INode {
+	return {
+		id: 'n',
+		name: 'WhatsApp Groups',
+		type: 'whatsAppGroups',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+	};
+}
 
 export const credentials = {
 	whatsAppGroupsApi: {
