@@ -1,4 +1,8 @@
-import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IHookFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import {
 	CREDENTIAL_TYPE,
@@ -33,7 +37,7 @@ export async function readTriggerCredentials(
 		accessToken: text(credentials.accessToken),
 		businessAccountId: text(credentials.businessAccountId),
 		appId: text(credentials.appId),
-		appSecret: text(credentials.appSecret),
+		appSecret: appSecretOf(credentials),
 	};
 }
 
@@ -99,6 +103,28 @@ export function readSelectedEvents(
 	const value = context.getNodeParameter('events', DEFAULT_EVENTS) as unknown;
 	if (!Array.isArray(value)) return [...DEFAULT_EVENTS];
 	return value.filter((event): event is TriggerEventName => KNOWN_EVENTS.has(event));
+}
+
+const DEFAULT_EVENT_SET: ReadonlySet<string> = new Set(DEFAULT_EVENTS);
+
+/** Answers whether an event name is among the selected ones. */
+export type EventSelection = Pick<ReadonlySet<string>, 'has'>;
+
+/**
+ * The selected events, for the check of each of `lookups` events of a delivery, read straight
+ * from the parameter (a value that is no event name may be in it, but no item's event is ever
+ * one). A set pays for itself only over many lookups; for a few the list is searched.
+ */
+export function readEventSelection(context: IWebhookFunctions, lookups: number): EventSelection {
+	const value = context.getNodeParameter('events', DEFAULT_EVENTS) as unknown;
+	if (!Array.isArray(value)) return DEFAULT_EVENT_SET;
+	if (lookups > 8) return new Set<unknown>(value) as ReadonlySet<string>;
+	return { has: (event: string) => value.includes(event) };
+}
+
+/** The app secret of Meta's credential, trimmed ('' when it has none). */
+export function appSecretOf(credentials: ICredentialDataDecryptedObject): string {
+	return typeof credentials.appSecret === 'string' ? credentials.appSecret.trim() : '';
 }
 
 /**

@@ -1,12 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { providerOf } from '../../shared/transport';
-import {
-	headerTokenFor,
-	readD360Credentials,
-	readDestinationName,
-	readTriggerCredentials,
-} from '../setup';
+import { CREDENTIAL_TYPE, providerOf } from '../../shared/transport';
+import { appSecretOf, headerTokenFor, readD360Credentials, readDestinationName } from '../setup';
 import { checkSignature, SIGNATURE_HEADER } from './signature';
 import { D360_TOKEN_HEADER, sameToken } from './verifyToken';
 
@@ -65,7 +60,7 @@ export async function deliveryRefusal(
 		return undefined;
 	}
 	if (context.getNodeParameter('verifySignatures', true) === false) return undefined;
-	const { appSecret } = await readTriggerCredentials(context);
+	const appSecret = appSecretOf(await context.getCredentials(CREDENTIAL_TYPE));
 	if (!appSecret) return 'the credential has no App Secret to verify its signature';
 	const result = checkSignature(rawBody, headers[SIGNATURE_HEADER], appSecret);
 	return result.valid ? undefined : result.reason;

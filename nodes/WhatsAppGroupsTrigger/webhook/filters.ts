@@ -1,8 +1,9 @@
 import { splitList } from '../../shared/helpers/lists';
-import type { ParsedEvent, TriggerEventName } from './eventTypes';
+import type { ParsedEvent } from './eventTypes';
 
 export interface DeliveryFilters {
-	events: ReadonlySet<TriggerEventName>;
+	/** The selected event names (see readEventSelection). */
+	events: Pick<ReadonlySet<string>, 'has'>;
 	/** Empty: every group. */
 	groupIds: ReadonlySet<string>;
 	/** Empty: every business phone number. */
@@ -16,8 +17,14 @@ export interface FilterResult {
 	skipped: Record<string, number>;
 }
 
-/** Splits "a, b\nc" into a set of IDs. IDs hold no spaces, so any whitespace separates too. */
-export function parseIdList(value: unknown): Set<string> {
+const NO_IDS: ReadonlySet<string> = new Set();
+
+/**
+ * Splits "a, b\nc" into a set of IDs. IDs hold no spaces, so any whitespace separates too. An
+ * empty filter (the usual case, read on every delivery) gives one shared empty set.
+ */
+export function parseIdList(value: unknown): ReadonlySet<string> {
+	if (value === undefined || value === null || value === '') return NO_IDS;
 	return new Set(splitList(value, /[\s,;]+/));
 }
 

@@ -3,7 +3,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { providerOf } from '../../shared/transport';
 import {
 	readDestinationName,
-	readSelectedEvents,
+	readEventSelection,
 	readTriggerCredentials,
 	verifyTokenFor,
 } from '../setup';
@@ -54,12 +54,13 @@ export async function receiveChallenge(this: IWebhookFunctions): Promise<IWebhoo
 	return answer(this, 200, challenge);
 }
 
-async function readRawBody(context: IWebhookFunctions): Promise<Buffer | undefined> {
+/** The raw bytes of the request; n8n has usually read them already (no await then). */
+function readRawBody(context: IWebhookFunctions): Buffer | undefined | Promise<Buffer | undefined> {
 	const request = context.getRequestObject();
-	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
-		await request.readRawBody();
+	if (request.rawBody !== undefined || typeof request.readRawBody !== 'function') {
+		return request.rawBody;
 	}
-	return request.rawBody;
+	return request.readRawBody().then(() => request.rawBody);
 }
 
 /**
@@ -87,7 +88,10 @@ function startsWithByteOrderMark(bytes: Buffer): boolean {
  */
 function parsedByN8n(context: IWebhookFunctions, rawBody: Buffer): unknown {
 	const contentType = context.getHeaderData()['content-type'];
-	if (typeof contentType !== 'string' || !JSON_UTF8_CONTENT_TYPE.test(contentType))
+	if (
+		contentType !== 'application/json' &&
+		(typeof contentType !== 'string' || !JSON_UTF8_CONTENT_TYPE.test(contentType))
+	)
 		return undefined;
 	if (startsWithByteOrderMark(rawBody)) return undefined;
 	const body = context.getBodyData() as unknown;
@@ -121,7 +125,8 @@ function deliveryBody(context: IWebhookFunctions, rawBody: Buffer | undefined): 
  * filter, emit (redeliveries are left out in the run: redeliveries.ts).
  */
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const rawBody = await readRawBody(this);
+	const read = readRawBody(this);
+	const rawBody = read instanceof Promise ? await read : read;
 	const refusal = await deliveryRefusal(this, rawBody);
 	if (refusal !== undefined) {
 		this.logger.warn(`${LOG_PREFIX} refused a delivery (401): ${refusal}.`);
@@ -131,15 +136,15 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const parsed = parseDelivery(deliveryBody(this, rawBody));
 	const { kept, skipped } = applyFilters(parsed, {
-		events: new Set(readSelectedEvents(this)),
+		events: readEventSelection(this, parsed.length),
 		groupIds: parseIdList(options.groupIds),
 		phoneNumberIds: parseIdList(options.phoneNumberIds),
 		includeOneToOne: options.includeOneToOne === true,
 	});
-	const skippedText = Object.entries(skipped)
-		.map(([reason, count]) => `${count} × ${reason}`)
-		.join(', ');
-	if (skippedText) {
+	if (kept.length < parsed.length) {
+		const skippedText = Object.entries(skipped)
+			.map(([reason, count]) => `${count} × ${reason}`)
+			.join(', ');
 		this.logger.debug(
 			`${LOG_PREFIX} ${parsed.length} event(s) in the delivery, ${kept.length} emitted; left out: ${skippedText}.`,
 		);
