@@ -10,9 +10,10 @@
  *
  * The first form runs our handler on that delivery for a while (10 s by default), exactly as the
  * bench's "ours" contender does: n8n's own parse of the body, then webhook() with the signature
- * check, the items and the redelivery memory. The second prints the functions with the most self
- * time among the samples taken in that work (and garbage collection), so module loading and
- * building the deliveries do not count: the shares recorded in bench/README.md.
+ * check and the items (the redelivery memory is in the run, not in webhook()). The second prints
+ * the functions with the most self time among the samples taken in that work (and garbage
+ * collection), so module loading and building the deliveries do not count: the shares recorded in
+ * bench/README.md ("Where the webhook handler's time goes").
  */
 const fs = require('node:fs');
 
