@@ -20,19 +20,11 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
-const { ensureN8n } = require('../../dev/lib/install');
-const { N8n, waitFor, freePort } = require('../../dev/lib/n8n');
-const {
-	sandboxCredential,
-	buildPackage,
-	isBuilt,
-	snapshotPackage,
-	sandboxModule,
-} = require('../../dev/lib/stack');
+const { waitFor } = require('../../dev/lib/n8n');
+const { sandboxCredential, sandboxModule } = require('../../dev/lib/stack');
+const { log, verboseLog, preparePackage, newN8n, removeTemp } = require('../support/n8n/realN8n');
 const { triggerOnly } = require('./workflows');
 const {
 	runBurst,
@@ -43,7 +35,6 @@ const {
 	lastExecutionId,
 } = require('./burst');
 
-const VERBOSE = process.env.E2E_VERBOSE === '1';
 const BURST = Number(process.env.E2E_BURST_SIZE ?? 1000);
 const WEBHOOK_ID = '0e2e0000-0000-4000-8000-0000000b0057';
 const WORKFLOW_ID = 'BurstTrigger0001';
@@ -51,24 +42,16 @@ const VERIFY_TOKEN = 'burst-verify-token-0123456789';
 
 /** @type {any} */
 const ctx = { timings: {} };
-/** @param {string} s */
-const log = (s) => process.stdout.write(`${s}\n`);
 
 before(
 	async () => {
-		if (!isBuilt()) await buildPackage({ quiet: true });
-		ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-wag-burst-'));
-		const extensions = path.join(snapshotPackage(path.join(ctx.tmp, 'package')), 'dist');
-		const install = await ensureN8n({ log: (s) => log(`[install] ${s}`) });
-		ctx.install = install;
+		const prepared = await preparePackage('n8n-wag-burst-');
+		ctx.tmp = prepared.tmp;
+		ctx.install = prepared.install;
 		const { startSandbox } = sandboxModule();
 		ctx.sandbox = await startSandbox({ port: 0 });
 		ctx.secret = ctx.sandbox.config.app_secret;
-		ctx.n8n = new N8n(install, {
-			userFolder: path.join(ctx.tmp, 'user'),
-			port: await freePort(),
-			extensions,
-		});
+		ctx.n8n = await newN8n(prepared);
 		// SQLite with a connection pool (WAL), as n8n recommends for production: without it every
 		// execution waits for the single connection and the burst measures the database.
 		ctx.n8n.env.DB_SQLITE_POOL_SIZE = '4';
@@ -85,7 +68,7 @@ before(
 		await ctx.n8n.importWorkflows([workflow]);
 		await ctx.n8n.publishOffline(WORKFLOW_ID);
 		const started = await ctx.n8n.start({
-			onLine: VERBOSE ? (/** @type {string} */ line) => log(`[n8n] ${line}`) : undefined,
+			onLine: verboseLog('n8n'),
 		});
 		ctx.timings['n8n start'] = Math.round(started.ms / 100) / 10;
 		ctx.rest = await ctx.n8n.rest();
@@ -109,10 +92,7 @@ before(
 after(async () => {
 	await ctx.n8n?.stop().catch(() => undefined);
 	await ctx.sandbox?.stop().catch(() => undefined);
-	if (ctx.tmp) {
-		if (process.env.E2E_KEEP === '1') log(`kept ${ctx.tmp}`);
-		else fs.rmSync(ctx.tmp, { recursive: true, force: true });
-	}
+	removeTemp(ctx.tmp);
 	log(`burst timings (s) and counts: ${JSON.stringify(ctx.timings)}`);
 });
 

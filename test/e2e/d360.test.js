@@ -15,24 +15,17 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 
-const { ensureN8n } = require('../../dev/lib/install');
-const { N8n, waitFor, freePort } = require('../../dev/lib/n8n');
+const { waitFor } = require('../../dev/lib/n8n');
 const {
 	DEV_PHONE_NUMBERS,
 	sandbox360dialogCredential,
-	buildPackage,
-	isBuilt,
-	snapshotPackage,
 	sandboxModule,
 } = require('../../dev/lib/stack');
+const { verboseLog, preparePackage, newN8n, removeTemp } = require('../support/n8n/realN8n');
 const { runManually: runManuallyIn } = require('./runs');
 const { action, groupRef, manualChain, triggerOnly } = require('./workflows');
 
-const VERBOSE = process.env.E2E_VERBOSE === '1';
 /** The number of the 360dialog credential (the one `npm run dev` uses). */
 const PHONE = '100000000000004';
 const HEADER = 'x-whatsapp-groups-token';
@@ -43,33 +36,24 @@ const REPLACING_WEBHOOK_ID = '0e2e0000-0000-4000-8000-000000000362';
 /** Shared state of the suite. @type {any} */
 const ctx = {};
 
-/** @param {string} s */
-const log = (s) => process.stdout.write(`${s}\n`);
-
 before(
 	async () => {
-		if (!isBuilt()) await buildPackage({ quiet: true });
-		ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-wag-e2e-360-'));
-		const extensions = path.join(snapshotPackage(path.join(ctx.tmp, 'package')), 'dist');
-		const install = await ensureN8n({ log: (s) => log(`[install] ${s}`) });
+		const prepared = await preparePackage('n8n-wag-e2e-360-');
+		ctx.tmp = prepared.tmp;
 		const { startSandbox, startReceiver } = sandboxModule();
 		ctx.sandbox = await startSandbox({
 			port: 0,
 			phoneNumbers: DEV_PHONE_NUMBERS,
-			log: VERBOSE ? (/** @type {string} */ l) => log(`[sandbox] ${l}`) : undefined,
+			log: verboseLog('sandbox'),
 		});
 		// Another receiver of the number's webhook (what a 360dialog customer may have set before).
 		ctx.other = await startReceiver({});
 		ctx.credential = sandbox360dialogCredential(ctx.sandbox);
 		assert.equal(ctx.credential.data.apiKey, phoneOf(PHONE).d360_api_key);
-		ctx.n8n = new N8n(install, {
-			userFolder: path.join(ctx.tmp, 'user'),
-			port: await freePort(),
-			extensions,
-		});
+		ctx.n8n = await newN8n(prepared);
 		await ctx.n8n.importCredentials([ctx.credential]);
 		await ctx.n8n.start({
-			onLine: VERBOSE ? (/** @type {string} */ line) => log(`[n8n] ${line}`) : undefined,
+			onLine: verboseLog('n8n'),
 		});
 		ctx.rest = await ctx.n8n.rest();
 	},
@@ -80,10 +64,7 @@ after(async () => {
 	await ctx.n8n?.stop().catch(() => undefined);
 	await ctx.sandbox?.stop().catch(() => undefined);
 	await ctx.other?.stop().catch(() => undefined);
-	if (ctx.tmp) {
-		if (process.env.E2E_KEEP === '1') log(`kept ${ctx.tmp}`);
-		else fs.rmSync(ctx.tmp, { recursive: true, force: true });
-	}
+	removeTemp(ctx.tmp);
 });
 
 // ------------------------------------------------------------------ helpers

@@ -12,27 +12,21 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
-const { ensureN8n } = require('../../dev/lib/install');
-const { N8n, waitFor, freePort } = require('../../dev/lib/n8n');
+const { waitFor, freePort } = require('../../dev/lib/n8n');
 const {
 	loadExamples,
 	sandboxCredential,
-	buildPackage,
-	isBuilt,
-	snapshotPackage,
 	sandboxModule,
 	configureMetaApp,
 } = require('../../dev/lib/stack');
+const { log, verboseLog, preparePackage, newN8n, removeTemp } = require('../support/n8n/realN8n');
 const { metaSignature } = require('../support/meta');
 const { checkEvent, triggerEvents } = require('./contract');
 const { action, groupRef, manualChain, triggerOnly } = require('./workflows');
 const { runManually: runManuallyIn } = require('./runs');
 
-const VERBOSE = process.env.E2E_VERBOSE === '1';
 const PHONE_WELCOME = '100000000000002'; // the welcome example listens here
 const PHONE_APPROVAL = '100000000000003'; // the join-request example listens here
 const PHONE_CONTRACT = '100000000000004'; // no override: routed to the WABA override of the contract trigger
@@ -40,9 +34,6 @@ const CONTRACT_WEBHOOK_ID = '0e2e0000-0000-4000-8000-00000000c0de';
 
 /** Shared state of the suite (sandbox, n8n, REST client, IDs made along the way). @type {any} */
 const ctx = { timings: {} };
-
-/** @param {string} s */
-const log = (s) => process.stdout.write(`${s}\n`);
 
 /** @param {string} name @param {number} since */
 function timing(name, since) {
@@ -52,19 +43,8 @@ function timing(name, since) {
 
 before(
 	async () => {
-		let t = Date.now();
-		if (!isBuilt()) {
-			log('dist/ is missing: npm run build');
-			await buildPackage({ quiet: true });
-			timing('build', t);
-		}
-		ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-wag-e2e-'));
-		// n8n reads a copy of the package, so a rebuild in the working tree cannot disturb it.
-		const extensions = path.join(snapshotPackage(path.join(ctx.tmp, 'package')), 'dist');
-
-		t = Date.now();
-		const install = await ensureN8n({ log: (s) => log(`[install] ${s}`) });
-		timing('n8n install (0 when cached)', t);
+		const prepared = await preparePackage('n8n-wag-e2e-', { timing });
+		ctx.tmp = prepared.tmp;
 
 		const { startSandbox } = sandboxModule();
 		ctx.sandbox = await startSandbox({
@@ -86,19 +66,15 @@ before(
 					verified_name: 'Sandbox Contract Tests',
 				},
 			],
-			log: VERBOSE ? (/** @type {string} */ l) => log(`[sandbox] ${l}`) : undefined,
+			log: verboseLog('sandbox'),
 		});
 		ctx.appCallback = await configureMetaApp(ctx.sandbox);
 
-		ctx.n8n = new N8n(install, {
-			userFolder: path.join(ctx.tmp, 'user'),
-			port: await freePort(),
-			extensions,
-		});
+		ctx.n8n = await newN8n(prepared);
 		ctx.examples = loadExamples();
 
 		// The same path as `npm run dev`: CLI imports while n8n is stopped.
-		t = Date.now();
+		const t = Date.now();
 		await ctx.n8n.importCredentials([sandboxCredential(ctx.sandbox)]);
 		await ctx.n8n.importWorkflows(Object.values(ctx.examples));
 		await ctx.n8n.publishOffline(ctx.examples['join-request-approval'].id);
@@ -112,10 +88,7 @@ after(async () => {
 	await ctx.n8n?.stop().catch(() => undefined);
 	await ctx.sandbox?.stop().catch(() => undefined);
 	await ctx.appCallback?.stop().catch(() => undefined);
-	if (ctx.tmp) {
-		if (process.env.E2E_KEEP === '1') log(`kept ${ctx.tmp}`);
-		else fs.rmSync(ctx.tmp, { recursive: true, force: true });
-	}
+	removeTemp(ctx.tmp);
 	log(`timings (s): ${JSON.stringify(ctx.timings)}`);
 });
 
@@ -215,7 +188,7 @@ test('example "clean up stale groups" run with `n8n execute` deletes only old, e
 
 test('n8n starts with the package and the published example triggers register their phone-number destinations', async () => {
 	const started = await ctx.n8n.start({
-		onLine: VERBOSE ? (/** @type {string} */ line) => log(`[n8n] ${line}`) : undefined,
+		onLine: verboseLog('n8n'),
 	});
 	ctx.timings['n8n start'] = Math.round(started.ms / 100) / 10;
 	log(`n8n start: ${ctx.timings['n8n start']} s`);

@@ -23,28 +23,23 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ensureN8n } = require('../../dev/lib/install');
 const { waitFor, unflatten } = require('../../dev/lib/n8n');
 const { query } = require('../../dev/lib/db');
 const { startQueueStack } = require('../../dev/lib/queue');
 const {
 	loadExamples,
 	sandboxCredential,
-	buildPackage,
-	isBuilt,
-	snapshotPackage,
 	sandboxModule,
 	configureMetaApp,
 } = require('../../dev/lib/stack');
+const { VERBOSE, log, preparePackage, removeTemp } = require('../support/n8n/realN8n');
 const { action, groupRef, manualChain, triggerOnly } = require('./workflows');
 const { runBurst, delivery, post } = require('./burst');
 const { metaSignature } = require('../support/meta');
 
-const VERBOSE = process.env.E2E_VERBOSE === '1';
 const BURST = Number(process.env.E2E_QUEUE_BURST_SIZE ?? 1000);
 const PHONE_WELCOME = '100000000000002';
 const PHONE_APPROVAL = '100000000000003';
@@ -57,16 +52,13 @@ const BURST_HOOK = '0e2e0000-0000-4000-8000-0000000b0058';
 
 /** @type {any} */
 const ctx = { timings: {} };
-/** @param {string} s */
-const log = (s) => process.stdout.write(`${s}\n`);
 
 before(
 	async () => {
 		const t0 = Date.now();
-		if (!isBuilt()) await buildPackage({ quiet: true });
-		ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-wag-queue-'));
-		const extensions = path.join(snapshotPackage(path.join(ctx.tmp, 'package')), 'dist');
-		ctx.install = await ensureN8n({ log: (s) => log(`[install] ${s}`) });
+		const { tmp, extensions, install } = await preparePackage('n8n-wag-queue-');
+		ctx.tmp = tmp;
+		ctx.install = install;
 		const { startSandbox } = sandboxModule();
 		ctx.sandbox = await startSandbox({ port: 0 });
 		ctx.appCallback = await configureMetaApp(ctx.sandbox);
@@ -145,10 +137,7 @@ after(async () => {
 	});
 	await ctx.sandbox?.stop().catch(() => undefined);
 	await ctx.appCallback?.stop().catch(() => undefined);
-	if (ctx.tmp) {
-		if (process.env.E2E_KEEP === '1') log(`kept ${ctx.tmp}`);
-		else fs.rmSync(ctx.tmp, { recursive: true, force: true });
-	}
+	removeTemp(ctx.tmp);
 	log(`queue timings (s): ${JSON.stringify(ctx.timings)}`);
 	if (ctx.report) log(`queue burst report: ${JSON.stringify(ctx.report)}`);
 	if (alive.length > 0) throw new Error(`still running after stop: ${JSON.stringify(alive)}`);
