@@ -21,9 +21,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 
-const { isAlive, spawnOptions, track } = require('./processes');
+const { isAlive, runToEnd } = require('./processes');
 
 const NODE_VERSION = '24.21.0';
 const N8N_VERSION = '2.40.7';
@@ -77,28 +76,13 @@ function cleanNpmEnv(extra = {}) {
  * @param {string[]} args
  * @param {{cwd: string, env?: NodeJS.ProcessEnv, log: (s: string) => void, quiet?: boolean}} opts
  */
-function run(cmd, args, opts) {
-	return new Promise((resolve, reject) => {
-		opts.log(`$ ${cmd} ${args.join(' ')}`);
-		// Its own process group, tracked: `npm run dev` stopped mid-install stops npm and its scripts.
-		const child = track(
-			spawn(cmd, args, {
-				cwd: opts.cwd,
-				env: opts.env ?? process.env,
-				stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-				...spawnOptions(),
-			}),
-		);
-		let output = '';
-		child.stdout?.on('data', (d) => (output += d));
-		child.stderr?.on('data', (d) => (output += d));
-		child.on('error', reject);
-		child.on('close', (code) => {
-			if (code === 0) resolve(output);
-			else
-				reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`));
-		});
-	});
+async function run(cmd, args, opts) {
+	opts.log(`$ ${cmd} ${args.join(' ')}`);
+	// Its own process group, tracked: `npm run dev` stopped mid-install stops npm and its scripts.
+	const { code, output } = await runToEnd(cmd, args, opts);
+	if (code !== 0)
+		throw new Error(`${cmd} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`);
+	return output;
 }
 
 /** @param {string} dir */

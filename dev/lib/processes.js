@@ -19,7 +19,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 
 /** Preloaded into n8n: it stops when its parent is gone. Its parent's PID comes in PARENT_PID_ENV. */
 const EXIT_WITH_PARENT = path.join(__dirname, 'exit-with-parent.js');
@@ -61,6 +61,33 @@ function signalGroup(child, signal) {
 	} catch {
 		// The group is gone already.
 	}
+}
+
+/**
+ * Runs a command to its end in its own process group, tracked (stopping `npm run dev` stops it
+ * and what it started). Its output goes to the terminal, or with `quiet` is collected. Resolves
+ * with the exit code and the collected output; rejects only if it cannot start.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{cwd: string, env?: NodeJS.ProcessEnv, quiet?: boolean}} opts
+ * @returns {Promise<{code: number | null, output: string}>}
+ */
+function runToEnd(cmd, args, opts) {
+	return new Promise((resolve, reject) => {
+		const child = track(
+			spawn(cmd, args, {
+				cwd: opts.cwd,
+				env: opts.env ?? process.env,
+				stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+				...spawnOptions(),
+			}),
+		);
+		let output = '';
+		child.stdout?.on('data', (d) => (output += d));
+		child.stderr?.on('data', (d) => (output += d));
+		child.on('error', reject);
+		child.on('close', (code) => resolve({ code, output }));
+	});
 }
 
 /** @param {import('node:child_process').ChildProcess} child */
@@ -176,6 +203,7 @@ module.exports = {
 	PARENT_PID_ENV,
 	spawnOptions,
 	track,
+	runToEnd,
 	stopChild,
 	stopAll,
 	signalGroup,

@@ -8,9 +8,8 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 
-const { spawnOptions, track } = require('./processes');
+const { runToEnd } = require('./processes');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLES_DIR = path.join(REPO, 'dev', 'examples');
@@ -93,25 +92,11 @@ const DEV_PHONE_NUMBERS = [
 ];
 
 /** Runs `npm run build` in the repository. @param {{quiet?: boolean}} [o] */
-function buildPackage(o = {}) {
+async function buildPackage(o = {}) {
 	const started = Date.now();
-	return new Promise((resolve, reject) => {
-		const child = track(
-			spawn('npm', ['run', 'build'], {
-				cwd: REPO,
-				stdio: o.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-				...spawnOptions(),
-			}),
-		);
-		let output = '';
-		child.stdout?.on('data', (d) => (output += d));
-		child.stderr?.on('data', (d) => (output += d));
-		child.on('error', reject);
-		child.on('close', (code) => {
-			if (code === 0) resolve({ ms: Date.now() - started });
-			else reject(new Error(`npm run build failed (exit ${code})\n${output.slice(-4000)}`));
-		});
-	});
+	const { code, output } = await runToEnd('npm', ['run', 'build'], { cwd: REPO, quiet: o.quiet });
+	if (code !== 0) throw new Error(`npm run build failed (exit ${code})\n${output.slice(-4000)}`);
+	return { ms: Date.now() - started };
 }
 
 /** Whether dist/ holds the built nodes and credential that package.json lists. */
