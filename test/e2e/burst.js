@@ -23,7 +23,7 @@ const path = require('node:path');
 
 const { query } = require('../../dev/lib/db');
 const { metaSignature } = require('../support/meta');
-const { unflatten } = require('../../dev/lib/n8n');
+const { unflatten } = require('../../dev/lib/rest');
 const { REPO } = require('../../dev/lib/stack');
 
 /** The package's own event key (built dist/), so the test looks the memory up as the trigger does. */

@@ -1240,7 +1240,7 @@ test('`npm run dev` starts n8n with the login, the credential and the examples, 
 	assert.match(out, new RegExp(`Sandbox\\s+http://127\\.0\\.0\\.1:${sandboxPort}  WABA`));
 	assert.match(out, /Play a user\s+node sandbox\/cli\.js groups\n/);
 	assert.match(out, /Log in\s+dev@sandbox\.local\s+\/\s+Sandbox-dev-2026/);
-	const rest = new (require('../../dev/lib/n8n').RestClient)(`http://127.0.0.1:${n8nPort}`);
+	const rest = new (require('../../dev/lib/rest').RestClient)(`http://127.0.0.1:${n8nPort}`);
 	await rest.login('dev@sandbox.local', 'Sandbox-dev-2026');
 	const workflows = await rest.request('GET', '/workflows');
 	const byId = Object.fromEntries(

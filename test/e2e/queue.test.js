@@ -26,7 +26,8 @@ const assert = require('node:assert/strict');
 const os = require('node:os');
 const path = require('node:path');
 
-const { waitFor, unflatten } = require('../../dev/lib/n8n');
+const { waitFor } = require('../../dev/lib/n8n');
+const { unflatten } = require('../../dev/lib/rest');
 const { query } = require('../../dev/lib/db');
 const { startQueueStack } = require('../../dev/lib/queue');
 const {
