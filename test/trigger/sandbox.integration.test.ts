@@ -6,7 +6,6 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { TRIGGER_WEBHOOK_FIELDS } from '../../nodes/shared/types/webhooks';
 import { WhatsAppGroupsTrigger } from '../../nodes/WhatsAppGroupsTrigger/WhatsAppGroupsTrigger.node';
 import { metaSignature } from '../support/meta';
 import { createHookContext, createWebhookContext } from '../support/n8n/fakeContext';
@@ -20,6 +19,7 @@ import {
 	SECRET,
 	startReceiver,
 	startSandbox,
+	subscribeApp,
 	TOKEN,
 	WABA,
 } from '../support/sandbox';
@@ -95,19 +95,8 @@ afterEach(async () => {
 /** The usual one-time setup: the app has a callback with every field and is on the account. */
 async function subscribeAppElsewhere(): Promise<Receiver> {
 	appReceiver = await startReceiver({ appSecret: SECRET, verifyToken: 'app-level-token' });
+	await subscribeApp(sandbox, appReceiver, 'app-level-token');
 	const api = graphApi(sandbox);
-	const subscribed = await api(
-		'POST',
-		`/${APP}/subscriptions`,
-		{
-			object: 'whatsapp_business_account',
-			callback_url: appReceiver.url,
-			verify_token: 'app-level-token',
-			fields: [...TRIGGER_WEBHOOK_FIELDS],
-		},
-		{ token: APP_TOKEN },
-	);
-	expect(subscribed.status).toBe(200);
 	expect((await api('POST', `/${WABA}/subscribed_apps`, {})).status).toBe(200);
 	return appReceiver;
 }
