@@ -13,6 +13,7 @@ const { spawn } = require('node:child_process');
 
 const {
 	EXIT_WITH_PARENT,
+	lineSplitter,
 	PARENT_PID_ENV,
 	signalGroup,
 	spawnOptions,
@@ -200,7 +201,6 @@ class N8n {
 		const child = this.spawn(['start']);
 		this.server = child;
 		this.serverLog = '';
-		let pending = '';
 		let ready = false;
 		/** @type {(v?: unknown) => void} */
 		let onReady = () => {};
@@ -210,21 +210,19 @@ class N8n {
 			onReady = resolve;
 			onFail = reject;
 		});
+		const splitLines = lineSplitter((line) => {
+			o.onLine?.(line);
+			if (!ready && line.includes('Editor is now accessible via')) {
+				ready = true;
+				onReady();
+			}
+		});
 		/** @param {Buffer} d */
 		const onData = (d) => {
 			const text = d.toString();
 			this.serverLog += text;
 			if (this.serverLog.length > 2_000_000) this.serverLog = this.serverLog.slice(-1_000_000);
-			pending += text;
-			const lines = pending.split('\n');
-			pending = lines.pop() ?? '';
-			for (const line of lines) {
-				o.onLine?.(line);
-				if (!ready && line.includes('Editor is now accessible via')) {
-					ready = true;
-					onReady();
-				}
-			}
+			splitLines(text);
 		};
 		child.stdout?.on('data', onData);
 		child.stderr?.on('data', onData);

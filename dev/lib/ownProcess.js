@@ -9,7 +9,7 @@
 const fs = require('node:fs');
 const { spawn } = require('node:child_process');
 
-const { spawnOptions, track, signalGroup } = require('./processes');
+const { lineSplitter, spawnOptions, track, signalGroup } = require('./processes');
 
 /**
  * A process of ours: its output goes to a log file (and to `onLine`), it is stopped by PID. It runs
@@ -43,25 +43,21 @@ class OwnProcess {
 			}),
 		);
 		this.pid = this.child.pid;
-		let pending = '';
+		const splitLines = lineSplitter((line) => {
+			o.onLine?.(line);
+			this.waiters = this.waiters.filter((w) => {
+				const hit = typeof w.pattern === 'string' ? line.includes(w.pattern) : w.pattern.test(line);
+				if (hit) w.resolve();
+				return !hit;
+			});
+		});
 		/** @param {Buffer} d */
 		const onData = (d) => {
 			const text = d.toString();
 			logStream.write(text);
 			this.output += text;
 			if (this.output.length > 4_000_000) this.output = this.output.slice(-2_000_000);
-			pending += text;
-			const lines = pending.split('\n');
-			pending = lines.pop() ?? '';
-			for (const line of lines) {
-				o.onLine?.(line);
-				this.waiters = this.waiters.filter((w) => {
-					const hit =
-						typeof w.pattern === 'string' ? line.includes(w.pattern) : w.pattern.test(line);
-					if (hit) w.resolve();
-					return !hit;
-				});
-			}
+			splitLines(text);
 		};
 		this.child.stdout?.on('data', onData);
 		this.child.stderr?.on('data', onData);

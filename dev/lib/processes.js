@@ -198,6 +198,22 @@ function watchParents(onGone, o = {}) {
 	return () => clearInterval(timer);
 }
 
+/**
+ * A reader of a process's output in chunks that hands each complete line to `onLine` (without its
+ * newline); an unfinished last line waits for the next chunk.
+ * @param {(line: string) => void} onLine
+ * @returns {(text: string) => void}
+ */
+function lineSplitter(onLine) {
+	let pending = '';
+	return (text) => {
+		pending += text;
+		const lines = pending.split('\n');
+		pending = lines.pop() ?? '';
+		for (const line of lines) onLine(line);
+	};
+}
+
 module.exports = {
 	EXIT_WITH_PARENT,
 	PARENT_PID_ENV,
@@ -211,4 +227,5 @@ module.exports = {
 	parentOf,
 	commandOf,
 	watchParents,
+	lineSplitter,
 };

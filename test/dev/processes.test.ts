@@ -2,7 +2,7 @@
  * Children of `npm run dev` go when their parent goes: npm run dev notices that npm (or npm's
  * shell) is gone, and n8n notices that npm run dev is gone, even after a SIGKILL.
  */
-import { EXIT_WITH_PARENT, PARENT_PID_ENV } from '../../dev/lib/processes';
+import { EXIT_WITH_PARENT, lineSplitter, PARENT_PID_ENV } from '../../dev/lib/processes';
 import {
 	CHILD,
 	deadPid,
@@ -77,5 +77,23 @@ describe('children go when their parent goes', () => {
 			await expect(started.exited).resolves.toEqual({ code: 0, signal: null });
 			expect(readText(`${dir}/sigterm`)).toBe('1');
 		});
+	});
+});
+
+describe("lineSplitter (how the dev stack reads n8n's and the services' output)", () => {
+	it('hands on complete lines only, joining a line split over chunks, keeping empty lines', () => {
+		const lines: string[] = [];
+		const split = lineSplitter((line: string) => lines.push(line));
+		split('Editor is now acc');
+		expect(lines).toEqual([]);
+		split('essible via:\n\nhttp://127.0.0.1:5678\nready');
+		expect(lines).toEqual(['Editor is now accessible via:', '', 'http://127.0.0.1:5678']);
+		split(' to serve\n');
+		expect(lines).toEqual([
+			'Editor is now accessible via:',
+			'',
+			'http://127.0.0.1:5678',
+			'ready to serve',
+		]);
 	});
 });
